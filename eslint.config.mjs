@@ -1,0 +1,93 @@
+// Flat ESLint config. The layering rules here are how the architecture is enforced:
+// only src/main/index.ts and src/main/shell/ may import electron; the core never
+// imports the shell; the renderer never imports main; shared imports neither.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const electronBan = {
+  name: 'electron',
+  message: 'Only src/main/index.ts and src/main/shell/ may import electron; the core must run under plain Node.',
+};
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.tools/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [electronBan] }],
+    },
+  },
+  {
+    files: ['src/main/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan],
+          patterns: [
+            { group: ['**/shell', '**/shell/**'], message: 'The core must not depend on the Electron shell.' },
+            { group: ['**/renderer/**'], message: 'The core must not import the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan],
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto'],
+              message: 'shared/ runs in the browser too: no Node APIs.',
+            },
+            { group: ['**/main/**', '**/renderer/**'], message: 'shared/ depends on nothing but zod.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: globals.browser },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan],
+          patterns: [
+            {
+              group: ['**/main/**', '**/preload/**', 'node:*'],
+              message: 'The renderer talks to main only through the contract.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Electron is allowed exactly here.
+    files: ['src/main/index.ts', 'src/main/shell/**/*.ts', 'src/preload/**/*.ts', 'test/e2e/electron.spec.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.{js,cjs,mjs}'],
+    languageOptions: { globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,16 @@
+import type { Handlers } from './dispatch';
+import { pauseHandlers } from './pause-handlers';
+import { secretHandlers } from './secret-handlers';
+import type { CoreServices } from './services';
+import { settingsHandlers } from './settings-handlers';
+import { systemHandlers } from './system-handlers';
+
+/** Every contract call, assembled from the per-domain handler groups. */
+export function createHandlers(services: CoreServices): Handlers {
+  return {
+    ...systemHandlers(services),
+    ...settingsHandlers(services),
+    ...secretHandlers(services),
+    ...pauseHandlers(services),
+  };
+}

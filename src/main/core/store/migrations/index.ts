@@ -1,0 +1,7 @@
+import type { Migration } from '../migrate';
+import { migration001Settings } from './001-settings';
+import { migration002SyncLog } from './002-sync-log';
+import { migration003Pauses } from './003-pauses';
+
+/** Every schema migration, in order. Append only; never edit a migration that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [migration001Settings, migration002SyncLog, migration003Pauses];

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { callNames } from '../../../src/shared/contract';
+import { KeychainSecretStore } from '../../../src/main/core/secrets/keychain-store';
+import { call, runCli, startServe } from '../../helpers/cli';
+import { useTempDirs } from '../../helpers/tmp';
+
+const tempDir = useTempDirs();
+
+/** Every file under dir, recursively, as raw bytes (the SQLite file, its WAL and SHM included). */
+function allBytes(dir: string): Buffer {
+  const parts: Buffer[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    parts.push(statSync(full).isDirectory() ? allBytes(full) : readFileSync(full));
+  }
+  return Buffer.concat(parts);
+}
+
+/** A valid, harmless input for each call, so the test covers the whole contract as it grows. */
+const SAMPLE_INPUTS: Record<string, unknown> = {
+  updateSettings: { notifications: true },
+  setSecret: { name: 'leak-probe-2', value: 'another-value-1234' },
+  deleteSecret: { name: 'leak-probe-2' },
+  pauseAll: { reason: 'leak test' },
+};
+
+describe('a stored secret never leaks', () => {
+  it('is in the keychain but not in the data dir, the logs, any API response or any event', async () => {
+    const data = tempDir();
+    const viaApi = `api-secret-${randomUUID()}`;
+    const viaCli = `cli-secret-${randomUUID()}`;
+    const serve = await startServe(['--data', data], { DECKHAND_LOG_LEVEL: 'debug' });
+
+    const events: string[] = [];
+    const ws = new WebSocket(serve.url.replace('http', 'ws') + '/api/events');
+    ws.on('message', (d) => events.push(String(d)));
+    await new Promise((resolve) => ws.once('open', resolve));
+
+    const responses: string[] = [];
+    const set = await call(serve.url, 'setSecret', { name: 'leak-probe', value: viaApi });
+    expect(set.json).toEqual({ ok: true, value: { name: 'leak-probe' } });
+    responses.push(JSON.stringify(set.json));
+    expect((await runCli(['secrets', 'set', 'leak-probe-cli'], { input: viaCli })).code).toBe(0);
+
+    for (const name of callNames) {
+      const res = await call(serve.url, name, SAMPLE_INPUTS[name] ?? {});
+      expect(res.json.ok, `${name}: ${JSON.stringify(res.json)}`).toBe(true);
+      responses.push(JSON.stringify(res.json));
+    }
+    // A bad call echoes problems, never the value it was given.
+    responses.push(JSON.stringify((await call(serve.url, 'setSecret', { name: 'bad name', value: viaApi })).json));
+    responses.push(await (await fetch(`${serve.url}/api/health`)).text());
+    expect(responses.join('\n')).toContain('leak-probe');
+
+    ws.close();
+    expect(await serve.stop()).toBe(0);
+    const { stdout, stderr } = serve.output();
+
+    const keychain = new KeychainSecretStore();
+    expect(await keychain.get('leak-probe')).toBe(viaApi);
+    expect(await keychain.get('leak-probe-cli')).toBe(viaCli);
+
+    for (const secret of [viaApi, viaCli]) {
+      expect(allBytes(data).includes(Buffer.from(secret)), 'data dir').toBe(false);
+      expect(stdout + stderr, 'server output').not.toContain(secret);
+      expect(responses.join('\n'), 'API responses').not.toContain(secret);
+      expect(events.join('\n'), 'events').not.toContain(secret);
+    }
+    expect(stderr).toMatch(/\[api\] call setSecret/); // debug logging was on, so there was output to search
+    await keychain.delete('leak-probe');
+    await keychain.delete('leak-probe-cli');
+  });
+});

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : /\.tsx?$/.test(name) ? [full] : [];
+  });
+}
+
+describe('architecture layering', () => {
+  it('no file under src/main/core imports electron', () => {
+    const offenders = sourceFiles(join(ROOT, 'src', 'main', 'core')).filter((f) =>
+      /from ['"]electron['"]|require\(['"]electron['"]\)/.test(readFileSync(f, 'utf8')),
+    );
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
+  it('lint fails when the core imports electron, and allows it in the shell', async () => {
+    const eslint = new ESLint({ cwd: ROOT });
+    const code = "import { app } from 'electron';\nexport const name = app.getName();\n";
+    const [core] = await eslint.lintText(code, { filePath: join(ROOT, 'src/main/core/logger.ts') });
+    expect(core!.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
+    expect(core!.messages.find((m) => m.ruleId === 'no-restricted-imports')!.message).toMatch(/plain Node/);
+
+    const [renderer] = await eslint.lintText(code, { filePath: join(ROOT, 'src/renderer/src/main.tsx') });
+    expect(renderer!.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
+
+    const [shell] = await eslint.lintText(code, { filePath: join(ROOT, 'src/main/index.ts') });
+    expect(shell!.messages.map((m) => m.ruleId)).not.toContain('no-restricted-imports');
+  });
+
+  it('lint fails when the core imports the shell', async () => {
+    const eslint = new ESLint({ cwd: ROOT });
+    const code = "import { buildTrayMenu } from '../shell/tray-model';\nexport const f = buildTrayMenu;\n";
+    const [result] = await eslint.lintText(code, { filePath: join(ROOT, 'src/main/core/logger.ts') });
+    expect(result!.messages.map((m) => m.message).join('\n')).toMatch(/must not depend on the Electron shell/);
+  });
+});
