@@ -6,7 +6,8 @@
  * this contract, validate with these schemas and call the same handlers.
  */
 import { z } from 'zod';
-import type { AppState, Health, SecretName, Settings } from './model';
+import type { AppState, Conflict, Health, OutboxItem, SecretName, Settings, SyncLogEntry } from './model';
+import { ownershipRulesSchema, type OwnershipSchema } from './ownership';
 import type { Problem } from './validation';
 
 const empty = z.object({}).strict();
@@ -28,6 +29,32 @@ export const settingsPatchSchema = z
   .strict();
 
 const reasonSchema = z.string().max(500, 'must be at most 500 characters');
+const boardIdSchema = z.string().min(1, 'must not be empty').max(64);
+
+export const logFilterSchema = z
+  .object({
+    boardId: boardIdSchema,
+    taskId: z.string().max(200),
+    /** Exact actor (`human`, `agent:researcher`) or a kind prefix (`agent`). */
+    actor: z.string().max(200),
+    /** Exact action or a prefix ending in a dot, e.g. `field.` or `conflict.`. */
+    action: z.string().max(100),
+    /** Case-insensitive text search over field, values and reason. */
+    text: z.string().max(200),
+  })
+  .partial()
+  .strict();
+
+export const listLogSchema = z
+  .object({
+    /** Entries with seq greater than this; 0 for the start. */
+    after: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(200),
+    /** newest-first pages backwards from `before`, for the Activity view. */
+    before: z.number().int().min(1).optional(),
+    filter: logFilterSchema.default({}),
+  })
+  .strict();
 
 /** Input schemas, one per call. */
 export const callInputs = {
@@ -40,6 +67,27 @@ export const callInputs = {
   deleteSecret: z.object({ name: secretNameSchema }).strict(),
   pauseAll: z.object({ reason: reasonSchema.optional() }).strict(),
   resumeAll: empty,
+  listLog: listLogSchema,
+  getOwnership: z.object({ boardId: boardIdSchema }).strict(),
+  setOwnership: z.object({ boardId: boardIdSchema, rules: ownershipRulesSchema }).strict(),
+  listConflicts: z.object({ state: z.enum(['open', 'resolved', 'all']).default('open') }).strict(),
+  resolveConflict: z
+    .object({
+      id: z.number().int().min(1),
+      take: z.enum(['human', 'agent']).optional(),
+      /** An edited value; give either `take` or `value`. */
+      value: z.unknown().optional(),
+    })
+    .strict()
+    .refine((r) => (r.take === undefined) !== (r.value === undefined), {
+      message: 'give exactly one of take or value',
+      path: ['take'],
+    }),
+  listOutbox: z.object({ state: z.enum(['pending', 'done', 'parked']).optional() }).strict(),
+  retryOutbox: z.object({ id: z.number().int().min(1) }).strict(),
+  pauseBoard: z.object({ boardId: boardIdSchema, reason: reasonSchema.optional() }).strict(),
+  resumeBoard: z.object({ boardId: boardIdSchema }).strict(),
+  syncNow: z.object({ boardId: boardIdSchema.optional() }).strict(),
 } as const;
 
 /** Output types, one per call. */
@@ -53,6 +101,16 @@ export interface CallOutputs {
   deleteSecret: { name: string; deleted: boolean };
   pauseAll: AppState;
   resumeAll: AppState;
+  listLog: { entries: SyncLogEntry[] };
+  getOwnership: OwnershipSchema;
+  setOwnership: OwnershipSchema;
+  listConflicts: Conflict[];
+  resolveConflict: Conflict;
+  listOutbox: OutboxItem[];
+  retryOutbox: { retried: boolean };
+  pauseBoard: AppState;
+  resumeBoard: AppState;
+  syncNow: { boards: string[] };
 }
 
 export type CallName = keyof typeof callInputs;
@@ -70,6 +128,9 @@ export function isCallName(name: string): name is CallName {
 export interface EventPayloads {
   'state.changed': AppState;
   'settings.changed': Settings;
+  'log.appended': SyncLogEntry;
+  'conflict.opened': Conflict;
+  'conflict.resolved': Conflict;
 }
 
 export type EventName = keyof EventPayloads;

@@ -74,3 +74,55 @@ export interface SecretName {
   name: string;
   backend: 'keychain' | 'env';
 }
+
+/** One line of the append-only sync log: who changed what, from what to what, and why. */
+export interface SyncLogEntry {
+  seq: number;
+  /** ISO-8601, local clock. */
+  at: string;
+  /** `human`, `human:<where>`, `agent:<id>` or `system`. */
+  actor: string;
+  /** e.g. `field.changed`, `field.written`, `field.lost`, `write.refused`, `echo`, `conflict.opened`. */
+  action: string;
+  boardId?: string;
+  taskId?: string;
+  field?: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+  operationId?: string;
+}
+
+/** A field both sides changed, waiting for a person (or already decided). */
+export interface Conflict {
+  id: number;
+  boardId: string;
+  taskId: string;
+  field: string;
+  base: unknown;
+  human: unknown;
+  agent: unknown;
+  /** The agent whose write collided. */
+  actor: string;
+  operationId: string;
+  state: 'open' | 'resolved';
+  openedAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolution: unknown;
+}
+
+/** An agent write on its way to a board. Parked items failed permanently and wait for a retry. */
+export interface OutboxItem {
+  id: number;
+  boardId: string;
+  taskId: string | null;
+  kind: 'update' | 'comment' | 'create';
+  actor: string;
+  reason: string | null;
+  operationId: string;
+  state: 'pending' | 'done' | 'parked';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}

@@ -22,13 +22,14 @@ export async function serveCommand(args: string[]): Promise<number> {
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '7717' },
   });
+  const port = parsePort(values.port);
   const dataDir = resolve(values.data ?? defaultDataDir());
   const core = await createCore({ dataDir, ...(values.config ? { configPath: resolve(values.config) } : {}) });
   let server;
   try {
     server = await startServer(core, {
       host: values.host,
-      port: parsePort(values.port),
+      port,
       staticDir: process.env.DECKHAND_UI_DIR ?? join(packageRoot(), 'out', 'renderer'),
       ...(process.env.DECKHAND_API_TOKEN ? { apiToken: process.env.DECKHAND_API_TOKEN } : {}),
     });
@@ -37,11 +38,6 @@ export async function serveCommand(args: string[]): Promise<number> {
     throw err;
   }
   const running = server;
-  // Tests and scripts wait for this exact line.
-  process.stdout.write(
-    `deckhand serving on ${running.url} (data: ${dataDir}; config: ${core.getState().configSource})\n`,
-  );
-
   return new Promise<number>((done) => {
     let stopping = false;
     const stop = (signal: string): void => {
@@ -60,7 +56,12 @@ export async function serveCommand(args: string[]): Promise<number> {
           },
         );
     };
+    // Handlers go in before the ready line: whoever waits for that line may signal at once.
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // Tests and scripts wait for this exact line.
+    process.stdout.write(
+      `deckhand serving on ${running.url} (data: ${dataDir}; config: ${core.getState().configSource})\n`,
+    );
   });
 }

@@ -1,17 +1,24 @@
-import type { AppState } from '../../shared/model';
+import type { AppState, BoardSummary, SyncLogEntry } from '../../shared/model';
 import type { Problem } from '../../shared/validation';
-import { createHandlers } from './api/handlers';
 import type { Handlers } from './api/dispatch';
+import { createHandlers } from './api/handlers';
 import type { CoreServices } from './api/services';
+import type { BoardAdapter } from './boards/adapter';
+import { createAdapter, LocalBoardStore } from './boards/registry';
 import { defaultConfig, loadConfigFile, type DeckhandConfig } from './config';
+import type { EngineHooks } from './engine/board-context';
+import type { RunnerOptions } from './engine/board-runner';
+import { rulesFromConfig } from './engine/ownership';
+import { SyncEngine } from './engine/sync-engine';
 import { EventBus } from './events';
 import { createLogger } from './logger';
 import { EnvSecretStore } from './secrets/env-store';
 import { KeychainSecretStore } from './secrets/keychain-store';
 import type { SecretBackends } from './secrets/resolve';
 import { closeDatabase, openDatabase, schemaVersion } from './store/database';
-import { LogRepo } from './store/log-repo';
-import { PauseRepo } from './store/pause-repo';
+import { LogRepo, type LogFilter } from './store/log-repo';
+import { OwnershipRepo } from './store/ownership-repo';
+import { PauseRepo, type PauseScope } from './store/pause-repo';
 import { SettingsRepo } from './store/settings-repo';
 import { VERSION } from './version';
 
@@ -23,13 +30,21 @@ export interface CoreOptions {
   configPath?: string;
   /** Defaults to the OS keychain plus the env vars the config references. */
   secrets?: SecretBackends;
+  /** Start polling and outbox delivery (default true). Tests that step the engine by hand pass false. */
+  startEngine?: boolean;
+  runner?: Partial<RunnerOptions>;
+  hooks?: EngineHooks;
 }
 
 export interface Core {
   handlers: Handlers;
   events: EventBus;
   config: DeckhandConfig;
+  engine: SyncEngine;
+  localBoards: LocalBoardStore;
   getState(): AppState;
+  /** The sync log, oldest first, streamed (JSONL export). */
+  logEntries(filter?: LogFilter): Iterable<SyncLogEntry>;
   pauseAll(by: string, reason?: string): AppState;
   resumeAll(by: string): AppState;
   /** Stops work and closes the database; safe to call twice. */
@@ -56,72 +71,131 @@ function envSecretNames(config: DeckhandConfig): string[] {
   return [...names];
 }
 
-function loadConfig(configPath?: string): { config: DeckhandConfig; source: string } {
-  if (!configPath) return { config: defaultConfig(), source: 'embedded default' };
+function loadConfig(configPath?: string): { config: DeckhandConfig; source: string; embedded: boolean } {
+  if (!configPath) return { config: defaultConfig(), source: 'embedded default', embedded: true };
   const result = loadConfigFile(configPath);
   if (!result.ok) throw new ConfigInvalidError(configPath, result.problems);
-  return { config: result.config, source: configPath };
+  return { config: result.config, source: configPath, embedded: false };
 }
 
 /** Builds the whole core for one data directory. Both the Electron main process and `deckhand serve` use it. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const { config, source } = loadConfig(options.configPath);
+  const { config, source, embedded } = loadConfig(options.configPath);
   const db = openDatabase(options.dataDir);
   const events = new EventBus();
   const pauses = new PauseRepo(db);
+  const logRepo = new LogRepo(db);
+  const ownership = new OwnershipRepo(db);
+  const ownershipFallback = rulesFromConfig(config.ownership);
   const secrets = options.secrets ?? {
     keychain: new KeychainSecretStore(),
     env: new EnvSecretStore(process.env, envSecretNames(config)),
   };
+  const localBoards = new LocalBoardStore(db);
   const startedAt = new Date();
+
+  // A board whose adapter cannot start stays visible, in error, instead of taking the app down.
+  const adapters: BoardAdapter[] = [];
+  const boardErrors = new Map<string, string>();
+  for (const board of config.boards) {
+    try {
+      adapters.push(await createAdapter(board, { db, secrets, localStore: localBoards }));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      boardErrors.set(board.id, message);
+      log.warn(`board ${board.id}: ${message}`);
+    }
+  }
+  if (embedded) localBoards.seedSampleTasks('local');
+
+  const engine = new SyncEngine({
+    db,
+    events,
+    log: logRepo,
+    pauses,
+    boards: adapters,
+    ownership: (boardId) => ownership.current(boardId, ownershipFallback).rules,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    runner: { ...options.runner, ...(options.startEngine === false ? { autoStart: false } : {}) },
+    runnerFor: (boardId) => {
+      const interval = config.boards.find((b) => b.id === boardId)?.poll?.interval;
+      return interval ? { pollIntervalMs: interval } : {};
+    },
+  });
+  // Local edits reach the engine in-process, the way webhooks do for remote boards.
+  localBoards.onChange((event) => {
+    if (adapters.some((a) => a.boardId === event.boardId)) engine.runner(event.boardId).hint([event.taskId]);
+  });
 
   const state = (): AppState => {
     const globalPause = pauses.get('global');
+    const runtime = new Map(engine.boardSummaries().map((b) => [b.id, b]));
+    const boards: BoardSummary[] = config.boards.map((b) => {
+      const live = runtime.get(b.id);
+      const error = boardErrors.get(b.id);
+      return {
+        id: b.id,
+        type: b.type,
+        name: b.name ?? b.id,
+        status: error ? 'error' : (live?.status ?? 'idle'),
+        ...(live?.lastPollAt ? { lastPollAt: live.lastPollAt } : {}),
+        ...(error || live?.error ? { error: error ?? live?.error } : {}),
+      };
+    });
+    const outbox = engine.outbox.counts();
     return {
       version: VERSION,
       startedAt: startedAt.toISOString(),
       pause: globalPause,
       configSource: source,
-      boards: config.boards.map((b) => {
-        const boardPause = pauses.get('board', b.id);
-        return {
-          id: b.id,
-          type: b.type,
-          name: b.name ?? b.id,
-          status: globalPause.paused || boardPause.paused ? 'paused' : 'idle',
-        };
-      }),
+      boards,
       agents: config.agents.map((a) => {
         const agentPause = pauses.get('agent', a.id);
         const pause = globalPause.paused ? globalPause : agentPause;
         return { id: a.id, board: a.board, workflow: a.workflow, status: pause.paused ? 'paused' : 'idle', pause };
       }),
-      // The engine and agent runtime fill these in; until they run, there is nothing pending.
-      counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
+      counts: {
+        outbox: outbox.pending,
+        conflicts: engine.conflicts.openCount(),
+        errors: outbox.parked + boards.filter((b) => b.status === 'error').length,
+        // The agent runtime reports tasks blocked on a person; until it runs there are none.
+        blockedOnHuman: 0,
+      },
     };
   };
 
-  const logRepo = new LogRepo(db);
   const publishState = (): AppState => {
     const s = state();
     events.emit('state.changed', s);
     return s;
   };
+  // Status flips during a busy sync are coalesced into one state.changed per tick.
+  let statusTimer: NodeJS.Timeout | undefined;
+  engine.onStatusChange(() => {
+    statusTimer ??= setTimeout(() => {
+      statusTimer = undefined;
+      if (db.open) publishState();
+    }, 50);
+  });
 
-  const pauseAll = (by: string, reason?: string): AppState => {
-    db.transaction(() => {
-      pauses.pause('global', '', by, reason);
-      logRepo.append({ actor: by, action: 'pause.all', ...(reason ? { reason } : {}) });
-    })();
-    log.info(`all agents paused by ${by}${reason ? `: ${reason}` : ''}`);
-    return publishState();
-  };
-
-  const resumeAll = (by: string): AppState => {
-    db.transaction(() => {
-      if (pauses.resume('global')) logRepo.append({ actor: by, action: 'resume.all' });
-    })();
-    log.info(`all agents resumed by ${by}`);
+  const setPause = (scope: PauseScope, target: string, paused: boolean, by: string, reason?: string): AppState => {
+    const what = scope === 'global' ? 'all agents' : `${scope} ${target}`;
+    engine.journal.transaction((append) => {
+      if (paused) {
+        pauses.pause(scope, target, by, reason);
+        append({
+          actor: by,
+          action: `${scope}.paused`,
+          ...(scope === 'board' ? { boardId: target } : {}),
+          ...(reason ? { reason } : {}),
+        });
+      } else if (pauses.resume(scope, target)) {
+        append({ actor: by, action: `${scope}.resumed`, ...(scope === 'board' ? { boardId: target } : {}) });
+      }
+    });
+    log.info(`${what} ${paused ? 'paused' : 'resumed'} by ${by}${reason ? `: ${reason}` : ''}`);
+    if (!paused && scope === 'board') engine.runner(target).kickOutbox();
+    if (!paused && scope === 'global') for (const a of adapters) engine.runner(a.boardId).kickOutbox();
     return publishState();
   };
 
@@ -133,25 +207,36 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings: new SettingsRepo(db),
     log: logRepo,
     secrets,
+    engine,
+    ownership,
+    ownershipFallback,
     schemaVersion: () => schemaVersion(db),
     state,
-    pauseAll,
-    resumeAll,
+    publishState,
+    setPause,
   };
 
+  engine.start();
   let closed = false;
   return {
     handlers: createHandlers(services),
     events,
     config,
+    engine,
+    localBoards,
     getState: state,
-    pauseAll,
-    resumeAll,
+    logEntries: (filter) => logRepo.iterate(filter),
+    pauseAll: (by, reason) => setPause('global', '', true, by, reason),
+    resumeAll: (by) => setPause('global', '', false, by),
     async close() {
       if (closed) return;
       closed = true;
+      if (statusTimer) clearTimeout(statusTimer);
+      await engine.stop();
+      for (const a of adapters) await a.close?.();
       closeDatabase(db);
       log.info('core closed');
     },
   };
 }
+

@@ -48,17 +48,17 @@ describe('deckhand CLI', () => {
         'boards:',
         '  - id: home',
         '    type: local',
-        '    poll: { interval: soon }',
         'agents:',
         '  - id: writer',
         '    board: nowhere',
         '    workflow: pickup',
-        '    provider: { type: demo }',
+        '    routes: { labels: [needs-ai] }',
+        '    provider: { type: command, command: [./agent.sh], timeout: soon }',
       ].join('\n'),
     );
     const result = await runCli(['check', '--config', config]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('boards[0].poll.interval');
+    expect(result.stdout).toContain('agents[0].provider.timeout');
     expect(result.stdout).toContain('agents[0].board');
     expect(result.stdout).toMatch(/2 problems found/);
   });

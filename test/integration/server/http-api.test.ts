@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { startServer, UnsafeBindError, type RunningServer } from '../../../src/main/core/server/http-server';
+import { MIGRATIONS } from '../../../src/main/core/store/migrations';
 import { call } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
 
@@ -50,7 +51,7 @@ describe('HTTP transport', () => {
   it('answers /api/health and getState from the core', async () => {
     const { url } = await boot();
     const health = (await (await fetch(`${url}/api/health`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ ok: true, schemaVersion: 3 });
+    expect(health).toMatchObject({ ok: true, schemaVersion: MIGRATIONS.length });
     const state = await call(url, 'getState');
     expect(state.status).toBe(200);
     expect(state.json.value.boards).toEqual([expect.objectContaining({ id: 'local', type: 'local' })]);
@@ -76,7 +77,7 @@ describe('HTTP transport', () => {
       fetch(`${url}/api/call/getState`, { method: 'POST', headers: { 'content-type': type }, body });
     const malformed = await post('{"theme":');
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.message).toMatch(/not valid JSON/);
+    expect(((await malformed.json()) as { error: { message: string } }).error.message).toMatch(/not valid JSON/);
     expect((await post('{}', 'text/plain')).status).toBe(415);
     expect((await post(JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }))).status).toBe(413);
     expect((await fetch(`${url}/api/call/getState`)).status).toBe(405);
@@ -115,7 +116,12 @@ describe('HTTP transport', () => {
     const wsUrl = url.replace('http', 'ws') + '/api/events';
     const ws = new WebSocket(wsUrl);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const event = new Promise<any>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+    const event = new Promise<any>((resolve) =>
+      ws.on('message', (data) => {
+        const parsed = JSON.parse(String(data));
+        if (parsed.type === 'state.changed') resolve(parsed);
+      }),
+    );
     await call(url, 'pauseAll', { reason: 'lunch' });
     expect(await event).toMatchObject({ type: 'state.changed', payload: { pause: { paused: true, reason: 'lunch' } } });
     ws.close();

@@ -1,8 +1,10 @@
 import type { Handlers } from './dispatch';
+import { ownershipHandlers } from './ownership-handlers';
 import { pauseHandlers } from './pause-handlers';
 import { secretHandlers } from './secret-handlers';
 import type { CoreServices } from './services';
 import { settingsHandlers } from './settings-handlers';
+import { syncHandlers } from './sync-handlers';
 import { systemHandlers } from './system-handlers';
 
 /** Every contract call, assembled from the per-domain handler groups. */
@@ -12,5 +14,7 @@ export function createHandlers(services: CoreServices): Handlers {
     ...settingsHandlers(services),
     ...secretHandlers(services),
     ...pauseHandlers(services),
+    ...syncHandlers(services),
+    ...ownershipHandlers(services),
   };
 }

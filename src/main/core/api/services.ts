@@ -1,8 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import type { AppState } from '../../../shared/model';
+import type { OwnershipRules } from '../../../shared/ownership';
+import type { SyncEngine } from '../engine/sync-engine';
 import type { EventBus } from '../events';
 import type { SecretBackends } from '../secrets/resolve';
 import type { LogRepo } from '../store/log-repo';
+import type { OwnershipRepo } from '../store/ownership-repo';
+import type { PauseScope } from '../store/pause-repo';
 import type { SettingsRepo } from '../store/settings-repo';
 
 /** What handlers may use. Built once by createCore and passed in, so handlers stay small and testable. */
@@ -14,8 +18,13 @@ export interface CoreServices {
   settings: SettingsRepo;
   log: LogRepo;
   secrets: SecretBackends;
+  engine: SyncEngine;
+  ownership: OwnershipRepo;
+  /** The rules from config (or the defaults) that apply until a board's schema is edited. */
+  ownershipFallback: OwnershipRules;
   schemaVersion(): number;
   state(): AppState;
-  pauseAll(by: string, reason?: string): AppState;
-  resumeAll(by: string): AppState;
+  /** Emits state.changed and returns the state. */
+  publishState(): AppState;
+  setPause(scope: PauseScope, target: string, paused: boolean, by: string, reason?: string): AppState;
 }

@@ -6,7 +6,7 @@ import { contentSecurityPolicy } from '../../../shared/csp';
 import type { Core } from '../app';
 import { dispatch } from '../api/dispatch';
 import { createLogger } from '../logger';
-import { BodyError, readJsonBody } from './body';
+import { BodyError, readJsonBody, readRawBody } from './body';
 import {
   hostAllowed,
   isLoopbackHost,
@@ -22,6 +22,8 @@ const log = createLogger('server');
 
 /** Calls are small JSON documents; anything bigger is a mistake or an attack. */
 const CALL_BODY_LIMIT = 1024 * 1024;
+/** Board webhooks carry one event each; the largest real payloads are a few KB. */
+const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
 const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   invalid_input: 400,
@@ -86,7 +88,13 @@ export async function startServer(core: Core, options: ServerOptions): Promise<R
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (!hostAllowed(req, guard)) return sendError(res, 403, 'invalid_input', 'host not allowed');
+    if (!hostAllowed(req, guard) && !url.pathname.startsWith('/webhooks/')) {
+      return sendError(res, 403, 'invalid_input', 'host not allowed');
+    }
+
+    // Boards post from elsewhere and carry their own signature, so the browser-facing checks do not apply.
+    const webhook = /^\/webhooks\/([a-z0-9][a-z0-9_-]*)$/.exec(url.pathname);
+    if (webhook) return handleWebhook(req, res, webhook[1]!, url);
 
     if (url.pathname.startsWith('/api/')) {
       if (!originAllowed(req)) return sendError(res, 403, 'invalid_input', 'cross-origin requests are not allowed');
@@ -116,10 +124,44 @@ export async function startServer(core: Core, options: ServerOptions): Promise<R
     });
   };
 
+  const handleWebhook = async (req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> => {
+    if (req.method !== 'POST') return sendError(res, 405, 'invalid_input', 'webhooks must use POST');
+    let rawBody: Buffer;
+    try {
+      rawBody = await readRawBody(req, WEBHOOK_BODY_LIMIT);
+    } catch (err) {
+      if (err instanceof BodyError) return sendError(res, err.status, 'invalid_input', err.message);
+      throw err;
+    }
+    const outcome = core.engine.handleWebhook(boardId, { headers: req.headers, query: url.searchParams, rawBody });
+    if (outcome.status >= 400) log.warn(`webhook for ${boardId} rejected (${outcome.status}): ${outcome.message}`);
+    sendJson(res, outcome.status, { ok: outcome.status < 400, message: outcome.message });
+  };
+
+  const exportLog = (res: ServerResponse, url: URL): void => {
+    const filter = Object.fromEntries(
+      ['boardId', 'taskId', 'actor', 'action', 'text'].flatMap((k) => {
+        const v = url.searchParams.get(k);
+        return v ? [[k, v]] : [];
+      }),
+    );
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'content-disposition': 'attachment; filename="deckhand-log.jsonl"',
+      'cache-control': 'no-store',
+    });
+    for (const entry of core.logEntries(filter)) res.write(JSON.stringify(entry) + '\n');
+    res.end();
+  };
+
   const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     if (path === '/api/health' && req.method === 'GET') {
       const result = await dispatch(core.handlers, 'health', {}, { transport: 'http' });
       return sendJson(res, result.ok ? 200 : 500, result.ok ? result.value : result);
+    }
+    if (path === '/api/log.jsonl' && req.method === 'GET') {
+      return exportLog(res, new URL(req.url ?? '/', 'http://placeholder'));
     }
     const match = /^\/api\/call\/([A-Za-z][A-Za-z0-9]*)$/.exec(path);
     if (!match) return sendError(res, 404, 'not_found', `no such endpoint: ${path}`);

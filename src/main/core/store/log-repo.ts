@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { SyncLogEntry } from '../../../shared/model';
 
 export interface LogInput {
   actor: string;
@@ -12,10 +13,7 @@ export interface LogInput {
   operationId?: string;
 }
 
-export interface LogEntry extends LogInput {
-  seq: number;
-  at: string;
-}
+export type LogEntry = SyncLogEntry;
 
 interface LogRow {
   seq: number;
@@ -41,6 +39,51 @@ function fromRow(row: LogRow): LogEntry {
   if (row.reason !== null) entry.reason = row.reason;
   if (row.operation_id !== null) entry.operationId = row.operation_id;
   return entry;
+}
+
+export interface LogFilter {
+  boardId?: string;
+  taskId?: string;
+  actor?: string;
+  action?: string;
+  text?: string;
+}
+
+export interface LogQuery {
+  after?: number;
+  before?: number;
+  limit?: number;
+  filter?: LogFilter;
+}
+
+const ACTOR_KINDS = new Set(['human', 'agent', 'system']);
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function whereClause(filter: LogFilter): { where: string[]; args: unknown[] } {
+  const where: string[] = ['1 = 1'];
+  const args: unknown[] = [];
+  if (filter.boardId) (where.push('board_id = ?'), args.push(filter.boardId));
+  if (filter.taskId) (where.push('task_id = ?'), args.push(filter.taskId));
+  if (filter.actor) {
+    // A bare kind ("agent") matches every actor of that kind ("agent:researcher").
+    if (ACTOR_KINDS.has(filter.actor)) {
+      where.push("(actor = ? OR actor LIKE ? ESCAPE '\\')");
+      args.push(filter.actor, `${filter.actor}:%`);
+    } else (where.push('actor = ?'), args.push(filter.actor));
+  }
+  if (filter.action) {
+    if (filter.action.endsWith('.')) {
+      where.push("action LIKE ? ESCAPE '\\'");
+      args.push(`${likeEscape(filter.action)}%`);
+    } else (where.push('action = ?'), args.push(filter.action));
+  }
+  if (filter.text) {
+    where.push(
+      "lower(coalesce(field, '') || ' ' || coalesce(before_json, '') || ' ' || coalesce(after_json, '') || ' ' || coalesce(reason, '') || ' ' || coalesce(task_id, '')) LIKE ? ESCAPE '\\'",
+    );
+    args.push(`%${likeEscape(filter.text.toLowerCase())}%`);
+  }
+  return { where, args };
 }
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
@@ -71,8 +114,29 @@ export class LogRepo {
     return { ...input, seq: Number(info.lastInsertRowid), at };
   }
 
-  list(after = 0, limit = 500): LogEntry[] {
-    const rows = this.db.prepare('SELECT * FROM log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as LogRow[];
-    return rows.map(fromRow);
+  /**
+   * A page of the log. Forward from `after` (oldest first), or, with `before`,
+   * backwards (newest first), for a view that opens on the latest entries.
+   */
+  list(query: LogQuery = {}): LogEntry[] {
+    const { where, args } = whereClause(query.filter ?? {});
+    const limit = query.limit ?? 200;
+    if (query.before !== undefined) {
+      where.push('seq < ?');
+      args.push(query.before);
+      const sql = `SELECT * FROM log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`;
+      return (this.db.prepare(sql).all(...args, limit) as LogRow[]).map(fromRow);
+    }
+    where.push('seq > ?');
+    args.push(query.after ?? 0);
+    const sql = `SELECT * FROM log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, limit) as LogRow[]).map(fromRow);
+  }
+
+  /** Every matching entry, oldest first, without loading them all at once (JSONL export). */
+  *iterate(filter: LogFilter = {}): Generator<LogEntry> {
+    const { where, args } = whereClause(filter);
+    const sql = `SELECT * FROM log WHERE ${where.join(' AND ')} ORDER BY seq`;
+    for (const row of this.db.prepare(sql).iterate(...args)) yield fromRow(row as LogRow);
   }
 }

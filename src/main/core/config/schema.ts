@@ -1,0 +1,586 @@
+import { z } from 'zod';
+import {
+  allowedPolicies,
+  DEFAULT_OWNERSHIP_RULES,
+  defaultPolicyFor,
+  MERGEABLE_FIELDS,
+  OWNERS,
+  POLICIES,
+  type FieldRule,
+  type Owner,
+  type Policy,
+} from '../../../shared/ownership';
+import type { TaskField } from '../../../shared/task';
+import type { SecretRef } from '../secrets/secret-store';
+import type { Problem } from '../../../shared/validation';
+import { formatPath } from '../../../shared/validation';
+import { cronProblem } from './cron';
+import { parseDuration } from './duration';
+import { CURRENT_CONFIG_VERSION } from './migrate';
+
+export { parseDuration } from './duration';
+export { cronProblem } from './cron';
+
+/** Board types Deckhand has (or will have) an adapter for. `local` is the built-in board in SQLite. */
+export const BOARD_TYPES = ['local', 'kanboard', 'plane', 'linear', 'taiga', 'wekan', 'focalboard', 'notion'] as const;
+export type BoardType = (typeof BOARD_TYPES)[number];
+
+/**
+ * Hosted-only services with one fixed API endpoint, which the adapter knows.
+ * Every other remote type is self-hostable, so it must say where it lives.
+ */
+export const CLOUD_ONLY_BOARD_TYPES: readonly BoardType[] = ['linear', 'notion'];
+
+/**
+ * The column roles the engine moves tasks between. `columns` maps a role to the
+ * board's own column name. It is a closed set so a typo such as `reveiw` is an
+ * error at `deckhand check`, not a role the engine silently never uses.
+ */
+export const COLUMN_ROLES = ['backlog', 'todo', 'working', 'review', 'blocked', 'done'] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
+
+/** The task fields ownership covers (see design/sync.md). */
+export const OWNERSHIP_FIELDS = [
+  'title',
+  'description',
+  'assignee',
+  'priority',
+  'status',
+  'labels',
+  'agent_notes',
+  'due_date',
+] as const;
+export type OwnershipField = (typeof OWNERSHIP_FIELDS)[number];
+
+/**
+ * Config keys are snake_case, task fields camelCase. Owners, policies and which
+ * owner may use which policy come from shared/ownership, the same rules the
+ * engine and the ownership editor apply, so `deckhand check` accepts exactly
+ * what `serve` will.
+ */
+export const OWNERSHIP_TASK_FIELDS = {
+  title: 'title',
+  description: 'description',
+  assignee: 'assignee',
+  priority: 'priority',
+  status: 'status',
+  labels: 'labels',
+  agent_notes: 'agentNotes',
+  due_date: 'dueDate',
+} as const satisfies Record<OwnershipField, TaskField>;
+
+export { OWNERS, type Owner };
+/** The conflict policies, as in shared/ownership. */
+export const CONFLICT_POLICIES = POLICIES;
+export type ConflictPolicy = Policy;
+
+/** Who owns a field and how a conflict on it is settled (the engine's `FieldRule`). */
+export type FieldOwnership = FieldRule;
+export type Ownership = Record<OwnershipField, FieldOwnership>;
+
+export const WORKFLOWS = ['pickup', 'breakdown', 'digest'] as const;
+export type Workflow = (typeof WORKFLOWS)[number];
+
+export const PROVIDER_TYPES = ['command', 'openai', 'anthropic', 'demo'] as const;
+
+/**
+ * The policy a shorthand owner (`title: human`) implies. Only labels are a set,
+ * so only labels default to a three-way merge when shared.
+ */
+export function defaultPolicy(field: OwnershipField, owner: Owner): ConflictPolicy {
+  return defaultPolicyFor(OWNERSHIP_TASK_FIELDS[field], owner);
+}
+
+function ownershipDefaults(): Ownership {
+  const out = {} as Ownership;
+  for (const field of OWNERSHIP_FIELDS) out[field] = { ...DEFAULT_OWNERSHIP_RULES[OWNERSHIP_TASK_FIELDS[field]] };
+  return out;
+}
+
+/**
+ * The default sync schema from design/sync.md (taken from shared/ownership),
+ * used when a config leaves a field out. `due_date` is not in that table; it
+ * is a human's field, like priority. Frozen, because every loaded config
+ * starts from it.
+ */
+export const DEFAULT_OWNERSHIP: Readonly<{ [F in OwnershipField]: Readonly<FieldOwnership> }> = Object.freeze(
+  Object.fromEntries(Object.entries(ownershipDefaults()).map(([k, v]) => [k, Object.freeze(v)])) as Ownership,
+);
+
+/** A fresh, mutable copy of the defaults. */
+export function defaultOwnership(): Ownership {
+  return ownershipDefaults();
+}
+
+// ---------------------------------------------------------------------------
+// Building blocks
+
+const list = (items: readonly string[]): string => items.join(', ');
+
+/**
+ * A schema-level message for a wrong value that still says "required" when the
+ * key is missing, since a custom message would otherwise replace that too.
+ */
+const unlessMissing =
+  (message: string) =>
+  (iss: { input?: unknown }): string =>
+    iss.input === undefined ? 'required' : message;
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a short id: lowercase letters, digits, "-" or "_" (like "kb")');
+
+const stringList = z.array(nonEmpty, {
+  error: (iss) => (iss.code === 'invalid_type' ? unlessMissing('expected a list of strings')(iss) : undefined),
+});
+
+const positiveInt = z.int().min(1, 'must be at least 1');
+
+const SECRET_HINT = 'secrets are never written in config; use { keychain: NAME } or { env: NAME }';
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name, like KANBOARD_TOKEN');
+
+/**
+ * `{ keychain: NAME }` or `{ env: NAME }`, exactly one. A bare string is refused
+ * with a message that says why, because a bare string there is almost always a
+ * pasted token, and config files end up in repositories and backups.
+ */
+export const secretRefSchema = z
+  .object(
+    {
+      keychain: z.string().regex(/^\S+$/, 'expected a keychain entry name without spaces').optional(),
+      env: envName.optional(),
+    },
+    {
+      error: (iss) => {
+        if (iss.code !== 'invalid_type') return undefined;
+        if (iss.input === undefined) return `required; ${SECRET_HINT}`;
+        if (typeof iss.input === 'string' || typeof iss.input === 'number') return SECRET_HINT;
+        return 'expected { keychain: NAME } or { env: NAME }';
+      },
+    },
+  )
+  .strict()
+  .superRefine((ref, ctx) => {
+    const given = (ref.keychain !== undefined ? 1 : 0) + (ref.env !== undefined ? 1 : 0);
+    if (given === 0) ctx.addIssue({ code: 'custom', message: 'expected { keychain: NAME } or { env: NAME }' });
+    if (given === 2) ctx.addIssue({ code: 'custom', message: 'give either keychain or env, not both' });
+  })
+  .transform((ref): SecretRef => (ref.keychain !== undefined ? { keychain: ref.keychain } : { env: ref.env ?? '' }));
+
+/**
+ * A duration string (`15s`, `10m`, `2h`, `1d`, `500ms`, `1h30m`), parsed to
+ * milliseconds. The parsed config therefore holds numbers of milliseconds.
+ */
+export const durationSchema = z
+  .string({
+    error: (iss) =>
+      iss.code === 'invalid_type' && iss.input !== undefined
+        ? 'expected a duration with a unit, like 15s, 10m or 2h (a bare number has no unit)'
+        : undefined,
+  })
+  .transform((text, ctx) => {
+    let ms: number;
+    try {
+      ms = parseDuration(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+    if (ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be longer than zero' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: unlessMissing('expected an http:// or https:// URL') });
+
+const cronSchema = z.string().superRefine((expression, ctx) => {
+  const problem = cronProblem(expression);
+  if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron schedule: ${problem}` });
+});
+
+// ---------------------------------------------------------------------------
+// Boards
+
+const columnsSchema = z
+  .object({
+    backlog: nonEmpty.optional(),
+    todo: nonEmpty.optional(),
+    working: nonEmpty.optional(),
+    review: nonEmpty.optional(),
+    blocked: nonEmpty.optional(),
+    done: nonEmpty.optional(),
+  } satisfies Record<ColumnRole, unknown>)
+  .strict();
+
+const boardSchema = z
+  .object({
+    id: slug,
+    type: z.enum(BOARD_TYPES),
+    /** Display name; the id is shown when absent. */
+    name: nonEmpty.optional(),
+    url: httpUrl.optional(),
+    /** The board's project, by name or numeric id. */
+    project: z
+      .union([nonEmpty, z.int().min(0)], { error: unlessMissing('expected a project name or a numeric project id') })
+      .optional(),
+    username: nonEmpty.optional(),
+    token: secretRefSchema.optional(),
+    webhook: z.object({ token: secretRefSchema.optional(), secret: secretRefSchema.optional() }).strict().optional(),
+    poll: z.object({ interval: durationSchema }).strict().optional(),
+    columns: columnsSchema.optional(),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------
+// Ownership
+
+function fieldOwnershipSchema(field: OwnershipField) {
+  const taskField = OWNERSHIP_TASK_FIELDS[field];
+  const shape = z
+    .object(
+      {
+        owner: z.enum(OWNERS, { error: unlessMissing(`expected one of: ${list(OWNERS)}`) }),
+        policy: z.enum(POLICIES, { error: `expected one of: ${list(POLICIES)}` }).optional(),
+      },
+      {
+        error: (iss) =>
+          iss.code === 'invalid_type' ? `expected ${OWNERS.join(' | ')}, or { owner, policy }` : undefined,
+      },
+    )
+    .strict()
+    .superRefine((rule, ctx) => {
+      if (rule.policy === undefined) return;
+      const allowed = allowedPolicies(taskField, rule.owner);
+      if (allowed.includes(rule.policy)) return;
+      const message =
+        rule.policy === 'merge' && !MERGEABLE_FIELDS.includes(taskField)
+          ? `merge is only valid for labels (a set); for ${field} use one of: ${list(allowed)}`
+          : `a field owned by ${rule.owner} settles conflicts with ${allowed.join(' or ')}, not ${rule.policy}`;
+      ctx.addIssue({ code: 'custom', path: ['policy'], message });
+    });
+  return z
+    .preprocess((value) => (typeof value === 'string' ? { owner: value } : value), shape)
+    .transform((v): FieldOwnership => ({ owner: v.owner, policy: v.policy ?? defaultPolicy(field, v.owner) }));
+}
+
+/**
+ * Field → owner (`human`, `ai`, `shared`) or `{ owner, policy }`. Fields left out
+ * keep their default, so the parsed value always covers every field.
+ */
+export const ownershipSchema = z
+  .object({
+    title: fieldOwnershipSchema('title').optional(),
+    description: fieldOwnershipSchema('description').optional(),
+    assignee: fieldOwnershipSchema('assignee').optional(),
+    priority: fieldOwnershipSchema('priority').optional(),
+    status: fieldOwnershipSchema('status').optional(),
+    labels: fieldOwnershipSchema('labels').optional(),
+    agent_notes: fieldOwnershipSchema('agent_notes').optional(),
+    due_date: fieldOwnershipSchema('due_date').optional(),
+  } satisfies Record<OwnershipField, unknown>)
+  .strict()
+  .transform((given): Ownership => {
+    const out = defaultOwnership();
+    for (const field of OWNERSHIP_FIELDS) {
+      const value = given[field];
+      if (value) out[field] = value;
+    }
+    return out;
+  });
+
+// ---------------------------------------------------------------------------
+// Agents
+
+const commandProviderSchema = z
+  .object({
+    type: z.literal('command'),
+    /** Program and arguments, never a shell line, so nothing in a task can be interpreted by a shell. */
+    command: z
+      .array(nonEmpty, {
+        error: (iss) =>
+          iss.code === 'invalid_type' && typeof iss.input === 'string'
+            ? 'expected a list: the program and its arguments, like ["./agents/research.sh", "--fast"]'
+            : undefined,
+      })
+      .min(1, 'must name the program to run'),
+    /** Working directory; relative paths are resolved against the config file's folder when loaded from a file. */
+    cwd: nonEmpty.optional(),
+    timeout: durationSchema.optional(),
+    env: z
+      .record(
+        envName,
+        z.union([z.string(), secretRefSchema], {
+          error: unlessMissing('expected a string, or a secret as { keychain: NAME } or { env: NAME }'),
+        }),
+      )
+      .optional(),
+  })
+  .strict();
+
+const openaiProviderSchema = z
+  .object({
+    type: z.literal('openai'),
+    base_url: httpUrl,
+    model: nonEmpty,
+    /** Optional: local servers such as Ollama need no key. */
+    api_key: secretRefSchema.optional(),
+  })
+  .strict();
+
+const anthropicProviderSchema = z
+  .object({
+    type: z.literal('anthropic'),
+    model: nonEmpty,
+    api_key: secretRefSchema,
+    base_url: httpUrl.optional(),
+  })
+  .strict();
+
+const demoProviderSchema = z.object({ type: z.literal('demo') }).strict();
+
+const providerSchema = z.discriminatedUnion(
+  'type',
+  [commandProviderSchema, openaiProviderSchema, anthropicProviderSchema, demoProviderSchema],
+  {
+    error: (iss) => {
+      if (iss.code !== 'invalid_union') return undefined;
+      const input = iss.input as { type?: unknown } | undefined;
+      const type = input && typeof input === 'object' ? input.type : undefined;
+      return type === undefined
+        ? `required; one of: ${list(PROVIDER_TYPES)}`
+        : `unknown provider type; expected one of: ${list(PROVIDER_TYPES)}`;
+    },
+  },
+);
+
+const routesSchema = z
+  .object({
+    /** A task matches when it carries any of these labels. */
+    labels: stringList.default(() => []),
+    /** A task matches when it is in any of these columns (a role such as `todo`, or a column name). */
+    columns: stringList.default(() => []),
+    /** A task carrying any of these labels is never touched, whatever else matches. */
+    exclude_labels: stringList.default(() => []),
+  })
+  .strict();
+
+const agentSchema = z
+  .object({
+    id: slug,
+    role: nonEmpty.optional(),
+    board: nonEmpty,
+    workflow: z.enum(WORKFLOWS),
+    routes: routesSchema.prefault(() => ({})),
+    provider: providerSchema,
+    /** 5-field cron, local time; digest agents only. Absent means the workflow's default (09:00). */
+    schedule: cronSchema.optional(),
+    digest: z.object({ assign_to: nonEmpty }).strict().optional(),
+    /** Where a finished task goes: a column role such as `review`, or a column name. */
+    on_done: z.object({ move_to: nonEmpty }).strict().optional(),
+    concurrency: positiveInt.default(1),
+    /** Reaching a limit pauses the agent with a reason. */
+    budget: z
+      .object({
+        runs_per_day: positiveInt.optional(),
+        tokens_per_day: positiveInt.optional(),
+        cost_per_day: z.number().positive('must be more than 0').optional(),
+      })
+      .strict()
+      .optional(),
+    prompt: nonEmpty.optional(),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------
+// The whole file
+
+/**
+ * The structure of a config file at the current version, field by field.
+ * Cross-field rules (unique ids, agents naming real boards, ...) live in
+ * `crossFieldProblems`, because zod skips refinements once a field fails and
+ * `deckhand check` must report every problem in one go. Use `configSchema` or
+ * `validateConfig` unless you are combining the two yourself.
+ */
+export const configShape = z
+  .object({
+    schema_version: z.literal(CURRENT_CONFIG_VERSION),
+    boards: z
+      .array(boardSchema, {
+        error: (iss) => (iss.code === 'invalid_type' ? unlessMissing('expected a list of boards')(iss) : undefined),
+      })
+      .min(1, 'declare at least one board; `- { id: home, type: local }` is the built-in local board'),
+    ownership: ownershipSchema.prefault(() => ({})),
+    agents: z
+      .array(agentSchema, {
+        error: (iss) => (iss.code === 'invalid_type' ? unlessMissing('expected a list of agents')(iss) : undefined),
+      })
+      .default(() => []),
+  })
+  .strict();
+
+/** A validated config: durations in milliseconds, ownership complete, secrets still references. */
+export type DeckhandConfig = z.output<typeof configShape>;
+export type BoardConfig = DeckhandConfig['boards'][number];
+export type AgentConfig = DeckhandConfig['agents'][number];
+export type ProviderConfig = AgentConfig['provider'];
+
+interface CrossIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** Boards that live inside Deckhand take none of the connection settings. */
+const REMOTE_ONLY_KEYS = ['url', 'project', 'username', 'token', 'webhook', 'poll'] as const;
+
+function crossFieldIssues(raw: unknown): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  if (!isRecord(raw)) return issues;
+
+  const boardIds: string[] = [];
+  const seenBoards = new Map<string, number>();
+  asList(raw.boards).forEach((board, i) => {
+    if (!isRecord(board)) return;
+    if (typeof board.id === 'string') {
+      const first = seenBoards.get(board.id);
+      if (first === undefined) {
+        seenBoards.set(board.id, i);
+        boardIds.push(board.id);
+      } else {
+        issues.push({ path: ['boards', i, 'id'], message: `duplicate board id "${board.id}" (also boards[${first}])` });
+      }
+    }
+    const type = board.type;
+    if (type === 'local') {
+      for (const key of REMOTE_ONLY_KEYS) {
+        if (board[key] !== undefined) {
+          issues.push({
+            path: ['boards', i, key],
+            message: `a local board lives in Deckhand's database and takes no ${key}`,
+          });
+        }
+      }
+    } else if (
+      typeof type === 'string' &&
+      (BOARD_TYPES as readonly string[]).includes(type) &&
+      !CLOUD_ONLY_BOARD_TYPES.includes(type as BoardType) &&
+      board.url === undefined
+    ) {
+      issues.push({ path: ['boards', i, 'url'], message: `required for a ${type} board: where its API lives` });
+    }
+  });
+
+  const seenAgents = new Map<string, number>();
+  asList(raw.agents).forEach((agent, i) => {
+    if (!isRecord(agent)) return;
+    if (typeof agent.id === 'string') {
+      const first = seenAgents.get(agent.id);
+      if (first === undefined) seenAgents.set(agent.id, i);
+      else
+        issues.push({ path: ['agents', i, 'id'], message: `duplicate agent id "${agent.id}" (also agents[${first}])` });
+    }
+    if (typeof agent.board === 'string' && !seenBoards.has(agent.board)) {
+      const known = boardIds.length > 0 ? list(boardIds) : '(none)';
+      issues.push({ path: ['agents', i, 'board'], message: `unknown board "${agent.board}"; boards are: ${known}` });
+    }
+    const workflow = agent.workflow;
+    const routes = isRecord(agent.routes) ? agent.routes : {};
+    const labels = asList(routes.labels);
+    if (
+      (workflow === 'pickup' || workflow === 'breakdown') &&
+      labels.length === 0 &&
+      asList(routes.columns).length === 0
+    ) {
+      issues.push({
+        path: ['agents', i, 'routes'],
+        message: `a ${workflow} agent needs routes.labels or routes.columns to know which tasks are its own`,
+      });
+    }
+    asList(routes.exclude_labels).forEach((label, j) => {
+      if (typeof label === 'string' && labels.includes(label)) {
+        issues.push({
+          path: ['agents', i, 'routes', 'exclude_labels', j],
+          message: `"${label}" is also in routes.labels; a label cannot both route and exclude`,
+        });
+      }
+    });
+    if (typeof workflow === 'string' && workflow !== 'digest') {
+      for (const key of ['digest', 'schedule'] as const) {
+        if (agent[key] !== undefined) {
+          issues.push({
+            path: ['agents', i, key],
+            message: `only used by workflow: digest (this agent's workflow is ${workflow})`,
+          });
+        }
+      }
+    }
+  });
+  return issues;
+}
+
+/**
+ * Rules that span fields: unique board and agent ids, agents naming a declared
+ * board, url where a board type needs one, routes for pickup and breakdown
+ * agents, digest settings only on digest agents. Works on raw (even broken)
+ * input so these problems are reported alongside field errors, not after them.
+ */
+export function crossFieldProblems(raw: unknown): Problem[] {
+  return crossFieldIssues(raw).map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+/** The full current-version schema: structure plus cross-field rules. */
+export const configSchema = configShape.superRefine((config, ctx) => {
+  for (const issue of crossFieldIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
+});
+
+function describeInput(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'a mapping';
+  if (typeof input === 'string') return 'text';
+  if (typeof input === 'number') return Number.isInteger(input) ? 'a whole number' : 'a number';
+  return `a ${typeof input}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping (key: value)',
+  array: 'a list',
+};
+
+/**
+ * Friendlier wording for zod's generic issues ("required", "expected a list,
+ * got text"). Values are not echoed, except a short one for enum mistakes,
+ * so a pasted secret in the wrong place does not end up in logs.
+ */
+export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
+  switch (iss.code) {
+    case 'invalid_type':
+      if (iss.input === undefined) return 'required';
+      return `expected ${EXPECTED[iss.expected] ?? iss.expected}, got ${describeInput(iss.input)}`;
+    case 'invalid_value': {
+      const options = iss.values.map((v) => String(v));
+      const got = typeof iss.input === 'string' && iss.input.length <= 40 ? `, got "${iss.input}"` : '';
+      return options.length === 1 ? `expected ${options[0]}${got}` : `expected one of: ${list(options)}${got}`;
+    }
+    case 'too_small':
+      if (iss.origin === 'array' || iss.origin === 'string') return 'must not be empty';
+      return undefined;
+    case 'invalid_key':
+      return 'invalid key';
+    default:
+      return undefined;
+  }
+};

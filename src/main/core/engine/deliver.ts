@@ -1,0 +1,206 @@
+import type { FieldPatch, Task } from '../../../shared/task';
+import { BoardError } from '../boards/errors';
+import type { OutboxEntry } from '../store/outbox-repo';
+import { backoffMs } from './backoff';
+import type { BoardContext } from './board-context';
+import { crashPoint } from './crash-points';
+import type { CommentPayload, CreatePayload, UpdatePayload } from './intents';
+import { mergePatch, type AgentIntentPatch } from './merge';
+import { FORCED_RULES } from './forced-rules';
+import { reconcileTask } from './reconcile';
+
+/** After this many retryable failures an entry is parked (visible, with a retry button) instead of retried forever. */
+export const MAX_ATTEMPTS = 8;
+
+export type DeliveryOutcome =
+  | { kind: 'done' }
+  | { kind: 'retry'; atMs: number; error: string }
+  | { kind: 'parked'; error: string }
+  /** The whole board must wait (rate limit, bad credentials); the entry keeps its place. */
+  | { kind: 'board-blocked'; untilMs: number; error: string; auth: boolean };
+
+class PermanentDeliveryError extends Error {}
+
+/**
+ * Sends one outbox entry to its board with exactly one effect: the attempt
+ * is counted before sending, so after a crash a create or comment is first
+ * looked up by its marker, and an update is re-merged against the board's
+ * current state (where our earlier write shows up as already applied).
+ */
+export async function deliver(ctx: BoardContext, entry: OutboxEntry, now = Date.now()): Promise<DeliveryOutcome> {
+  const retrying = entry.attempts > 0;
+  ctx.outbox.markAttempt(entry.id);
+  try {
+    if (entry.kind === 'update') await deliverUpdate(ctx, entry);
+    else if (entry.kind === 'comment') await deliverComment(ctx, entry, retrying);
+    else await deliverCreate(ctx, entry, retrying);
+    return { kind: 'done' };
+  } catch (err) {
+    return failure(ctx, entry, err, now);
+  }
+}
+
+function failure(ctx: BoardContext, entry: OutboxEntry, err: unknown, now: number): DeliveryOutcome {
+  const message = err instanceof Error ? err.message : String(err);
+  const attempts = entry.attempts + 1;
+  let outcome: DeliveryOutcome;
+  if (err instanceof BoardError && err.kind === 'rate_limited') {
+    const untilMs = now + (err.retryAfterMs ?? backoffMs(attempts));
+    outcome = { kind: 'board-blocked', untilMs, error: message, auth: false };
+  } else if (err instanceof BoardError && err.kind === 'auth') {
+    outcome = { kind: 'board-blocked', untilMs: now + backoffMs(attempts, 30_000), error: message, auth: true };
+  } else if (
+    err instanceof PermanentDeliveryError ||
+    (err instanceof BoardError && !err.retryable) ||
+    attempts >= MAX_ATTEMPTS
+  ) {
+    outcome = {
+      kind: 'parked',
+      error: attempts >= MAX_ATTEMPTS ? `gave up after ${attempts} attempts: ${message}` : message,
+    };
+  } else {
+    outcome = { kind: 'retry', atMs: now + backoffMs(attempts), error: message };
+  }
+  ctx.journal.transaction((append) => {
+    if (outcome.kind === 'parked') ctx.outbox.park(entry.id, outcome.error);
+    else ctx.outbox.reschedule(entry.id, outcome.kind === 'retry' ? outcome.atMs : outcome.untilMs, message);
+    append({
+      actor: 'system',
+      action: outcome.kind === 'parked' ? 'outbox.parked' : 'outbox.retry',
+      boardId: entry.boardId,
+      ...(entry.taskId ? { taskId: entry.taskId } : {}),
+      reason: message,
+      operationId: entry.operationId,
+    });
+  });
+  return outcome;
+}
+
+async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<void> {
+  const taskId = entry.taskId!;
+  const payload = entry.payload as UpdatePayload;
+  const remote = await ctx.adapter.getTask(taskId);
+  if (!remote) throw new PermanentDeliveryError(`task ${taskId} no longer exists on the board`);
+  const base = ctx.base.get(ctx.boardId, taskId);
+  const baseFields = base && !base.deleted ? base.fields : remote;
+
+  // Ownership is checked again at send time (inside mergePatch): the schema may have changed since queueing.
+  const rules = payload.force ? FORCED_RULES : ctx.rules();
+  const agentPatch: AgentIntentPatch = { ...payload.set, ...(payload.labels ? { labels: payload.labels } : {}) };
+  const merge = mergePatch(rules, baseFields, remote, agentPatch, {
+    remoteChangedAt: ctx.clock.toLocalMs(remote.updatedAt),
+    agentChangedAt: entry.intentAtMs,
+  });
+  // Absorb whatever the human changed since our base (logged as human edits; our own earlier write as an echo).
+  reconcileTask(ctx, remote, 'outbox re-read');
+
+  let written: Task = remote;
+  if (Object.keys(merge.toWrite).length > 0) {
+    const sentAt = Date.now();
+    written = await ctx.adapter.updateTask(taskId, merge.toWrite);
+    crashPoint('after-board-write');
+    ctx.clock.observeWrite(sentAt, written.updatedAt);
+  }
+
+  ctx.journal.transaction((append) => {
+    const at = { boardId: ctx.boardId, taskId, operationId: entry.operationId };
+    for (const r of merge.refused) {
+      append({ ...at, actor: entry.actor, action: 'write.refused', field: r.field, reason: r.reason });
+    }
+    for (const field of Object.keys(merge.toWrite) as (keyof FieldPatch)[]) {
+      append({
+        ...at,
+        actor: entry.actor,
+        action: 'field.written',
+        field,
+        before: remote[field],
+        after: written[field],
+        ...(entry.reason ? { reason: entry.reason } : {}),
+      });
+    }
+    for (const result of merge.results) {
+      if (result.loser) {
+        append({
+          ...at,
+          actor: 'system',
+          action: 'field.lost',
+          field: result.field,
+          before: result.loser.value,
+          after: result.outcome === 'apply-agent' ? result.value : remote[result.field],
+          reason: `${result.loser.side}'s value lost under ${rules[result.field].policy}`,
+        });
+      }
+    }
+    for (const c of merge.conflicts) {
+      const opened = ctx.conflicts.open({
+        boardId: ctx.boardId,
+        taskId,
+        field: c.field,
+        base: baseFields[c.field],
+        human: remote[c.field],
+        agent: c.agentValue,
+        actor: entry.actor,
+        operationId: entry.operationId,
+      });
+      append({
+        ...at,
+        actor: 'system',
+        action: 'conflict.opened',
+        field: c.field,
+        before: remote[c.field],
+        after: c.agentValue,
+        reason: `both sides changed ${c.field}; waiting for a person (conflict #${opened.id})`,
+      });
+    }
+    if (written !== remote) ctx.base.put(ctx.boardId, written);
+    ctx.outbox.markDone(entry.id, { version: written.version });
+  });
+}
+
+async function deliverComment(ctx: BoardContext, entry: OutboxEntry, retrying: boolean): Promise<void> {
+  const taskId = entry.taskId!;
+  const payload = entry.payload as CommentPayload;
+  let comment = retrying ? await ctx.adapter.findCommentByMarker(taskId, payload.marker) : null;
+  const alreadyThere = comment !== null;
+  if (!comment) {
+    comment = await ctx.adapter.addComment(taskId, payload.body, payload.marker);
+    crashPoint('after-board-write');
+  }
+  const commentId = comment.id;
+  ctx.journal.transaction((append) => {
+    append({
+      actor: entry.actor,
+      action: 'comment.added',
+      boardId: ctx.boardId,
+      taskId,
+      after: payload.body,
+      reason: alreadyThere ? 'found by marker after a retry; not sent again' : (entry.reason ?? ''),
+      operationId: entry.operationId,
+    });
+    ctx.outbox.markDone(entry.id, { commentId });
+  });
+}
+
+async function deliverCreate(ctx: BoardContext, entry: OutboxEntry, retrying: boolean): Promise<void> {
+  const payload = entry.payload as CreatePayload;
+  let task = retrying ? await ctx.adapter.findTaskByMarker(payload.marker) : null;
+  const alreadyThere = task !== null;
+  if (!task) {
+    task = await ctx.adapter.createTask({ fields: payload.fields, marker: payload.marker });
+    crashPoint('after-board-write');
+  }
+  const created = task;
+  ctx.journal.transaction((append) => {
+    ctx.base.put(ctx.boardId, created);
+    append({
+      actor: entry.actor,
+      action: 'task.created',
+      boardId: ctx.boardId,
+      taskId: created.id,
+      after: payload.fields,
+      reason: alreadyThere ? 'found by marker after a retry; not created again' : (entry.reason ?? ''),
+      operationId: entry.operationId,
+    });
+    ctx.outbox.markDone(entry.id, { taskId: created.id });
+  });
+}

@@ -1,0 +1,277 @@
+import type { Database } from 'better-sqlite3';
+import type { OwnershipRules } from '../../../shared/ownership';
+import type { BoardSummary } from '../../../shared/model';
+import type { TaskField } from '../../../shared/task';
+import { describeProblems, problemsFromZod } from '../../../shared/validation';
+import type { BoardAdapter, WebhookDelivery } from '../boards/adapter';
+import { WebhookRejected } from '../boards/errors';
+import type { EventBus } from '../events';
+import { BaseRepo } from '../store/base-repo';
+import { BoardSyncRepo } from '../store/board-sync-repo';
+import { ConflictRepo, type ConflictRecord } from '../store/conflict-repo';
+import { DeliveryRepo } from '../store/delivery-repo';
+import type { LogRepo } from '../store/log-repo';
+import { OutboxRepo } from '../store/outbox-repo';
+import type { PauseRepo } from '../store/pause-repo';
+import { BoardClock, type BoardContext, type EngineHooks } from './board-context';
+import { BoardRunner, DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './board-runner';
+import { crashPoint } from './crash-points';
+import {
+  idempotencyKey,
+  intentSchema,
+  markerFor,
+  type CommentPayload,
+  type CreatePayload,
+  type Intent,
+  type UpdatePayload,
+} from './intents';
+import { Journal } from './journal';
+import { labelDelta, valuesEqual } from './merge';
+import { checkAgentWrite } from './ownership';
+
+export class IntentRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IntentRejected';
+  }
+}
+
+export interface SubmitResult {
+  operationId: string;
+  idemKey: string;
+  /** False when the same intent was already queued (or delivered): nothing new will happen. */
+  queued: boolean;
+  refused: { field: string; reason: string }[];
+}
+
+export type ConflictResolution = { take: 'human' | 'agent' } | { value: unknown };
+
+export interface EngineOptions {
+  db: Database;
+  events: EventBus;
+  log: LogRepo;
+  pauses: PauseRepo;
+  boards: BoardAdapter[];
+  ownership(boardId: string): OwnershipRules;
+  hooks?: EngineHooks;
+  runner?: Partial<RunnerOptions>;
+  /** Per-board overrides (e.g. the configured poll interval). */
+  runnerFor?(boardId: string): Partial<RunnerOptions>;
+}
+
+/** The two-way sync engine: intake (webhooks, polls), reconcile, the outbox and conflicts, for every board. */
+export class SyncEngine {
+  readonly journal: Journal;
+  readonly base: BaseRepo;
+  readonly outbox: OutboxRepo;
+  readonly conflicts: ConflictRepo;
+  private readonly deliveries: DeliveryRepo;
+  private readonly runners = new Map<string, BoardRunner>();
+
+  constructor(private readonly opts: EngineOptions) {
+    this.journal = new Journal(opts.db, opts.log, opts.events);
+    this.base = new BaseRepo(opts.db);
+    this.outbox = new OutboxRepo(opts.db);
+    this.conflicts = new ConflictRepo(opts.db);
+    this.deliveries = new DeliveryRepo(opts.db);
+    const sync = new BoardSyncRepo(opts.db);
+    for (const adapter of opts.boards) {
+      const ctx: BoardContext = {
+        boardId: adapter.boardId,
+        adapter,
+        journal: this.journal,
+        base: this.base,
+        outbox: this.outbox,
+        conflicts: this.conflicts,
+        clock: new BoardClock(),
+        hooks: opts.hooks ?? {},
+        rules: () => opts.ownership(adapter.boardId),
+      };
+      this.runners.set(
+        adapter.boardId,
+        new BoardRunner({
+          ctx,
+          sync,
+          pauses: opts.pauses,
+          globalPaused: () => opts.pauses.get('global').paused,
+          onStatus: () => this.statusChanged(),
+          options: { ...DEFAULT_RUNNER_OPTIONS, ...opts.runner, ...opts.runnerFor?.(adapter.boardId) },
+        }),
+      );
+    }
+  }
+
+  private statusListeners = new Set<() => void>();
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+  private statusChanged(): void {
+    for (const l of this.statusListeners) l();
+  }
+
+  start(): void {
+    for (const r of this.runners.values()) r.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+  }
+
+  runner(boardId: string): BoardRunner {
+    const runner = this.runners.get(boardId);
+    if (!runner) throw new IntentRejected(`unknown board "${boardId}"; boards are: ${[...this.runners.keys()].join(', ')}`);
+    return runner;
+  }
+
+  boardSummaries(): Omit<BoardSummary, 'name' | 'type'>[] {
+    return [...this.runners.values()].map((r) => ({ id: r.boardId, ...r.status() }));
+  }
+
+  /**
+   * Queues an agent's intent. The outbox row and its log entry commit in one
+   * transaction; the same intent submitted again (a retried run) is a no-op.
+   * Fields the agent does not own are refused and logged, never queued.
+   */
+  submitIntent(raw: Intent): SubmitResult {
+    const parsed = intentSchema.safeParse(raw);
+    if (!parsed.success) throw new IntentRejected(`invalid intent: ${describeProblems(problemsFromZod(parsed.error))}`);
+    const intent = parsed.data;
+    const runner = this.runner(intent.boardId);
+    const idemKey = idempotencyKey(intent);
+    const operationId = `op-${idemKey.slice(0, 16)}`;
+    const at = { boardId: intent.boardId, operationId };
+    let refused: { field: string; reason: string }[] = [];
+    let payload: UpdatePayload | CommentPayload | CreatePayload;
+    let taskId: string | null = null;
+
+    if (intent.kind === 'update') {
+      taskId = intent.taskId;
+      const isAgent = intent.actor.startsWith('agent');
+      const check = isAgent
+        ? checkAgentWrite(this.opts.ownership(intent.boardId), intent.patch)
+        : { allowed: intent.patch, refused: [] };
+      refused = check.refused;
+      const { labels, ...set } = check.allowed;
+      const base = this.base.get(intent.boardId, intent.taskId);
+      payload = {
+        set,
+        ...(labels ? { labels: labelDelta(base?.fields.labels ?? [], labels) } : {}),
+        ...(isAgent ? {} : { force: true }),
+      };
+    } else if (intent.kind === 'comment') {
+      taskId = intent.taskId;
+      payload = { body: intent.body, marker: markerFor(idemKey) };
+    } else {
+      payload = { fields: intent.fields, marker: markerFor(idemKey) };
+    }
+    const hasWork = intent.kind !== 'update' || Object.keys((payload as UpdatePayload).set).length > 0 || 'labels' in payload;
+
+    const queued = this.journal.transaction((append) => {
+      for (const r of refused) {
+        append({ ...at, actor: intent.actor, action: 'write.refused', taskId: taskId!, field: r.field, reason: r.reason });
+      }
+      if (!hasWork) return false;
+      const { created } = this.outbox.enqueue({
+        idemKey,
+        boardId: intent.boardId,
+        taskId,
+        kind: intent.kind,
+        payload,
+        actor: intent.actor,
+        reason: intent.reason,
+        operationId,
+        intentAtMs: Date.now(),
+      });
+      append({
+        ...at,
+        actor: intent.actor,
+        action: created ? 'intent.queued' : 'intent.duplicate',
+        ...(taskId ? { taskId } : {}),
+        after: payload,
+        reason: created ? intent.reason : 'the same intent was already queued; nothing new will be sent',
+      });
+      crashPoint('before-outbox-commit');
+      return created;
+    });
+    crashPoint('after-outbox-commit');
+    if (queued) runner.kickOutbox();
+    return { operationId, idemKey, queued, refused };
+  }
+
+  /**
+   * Verifies a webhook delivery through the board's adapter, drops repeats by
+   * delivery id, and turns it into a hint. Nothing is changed for a bad delivery.
+   */
+  handleWebhook(boardId: string, delivery: WebhookDelivery): { status: number; message: string } {
+    const runner = this.runners.get(boardId);
+    if (!runner) return { status: 404, message: `no board "${boardId}"` };
+    const adapter = this.opts.boards.find((b) => b.boardId === boardId)!;
+    if (!adapter.verifyWebhook) return { status: 404, message: `board "${boardId}" does not take webhooks` };
+    let hint;
+    try {
+      hint = adapter.verifyWebhook(delivery);
+    } catch (err) {
+      if (err instanceof WebhookRejected) return { status: err.status, message: err.message };
+      return { status: 400, message: `could not read delivery: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (!this.deliveries.firstSeen(boardId, hint.deliveryId)) {
+      return { status: 200, message: `delivery ${hint.deliveryId} already handled` };
+    }
+    runner.hint(hint.taskIds);
+    return { status: 202, message: `accepted ${hint.event} for ${hint.taskIds.length} task(s)` };
+  }
+
+  retryOutbox(id: number): boolean {
+    const entry = this.outbox.byId(id);
+    if (!entry || !this.outbox.retry(id)) return false;
+    this.journal.append({
+      actor: 'human',
+      action: 'outbox.retry-requested',
+      boardId: entry.boardId,
+      operationId: entry.operationId,
+    });
+    this.runner(entry.boardId).kickOutbox();
+    return true;
+  }
+
+  /**
+   * Closes a conflict the way a person chose. Taking the agent's value, or an
+   * edited one, goes to the board through the outbox like any other write.
+   */
+  resolveConflict(id: number, resolution: ConflictResolution, by: string): ConflictRecord {
+    const conflict = this.conflicts.get(id);
+    if (!conflict) throw new IntentRejected(`no conflict #${id}`);
+    if (conflict.state !== 'open') throw new IntentRejected(`conflict #${id} is already resolved`);
+    const value = 'value' in resolution ? resolution.value : resolution.take === 'agent' ? conflict.agent : conflict.human;
+    const how = 'value' in resolution ? 'edited value' : `took the ${resolution.take}'s value`;
+    const current = this.base.get(conflict.boardId, conflict.taskId)?.fields;
+    const needsWrite = current !== undefined && !valuesEqual(current[conflict.field as TaskField], value);
+    this.journal.transaction((append) => {
+      this.conflicts.resolve(id, by, { how, value });
+      append({
+        actor: by,
+        action: 'conflict.resolved',
+        boardId: conflict.boardId,
+        taskId: conflict.taskId,
+        field: conflict.field,
+        before: conflict.human,
+        after: value,
+        reason: how,
+        operationId: conflict.operationId,
+      });
+    });
+    if (needsWrite) {
+      this.submitIntent({
+        kind: 'update',
+        boardId: conflict.boardId,
+        taskId: conflict.taskId,
+        actor: by.startsWith('human') ? by : `human:${by}`,
+        patch: { [conflict.field]: value },
+        reason: `conflict #${id} resolved: ${how}`,
+        scope: `conflict-${id}`,
+      });
+    }
+    return this.conflicts.get(id)!;
+  }
+}

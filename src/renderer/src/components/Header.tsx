@@ -1,0 +1,28 @@
+import type { ReactElement } from 'react';
+import type { PauseState } from '../../../shared/model';
+import type { ConnectionStatus } from '../api/transport';
+import { ConnectionBadge } from './ConnectionBadge';
+import { PauseControl } from './PauseControl';
+
+export interface HeaderProps {
+  connection: ConnectionStatus;
+  pause: PauseState | null;
+  pausePending: boolean;
+  onPause(): void;
+  onResume(): void;
+}
+
+export function Header({ connection, pause, pausePending, onPause, onResume }: HeaderProps): ReactElement {
+  return (
+    <header className={`frame-header ${pause?.paused ? 'is-paused' : ''}`}>
+      <span className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        Deckhand
+      </span>
+      <div className="header-tools">
+        <PauseControl pause={pause} pending={pausePending} onPause={onPause} onResume={onResume} />
+        <ConnectionBadge status={connection} />
+      </div>
+    </header>
+  );
+}

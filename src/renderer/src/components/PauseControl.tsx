@@ -1,0 +1,43 @@
+import type { ReactElement } from 'react';
+import type { PauseState } from '../../../shared/model';
+import { describeActor, formatTime } from '../format';
+import { Icon } from './Icon';
+
+export interface PauseControlProps {
+  /** Unknown until the first state arrives; the control keeps its size meanwhile. */
+  pause: PauseState | null;
+  pending: boolean;
+  onPause(): void;
+  onResume(): void;
+}
+
+/** The global brake: one glance says whether agents may act, one click changes it. */
+export function PauseControl({ pause, pending, onPause, onResume }: PauseControlProps): ReactElement {
+  const known = pause !== null;
+  const paused = pause?.paused ?? false;
+  const detail = paused
+    ? `Paused by ${describeActor(pause?.by)} at ${formatTime(pause?.at)}${pause?.reason ? `: ${pause.reason}` : ''}`
+    : undefined;
+  return (
+    <div className="pause-control">
+      <span
+        className={`pause-state ${known ? (paused ? 'is-paused' : 'is-running') : 'is-unknown'}`}
+        data-testid="pause-state"
+        title={detail}
+      >
+        <span className="dot" aria-hidden="true" />
+        {known ? (paused ? 'All agents paused' : 'Agents running') : 'Loading…'}
+      </span>
+      <button
+        type="button"
+        className={`button ${paused ? 'button-primary' : 'button-secondary'}`}
+        onClick={paused ? onResume : onPause}
+        disabled={!known || pending}
+        aria-busy={pending}
+      >
+        <Icon name={paused ? 'play' : 'pause'} />
+        {paused ? 'Resume all' : 'Pause all'}
+      </button>
+    </div>
+  );
+}

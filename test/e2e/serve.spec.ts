@@ -1,0 +1,198 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { APIRequestContext, Page } from '@playwright/test';
+import type { AppState, Health, Settings } from '../../src/shared/model';
+import { expect, freshDataDir, startServe, test, type ServeHandle } from './fixtures';
+
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+
+const VIEWS = [
+  { id: 'activity', nav: 'Activity', heading: 'Activity' },
+  { id: 'conflicts', nav: 'Conflicts', heading: 'Conflicts' },
+  { id: 'ownership', nav: 'Ownership', heading: 'Ownership' },
+  { id: 'agents', nav: 'Agents', heading: 'Agents' },
+  { id: 'boards', nav: 'Boards', heading: 'Boards' },
+  { id: 'board', nav: 'Board', heading: /^Board: / },
+  { id: 'settings', nav: 'Settings', heading: 'Settings' },
+] as const;
+
+/** Calls the core directly over HTTP, bypassing the UI, and unwraps the envelope. */
+async function callCore<T>(request: APIRequestContext, url: string, method: string, input: object = {}): Promise<T> {
+  const response = await request.post(`${url}/api/call/${method}`, { data: input });
+  expect(response.status(), `${method} status`).toBe(200);
+  const body = (await response.json()) as { ok: boolean; value: T };
+  expect(body.ok).toBe(true);
+  return body.value;
+}
+
+function nav(page: Page, name: string) {
+  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true });
+}
+
+async function openView(page: Page, view: (typeof VIEWS)[number]): Promise<void> {
+  await nav(page, view.nav).click();
+  await expect(nav(page, view.nav)).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(view.heading);
+  // Every view renders from live state; wait until no placeholder is left.
+  await expect(page.getByRole('status', { name: 'Loading' })).toHaveCount(0);
+}
+
+async function expectLive(page: Page): Promise<void> {
+  await expect(page.getByTestId('connection-status')).toHaveText(/Live/);
+}
+
+test.describe('deckhand serve UI', () => {
+  test('renders the frame from live core state', async ({ page, server, request, diagnostics }) => {
+    const health = (await (await request.get(`${server.url}/api/health`)).json()) as Health;
+    const state = await callCore<AppState>(request, server.url, 'getState');
+
+    await page.goto(server.url);
+    await expect(page.getByRole('banner')).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+    await expect(page.getByRole('main')).toBeVisible();
+    await expectLive(page);
+
+    await expect(page.getByTestId('version')).toHaveText(`Deckhand v${health.version}`);
+    await expect(page.getByTestId('config-source')).toHaveText(state.configSource);
+    await expect(page.getByTestId('pause-state')).toHaveText('Agents running');
+
+    await openView(page, VIEWS[4]);
+    const boards = page.getByTestId('boards-table');
+    const local = boards.getByRole('row', { name: /local/ });
+    await expect(local).toBeVisible();
+    await expect(local.getByRole('cell', { name: 'local', exact: true })).toBeVisible(); // the type column
+    await expect(local).toContainText(state.boards[0]!.status);
+
+    await local.getByRole('button', { name: /Open board/ }).click();
+    await expect(nav(page, 'Board')).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Board: ${state.boards[0]!.name}`);
+    expect(new URL(page.url()).hash).toBe('#/board/local');
+
+    await openView(page, VIEWS[3]);
+    if (state.agents.length === 0) {
+      await expect(page.getByText('No agents configured — add one under agents: in your config')).toBeVisible();
+    }
+
+    await openView(page, VIEWS[1]);
+    await expect(page.getByRole('main').locator('.stat', { hasText: 'Open conflicts' })).toContainText(
+      String(state.counts.conflicts),
+    );
+
+    expect(diagnostics.consoleErrors, 'no console errors').toEqual([]);
+  });
+
+  test('Pause all and Resume all round-trip through the core', async ({ page, server, request, diagnostics }) => {
+    await page.goto(server.url);
+    await expectLive(page);
+    const pauseState = page.getByTestId('pause-state');
+    await expect(pauseState).toHaveText('Agents running');
+
+    await page.getByRole('button', { name: 'Pause all' }).click();
+    await expect(pauseState).toHaveText('All agents paused');
+    await expect(page.getByRole('banner')).toHaveClass(/is-paused/);
+    const paused = await callCore<AppState>(request, server.url, 'getState');
+    expect(paused.pause.paused).toBe(true);
+    expect(paused.pause.by).toBe('human:http');
+    expect(paused.boards.every((b) => b.status === 'paused')).toBe(true);
+
+    await page.getByRole('button', { name: 'Resume all' }).click();
+    await expect(pauseState).toHaveText('Agents running');
+    expect((await callCore<AppState>(request, server.url, 'getState')).pause.paused).toBe(false);
+
+    // A change made elsewhere (CLI, tray, another tab) reaches the page over the event socket.
+    await callCore(request, server.url, 'pauseAll', { reason: 'maintenance window' });
+    await expect(pauseState).toHaveText('All agents paused');
+    await expect(page.getByTestId('pause-detail')).toContainText('maintenance window');
+    await callCore(request, server.url, 'resumeAll');
+    await expect(pauseState).toHaveText('Agents running');
+
+    expect(diagnostics.consoleErrors, 'no console errors').toEqual([]);
+  });
+
+  test('navigation works from the keyboard', async ({ page, server, diagnostics }) => {
+    await page.goto(server.url);
+    await expectLive(page);
+    await nav(page, 'Activity').focus();
+    await page.keyboard.press('Tab');
+    await expect(nav(page, 'Conflicts')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(nav(page, 'Conflicts')).toHaveAttribute('aria-current', 'page');
+    await expect(nav(page, 'Activity')).not.toHaveAttribute('aria-current');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Conflicts');
+    // Back goes to the previous view.
+    await page.goBack();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Activity');
+    expect(diagnostics.consoleErrors).toEqual([]);
+  });
+
+  test('the theme setting is stored by the core and applied', async ({ page, server, request, diagnostics }) => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${server.url}/#/settings`);
+    await expectLive(page);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+    const dark = page.getByRole('radio', { name: 'Dark' });
+    await expect(page.getByRole('radio', { name: 'System' })).toBeChecked();
+    await expect(dark).toBeEnabled();
+    const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+    await dark.check();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect.poll(async () => (await callCore<Settings>(request, server.url, 'getSettings')).theme).toBe('dark');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(lightBackground);
+
+    // Another client changing it is reflected here through settings.changed.
+    await callCore(request, server.url, 'updateSettings', { theme: 'system' });
+    await expect(page.getByRole('radio', { name: 'System' })).toBeChecked();
+    await expect(page.locator('html')).not.toHaveAttribute('data-theme');
+    expect(diagnostics.consoleErrors).toEqual([]);
+  });
+
+  test('every view passes axe and is captured in light and dark', async ({ page, server, diagnostics }) => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.goto(server.url);
+    await expectLive(page);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      for (const view of VIEWS) {
+        await openView(page, view);
+        const results = await new AxeBuilder({ page }).analyze();
+        const serious = results.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        expect(serious, `axe on ${view.id} in ${colorScheme}`).toEqual([]);
+        await page.screenshot({ path: join(SCREENSHOTS, `${view.id}-${colorScheme}.png`) });
+      }
+    }
+    expect(diagnostics.consoleErrors).toEqual([]);
+  });
+
+  test('goes offline when the server stops and refetches state when it is back', async ({ page, request, diagnostics }) => {
+    const dirs = [freshDataDir(), freshDataDir()];
+    const first = await startServe(dirs[0]!);
+    let second: ServeHandle | undefined;
+    try {
+      await page.goto(first.url);
+      await expectLive(page);
+      await callCore(request, first.url, 'pauseAll', { reason: 'before restart' });
+      await expect(page.getByTestId('pause-state')).toHaveText('All agents paused');
+
+      expect(await first.stop(), 'first server exits 0 on SIGTERM').toBe(0);
+      await expect(page.getByTestId('connection-status')).toHaveText(/Offline/);
+      // The last known state stays on screen while offline.
+      await expect(page.getByTestId('pause-state')).toHaveText('All agents paused');
+
+      // A new core on the same port, with a fresh (unpaused) data directory: only a refetch can show that.
+      second = await startServe(dirs[1]!, first.port);
+      await expect(page.getByTestId('connection-status')).toHaveText(/Live/, { timeout: 20_000 });
+      await expect(page.getByTestId('pause-state')).toHaveText('Agents running');
+    } finally {
+      await first.stop();
+      const secondCode = second ? await second.stop() : 0;
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+      expect(secondCode, 'second server exits 0 on SIGTERM').toBe(0);
+    }
+    // Connection-refused errors are expected here; CSP and page errors are still checked by the fixture.
+    expect(diagnostics.pageErrors).toEqual([]);
+  });
+});

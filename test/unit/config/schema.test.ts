@@ -1,0 +1,384 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cronProblem,
+  DEFAULT_OWNERSHIP,
+  defaultOwnership,
+  parseDuration,
+  validateConfig,
+} from '../../../src/main/core/config';
+import type { Problem } from '../../../src/shared/validation';
+
+/** A small valid config; tests break one thing at a time. */
+function base(): Record<string, unknown> {
+  return {
+    schema_version: 1,
+    boards: [
+      { id: 'kb', type: 'kanboard', url: 'http://127.0.0.1:8088/jsonrpc.php', token: { keychain: 'kanboard-token' } },
+      { id: 'home', type: 'local' },
+    ],
+    agents: [
+      {
+        id: 'researcher',
+        board: 'kb',
+        workflow: 'pickup',
+        routes: { labels: ['needs-ai'] },
+        provider: { type: 'command', command: ['./agents/research.sh'], timeout: '10m' },
+      },
+    ],
+  };
+}
+
+function problems(raw: unknown): Problem[] {
+  const result = validateConfig(raw);
+  return result.ok ? [] : result.problems;
+}
+
+function lines(raw: unknown): string[] {
+  return problems(raw).map((p) => `${p.path}: ${p.message}`);
+}
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['1s', 1_000],
+    ['15s', 15_000],
+    ['10m', 600_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+    ['1h30m', 5_400_000],
+    ['1m30s', 90_000],
+    ['1.5h', 5_400_000],
+    [' 15s ', 15_000],
+    ['0s', 0],
+  ])('parses %j as %i ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', '15', 's', '15 s', '10 minutes', '10M', '1w', '-5s', '30m1h', '1h1h', '5ms10s', '1.s', 'abc'])(
+    'rejects %j with a message that shows the accepted form',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(/duration/);
+    },
+  );
+
+  it('explains the format', () => {
+    expect(() => parseDuration('10 minutes')).toThrow(
+      'invalid duration "10 minutes": write a number followed by ms, s, m, h or d, for example 500ms, 15s, 10m, 2h or 1h30m',
+    );
+  });
+});
+
+describe('cronProblem', () => {
+  it.each(['0 9 * * *', '*/15 * * * *', '0 9 * * mon-fri', '0 0 1 jan,jul *', '30 8-18/2 * * 1-5', '0 0 * * 7'])(
+    'accepts %j',
+    (expr) => {
+      expect(cronProblem(expr)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['0 9 * *', /expected 5 fields/],
+    ['0 9 * * * *', /expected 5 fields/],
+    ['60 9 * * *', /minute field: 60 is outside 0-59/],
+    ['0 24 * * *', /hour field: 24 is outside 0-23/],
+    ['0 9 0 * *', /day of month field/],
+    ['0 9 * 13 *', /month field/],
+    ['0 9 * * 8', /day of week field/],
+    ['0 9 * * fri-mon', /runs backwards/],
+    ['*/0 * * * *', /step/],
+    ['nine * * * *', /not a number/],
+  ])('rejects %j', (expr, message) => {
+    expect(cronProblem(expr)).toMatch(message);
+  });
+});
+
+describe('config schema', () => {
+  it('accepts the base config', () => {
+    expect(lines(base())).toEqual([]);
+  });
+
+  it('names an unknown key by its path', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.colour = 'blue';
+    raw.agnets = [];
+    expect(lines(raw)).toEqual(['boards[0].colour: unknown key', 'agnets: unknown key']);
+  });
+
+  it('rejects an unknown column role', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.columns = { reveiw: 'Ready for Review' };
+    expect(lines(raw)).toEqual(['boards[0].columns.reveiw: unknown key']);
+  });
+
+  it('refuses a secret written as plain text, without echoing it', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.token = 'hunter2-secret';
+    const found = lines(raw);
+    expect(found).toEqual([
+      'boards[0].token: secrets are never written in config; use { keychain: NAME } or { env: NAME }',
+    ]);
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
+
+  it.each([
+    [{}, 'expected { keychain: NAME } or { env: NAME }'],
+    [{ keychain: 'a', env: 'B' }, 'give either keychain or env, not both'],
+    [{ env: 'not a var' }, 'expected an environment variable name, like KANBOARD_TOKEN'],
+  ])('checks secret reference %j', (token, message) => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.token = token;
+    expect(problems(raw)).toContainEqual({ path: expect.stringMatching(/^boards\[0\]\.token/), message });
+  });
+
+  it('requires an anthropic api_key as a secret reference', () => {
+    const raw = base();
+    (raw.agents as Record<string, unknown>[])[0]!.provider = { type: 'anthropic', model: 'claude', api_key: 'sk-123' };
+    expect(lines(raw)).toEqual([
+      'agents[0].provider.api_key: secrets are never written in config; use { keychain: NAME } or { env: NAME }',
+    ]);
+    (raw.agents as Record<string, unknown>[])[0]!.provider = { type: 'anthropic', model: 'claude' };
+    expect(lines(raw)[0]).toMatch(/^agents\[0\]\.provider\.api_key: required; secrets are never written/);
+  });
+
+  it('reports a bad duration at its path', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.poll = { interval: '15 minutes' };
+    (raw.agents as Record<string, { provider: Record<string, unknown> }>)[0]!.provider.timeout = 600;
+    expect(lines(raw)).toEqual([
+      'boards[0].poll.interval: invalid duration "15 minutes": write a number followed by ms, s, m, h or d, for example 500ms, 15s, 10m, 2h or 1h30m',
+      'agents[0].provider.timeout: expected a duration with a unit, like 15s, 10m or 2h (a bare number has no unit)',
+    ]);
+  });
+
+  it('parses durations to milliseconds', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.poll = { interval: '15s' };
+    const result = validateConfig(raw);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.boards[0]!.poll?.interval).toBe(15_000);
+    const provider = result.config.agents[0]!.provider;
+    expect(provider.type === 'command' && provider.timeout).toBe(600_000);
+  });
+
+  it('rejects a zero duration', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.poll = { interval: '0s' };
+    expect(lines(raw)).toEqual(['boards[0].poll.interval: must be longer than zero']);
+  });
+
+  it('names the unknown board and lists the known ones', () => {
+    const raw = base();
+    (raw.agents as Record<string, unknown>[])[0]!.board = 'x';
+    expect(lines(raw)).toEqual(['agents[0].board: unknown board "x"; boards are: kb, home']);
+  });
+
+  it('rejects duplicate board and agent ids', () => {
+    const raw = base();
+    (raw.boards as unknown[]).push({ id: 'kb', type: 'local' });
+    const agents = raw.agents as Record<string, unknown>[];
+    agents.push({ ...agents[0]! });
+    expect(lines(raw)).toEqual([
+      'boards[2].id: duplicate board id "kb" (also boards[0])',
+      'agents[1].id: duplicate agent id "researcher" (also agents[0])',
+    ]);
+  });
+
+  it('requires a url for self-hosted board types, not for local or cloud-only ones', () => {
+    const raw = base();
+    raw.boards = [
+      { id: 'kb', type: 'kanboard' },
+      { id: 'pl', type: 'plane', url: 'ftp://plane.example' },
+      { id: 'lin', type: 'linear', token: { env: 'LINEAR_TOKEN' } },
+      { id: 'home', type: 'local', url: 'http://localhost' },
+    ];
+    expect(lines(raw)).toEqual([
+      'boards[1].url: expected an http:// or https:// URL',
+      'boards[0].url: required for a kanboard board: where its API lives',
+      "boards[3].url: a local board lives in Deckhand's database and takes no url",
+    ]);
+  });
+
+  it('rejects an unknown board type and lists the known ones', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[1]!.type = 'trello';
+    expect(lines(raw)).toEqual([
+      'boards[1].type: expected one of: local, kanboard, plane, linear, taiga, wekan, focalboard, notion, got "trello"',
+    ]);
+  });
+
+  it('says "expected a list of strings" for a label given as a string', () => {
+    const raw = base();
+    (raw.agents as Record<string, unknown>[])[0]!.routes = { labels: 'needs-ai' };
+    // The pickup agent also has no usable routes now, and says so.
+    expect(lines(raw)).toEqual([
+      'agents[0].routes.labels: expected a list of strings',
+      'agents[0].routes: a pickup agent needs routes.labels or routes.columns to know which tasks are its own',
+    ]);
+  });
+
+  it('rejects a label that both routes and excludes', () => {
+    const raw = base();
+    (raw.agents as Record<string, unknown>[])[0]!.routes = { labels: ['a', 'b'], exclude_labels: ['c', 'b'] };
+    expect(lines(raw)).toEqual([
+      'agents[0].routes.exclude_labels[1]: "b" is also in routes.labels; a label cannot both route and exclude',
+    ]);
+  });
+
+  it('checks providers by type', () => {
+    const raw = base();
+    const agents = raw.agents as Record<string, unknown>[];
+    agents[0]!.provider = { type: 'command', command: './agents/research.sh' };
+    agents.push(
+      { id: 'a2', board: 'kb', workflow: 'pickup', routes: { labels: ['x'] }, provider: { type: 'gpt' } },
+      { id: 'a3', board: 'kb', workflow: 'pickup', routes: { labels: ['x'] }, provider: { model: 'm' } },
+      {
+        id: 'a4',
+        board: 'kb',
+        workflow: 'pickup',
+        routes: { labels: ['x'] },
+        provider: { type: 'command', command: [] },
+      },
+      {
+        id: 'a5',
+        board: 'kb',
+        workflow: 'pickup',
+        routes: { labels: ['x'] },
+        provider: { type: 'openai', model: 'm' },
+      },
+      { id: 'a6', board: 'kb', workflow: 'pickup', routes: { labels: ['x'] }, provider: { type: 'demo', model: 'm' } },
+    );
+    expect(lines(raw)).toEqual([
+      'agents[0].provider.command: expected a list: the program and its arguments, like ["./agents/research.sh", "--fast"]',
+      'agents[1].provider.type: unknown provider type; expected one of: command, openai, anthropic, demo',
+      'agents[2].provider.type: required; one of: command, openai, anthropic, demo',
+      'agents[3].provider.command: must name the program to run',
+      'agents[4].provider.base_url: required',
+      'agents[5].provider.model: unknown key',
+    ]);
+  });
+
+  it('accepts command env values as strings or secret references', () => {
+    const raw = base();
+    const provider = (raw.agents as Record<string, { provider: Record<string, unknown> }>)[0]!.provider;
+    provider.env = { MODE: 'fast', API_KEY: { keychain: 'agent-key' } };
+    expect(lines(raw)).toEqual([]);
+    provider.env = { MODE: 3 };
+    expect(lines(raw)).toEqual([
+      'agents[0].provider.env.MODE: expected a string, or a secret as { keychain: NAME } or { env: NAME }',
+    ]);
+  });
+
+  it('validates schedule, digest, concurrency and budget', () => {
+    const raw = base();
+    const agents = raw.agents as Record<string, unknown>[];
+    agents[0]!.schedule = '0 9 * * *';
+    agents[0]!.concurrency = 0;
+    agents[0]!.budget = { runs_per_day: 2.5, tokens_per_week: 1 };
+    agents.push({
+      id: 'secretary',
+      board: 'kb',
+      workflow: 'digest',
+      schedule: '0 25 * * *',
+      digest: { assign_to: 'lead' },
+      provider: { type: 'demo' },
+    });
+    expect(lines(raw)).toEqual([
+      'agents[0].concurrency: must be at least 1',
+      'agents[0].budget.runs_per_day: expected a whole number, got a number',
+      'agents[0].budget.tokens_per_week: unknown key',
+      'agents[1].schedule: invalid cron schedule: hour field: 25 is outside 0-23',
+      "agents[0].schedule: only used by workflow: digest (this agent's workflow is pickup)",
+    ]);
+  });
+
+  it('rejects an unknown workflow and a missing board', () => {
+    const raw = base();
+    const agent = (raw.agents as Record<string, unknown>[])[0]!;
+    agent.workflow = 'review';
+    delete agent.board;
+    expect(lines(raw)).toEqual([
+      'agents[0].board: required',
+      'agents[0].workflow: expected one of: pickup, breakdown, digest, got "review"',
+    ]);
+  });
+
+  it('requires at least one board', () => {
+    expect(lines({ schema_version: 1, boards: [] })[0]).toMatch(/^boards: declare at least one board/);
+    expect(lines({ schema_version: 1 })).toEqual(['boards: required']);
+  });
+
+  it('rejects ids that cannot be used in a URL', () => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[1]!.id = 'My Board';
+    (raw.agents as Record<string, unknown>[])[0]!.board = 'My Board';
+    expect(lines(raw)).toEqual([
+      'boards[1].id: expected a short id: lowercase letters, digits, "-" or "_" (like "kb")',
+    ]);
+  });
+});
+
+describe('ownership', () => {
+  it('defaults to the sync.md table', () => {
+    expect(DEFAULT_OWNERSHIP).toEqual({
+      title: { owner: 'human', policy: 'human-wins' },
+      description: { owner: 'human', policy: 'human-wins' },
+      assignee: { owner: 'human', policy: 'human-wins' },
+      priority: { owner: 'human', policy: 'human-wins' },
+      status: { owner: 'shared', policy: 'last-write-wins' },
+      labels: { owner: 'shared', policy: 'merge' },
+      agent_notes: { owner: 'ai', policy: 'agent-wins' },
+      due_date: { owner: 'human', policy: 'human-wins' },
+    });
+    expect(Object.isFrozen(DEFAULT_OWNERSHIP)).toBe(true);
+    const copy = defaultOwnership();
+    copy.title.owner = 'ai';
+    expect(DEFAULT_OWNERSHIP.title.owner).toBe('human');
+  });
+
+  it('fills fields left out with defaults and expands shorthands', () => {
+    const result = validateConfig({
+      ...base(),
+      ownership: { priority: 'shared', status: { owner: 'shared', policy: 'ask' } },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.ownership.priority).toEqual({ owner: 'shared', policy: 'last-write-wins' });
+    expect(result.config.ownership.status).toEqual({ owner: 'shared', policy: 'ask' });
+    expect(result.config.ownership.title).toEqual({ owner: 'human', policy: 'human-wins' });
+  });
+
+  it('allows merge only for labels, and names the path', () => {
+    const raw = {
+      ...base(),
+      ownership: {
+        labels: { owner: 'shared', policy: 'merge' },
+        status: { owner: 'shared', policy: 'merge' },
+        title: 'robot',
+        colour: 'human',
+        priority: { owner: 'human', policy: 'loudest-wins' },
+      },
+    };
+    expect(lines(raw)).toEqual([
+      'ownership.title.owner: expected one of: human, ai, shared',
+      'ownership.priority.policy: expected one of: last-write-wins, human-wins, agent-wins, merge, ask',
+      'ownership.status.policy: merge is only valid for labels (a set); for status use one of: last-write-wins, human-wins, agent-wins, ask',
+      'ownership.colour: unknown key',
+    ]);
+  });
+
+  it('allows only the policies that fit the owner, as the engine does', () => {
+    const raw = {
+      ...base(),
+      ownership: {
+        title: { owner: 'human', policy: 'agent-wins' },
+        agent_notes: { owner: 'ai', policy: 'ask' },
+        labels: { owner: 'human', policy: 'merge' },
+      },
+    };
+    expect(lines(raw)).toEqual([
+      'ownership.title.policy: a field owned by human settles conflicts with human-wins or ask, not agent-wins',
+      'ownership.labels.policy: a field owned by human settles conflicts with human-wins or ask, not merge',
+    ]);
+  });
+});
