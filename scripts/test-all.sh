@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 echo "== prettier";  npx prettier --check . --log-level warn
 echo "== eslint";    npx eslint .
-echo "== typecheck"; npx tsc -p tsconfig.node.json --noEmit && npx tsc -p tsconfig.web.json --noEmit
+echo "== typecheck"; npm run -s typecheck
 echo "== build";     npx electron-vite build >/dev/null
 
 if [ "$(uname -s)" = "Linux" ]; then

@@ -5,6 +5,7 @@
 import { ApiError } from '../shared/contract';
 import { UsageError } from './cli/args';
 import { checkCommand } from './cli/check';
+import { logCommand } from './cli/log';
 import { secretsCommand } from './cli/secrets';
 import { serveCommand } from './cli/serve';
 import { pauseCommand, statusCommand } from './cli/status';
@@ -20,6 +21,7 @@ usage:
   deckhand secrets delete NAME | list
   deckhand status  [--json] [--url http://127.0.0.1:7717]
   deckhand pause   [--reason TEXT]   | resume
+  deckhand log     [--follow] [--json] [--board ID] [--task ID] [--actor WHO]
   deckhand --version
 `;
 
@@ -34,6 +36,8 @@ async function run(argv: string[]): Promise<number> {
       return secretsCommand(rest);
     case 'status':
       return statusCommand(rest);
+    case 'log':
+      return logCommand(rest);
     case 'pause':
       return pauseCommand(rest, true);
     case 'resume':

@@ -56,15 +56,18 @@ async function expectBoardError(promise: Promise<unknown>, kinds: BoardErrorKind
 export function describeBoardConformance(name: string, setup: () => Promise<BoardConformanceHarness>): void {
   describe(`${name}: BoardAdapter conformance`, () => {
     let h: BoardConformanceHarness;
+    /** Unset when setup failed, so teardown does not mask setup's error. */
+    let started: BoardConformanceHarness | undefined;
     let columns: string[];
 
     beforeEach(async () => {
-      h = await setup();
+      started = undefined;
+      h = started = await setup();
       columns = await h.adapter.listColumns();
     });
 
     afterEach(async () => {
-      await h.teardown();
+      await started?.teardown();
     });
 
     const create = (fields: Partial<TaskFields> & { title: string }, marker = newMarker()): Promise<Task> =>
@@ -76,7 +79,14 @@ export function describeBoardConformance(name: string, setup: () => Promise<Boar
       it('names its type and board, and declares every capability as a boolean', () => {
         expect(h.adapter.type).toMatch(/\S/);
         expect(h.adapter.boardId).toMatch(/\S/);
-        for (const key of ['webhooks', 'incrementalListing', 'nativeAgentNotes', 'subtasks', 'comments', 'listDeleted']) {
+        for (const key of [
+          'webhooks',
+          'incrementalListing',
+          'nativeAgentNotes',
+          'subtasks',
+          'comments',
+          'listDeleted',
+        ]) {
           expect(typeof h.adapter.capabilities[key as keyof typeof h.adapter.capabilities], key).toBe('boolean');
         }
       });
@@ -313,10 +323,9 @@ export function describeBoardConformance(name: string, setup: () => Promise<Boar
     describe('validation', () => {
       it('rejects an unknown status with BoardError invalid that names the valid columns', async () => {
         const task = await create({ title: 'Status check' });
-        const err = await expectBoardError(
-          h.adapter.updateTask(task.id, { status: 'No Such Column 7f3a' }),
-          ['invalid'],
-        );
+        const err = await expectBoardError(h.adapter.updateTask(task.id, { status: 'No Such Column 7f3a' }), [
+          'invalid',
+        ]);
         for (const column of columns) expect(err.message).toContain(column);
         expect((await h.adapter.getTask(task.id))?.version).toBe(task.version);
       });

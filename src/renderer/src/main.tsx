@@ -1,3 +1,5 @@
+// Keep first: it configures zod before the contract builds its schemas.
+import './zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createTransport } from './api/transport';

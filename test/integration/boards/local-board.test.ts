@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { BoardError } from '../../../src/main/core/boards/errors';
 import { failTimes } from '../../../src/main/core/boards/local/faults';
 import { DECKHAND_ACTOR, LocalBoardAdapter } from '../../../src/main/core/boards/local/local-adapter';
 import { LocalBoardStore, SAMPLE_ACTOR } from '../../../src/main/core/boards/local/local-board-store';
 import { DEFAULT_COLUMNS, type LocalChangeEvent } from '../../../src/main/core/boards/local/types';
+import { setLogSink } from '../../../src/main/core/logger';
 import { closeDatabase, DATABASE_FILE, openDatabase } from '../../../src/main/core/store/database';
 import { useTempDirs } from '../../helpers/tmp';
 
@@ -18,7 +19,11 @@ afterEach(() => {
   for (const db of open.splice(0)) closeDatabase(db);
 });
 
-function setup(options: { now?: () => number } = {}): { dir: string; db: BetterSqlite3.Database; store: LocalBoardStore } {
+function setup(options: { now?: () => number } = {}): {
+  dir: string;
+  db: BetterSqlite3.Database;
+  store: LocalBoardStore;
+} {
   const dir = tempDir();
   const db = openDatabase(dir);
   open.push(db);
@@ -44,7 +49,13 @@ describe('local board store: boards and columns', () => {
     store.renameColumn(BOARD, 'To do', 'Next', HUMAN);
     store.deleteColumn(BOARD, 'Backlog');
     expect(store.ensureBoard(BOARD)).toBe(false);
-    expect(store.listColumns(BOARD)).toEqual(['Next', 'Work in progress', 'Ready for Review', 'Blocked — Needs Input', 'Done']);
+    expect(store.listColumns(BOARD)).toEqual([
+      'Next',
+      'Work in progress',
+      'Ready for Review',
+      'Blocked — Needs Input',
+      'Done',
+    ]);
     expect(store.ensureBoard('second')).toBe(true);
     expect(store.listColumns('second')).toEqual([...DEFAULT_COLUMNS]);
   });
@@ -316,13 +327,23 @@ describe('local board store: change events', () => {
     const reader = new BetterSqlite3(join(dir, DATABASE_FILE), { readonly: true });
     const seen: Array<LocalChangeEvent & { visible: boolean }> = [];
     store.onChange((event) => {
-      const row = reader.prepare('SELECT version FROM local_tasks WHERE board_id = ? AND id = ?').get(BOARD, event.taskId);
+      const row = reader
+        .prepare('SELECT version FROM local_tasks WHERE board_id = ? AND id = ?')
+        .get(BOARD, event.taskId);
       seen.push({ ...event, visible: row !== undefined });
     });
     const t = store.createTask(BOARD, { title: 'Seen' }, HUMAN);
     reader.close();
     expect(seen).toEqual([
-      { seq: expect.any(Number), boardId: BOARD, taskId: t.id, kind: 'created', actor: HUMAN, at: t.updatedAt, visible: true },
+      {
+        seq: expect.any(Number),
+        boardId: BOARD,
+        taskId: t.id,
+        kind: 'created',
+        actor: HUMAN,
+        at: t.updatedAt,
+        visible: true,
+      },
     ]);
   });
 
@@ -344,7 +365,9 @@ describe('local board store: change events', () => {
       store.createTask(BOARD, { title: 'Kept' }, HUMAN);
       expect(kinds).toEqual([]);
       expect(() => store.updateTask(BOARD, '1', { status: 'Nowhere' }, HUMAN)).toThrow(BoardError);
-      expect(() => store.batch(() => [store.addComment(BOARD, '1', 'lost', HUMAN), store.createTask(BOARD, {} as never, HUMAN)])).toThrow();
+      expect(() =>
+        store.batch(() => [store.addComment(BOARD, '1', 'lost', HUMAN), store.createTask(BOARD, {} as never, HUMAN)]),
+      ).toThrow();
     });
     // The rolled-back create gave its id back, so the kept task is 1 again.
     expect(kinds).toEqual(['created:1']);
@@ -357,6 +380,11 @@ describe('local board store: change events', () => {
   it('keeps writing and notifying when a listener throws, and delivers a listener’s own writes in order', () => {
     const { store } = setup();
     const order: string[] = [];
+    const warnings: string[] = [];
+    const previousSink = setLogSink((line) => warnings.push(line));
+    onTestFinished(() => {
+      setLogSink(previousSink);
+    });
     store.onChange(() => {
       throw new Error('listener bug');
     });
@@ -370,6 +398,8 @@ describe('local board store: change events', () => {
     });
     expect(order).toEqual(['created:1', 'created:2', 'commented:1']);
     expect(store.listTasks(BOARD)).toHaveLength(2);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/a change listener failed on created of task 1/);
   });
 });
 

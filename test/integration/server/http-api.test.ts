@@ -116,7 +116,7 @@ describe('HTTP transport', () => {
     const wsUrl = url.replace('http', 'ws') + '/api/events';
     const ws = new WebSocket(wsUrl);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const event = new Promise<any>((resolve) =>
+    const event = new Promise<Record<string, unknown>>((resolve) =>
       ws.on('message', (data) => {
         const parsed = JSON.parse(String(data));
         if (parsed.type === 'state.changed') resolve(parsed);

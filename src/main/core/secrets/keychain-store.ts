@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { registerSecretValue } from '../logger';
 import { KeychainUnavailableError, type SecretStore } from './secret-store';
 
-type Keytar = typeof import('keytar');
+import type * as KeytarModule from 'keytar';
+
+type Keytar = typeof KeytarModule;
 
 export const DEFAULT_KEYCHAIN_SERVICE = 'deckhand';
 

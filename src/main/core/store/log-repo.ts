@@ -62,26 +62,26 @@ const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\$
 function whereClause(filter: LogFilter): { where: string[]; args: unknown[] } {
   const where: string[] = ['1 = 1'];
   const args: unknown[] = [];
-  if (filter.boardId) (where.push('board_id = ?'), args.push(filter.boardId));
-  if (filter.taskId) (where.push('task_id = ?'), args.push(filter.taskId));
+  const add = (clause: string, ...values: unknown[]): void => {
+    where.push(clause);
+    args.push(...values);
+  };
+  if (filter.boardId) add('board_id = ?', filter.boardId);
+  if (filter.taskId) add('task_id = ?', filter.taskId);
   if (filter.actor) {
     // A bare kind ("agent") matches every actor of that kind ("agent:researcher").
-    if (ACTOR_KINDS.has(filter.actor)) {
-      where.push("(actor = ? OR actor LIKE ? ESCAPE '\\')");
-      args.push(filter.actor, `${filter.actor}:%`);
-    } else (where.push('actor = ?'), args.push(filter.actor));
+    if (ACTOR_KINDS.has(filter.actor)) add("(actor = ? OR actor LIKE ? ESCAPE '\\')", filter.actor, `${filter.actor}:%`);
+    else add('actor = ?', filter.actor);
   }
   if (filter.action) {
-    if (filter.action.endsWith('.')) {
-      where.push("action LIKE ? ESCAPE '\\'");
-      args.push(`${likeEscape(filter.action)}%`);
-    } else (where.push('action = ?'), args.push(filter.action));
+    if (filter.action.endsWith('.')) add("action LIKE ? ESCAPE '\\'", `${likeEscape(filter.action)}%`);
+    else add('action = ?', filter.action);
   }
   if (filter.text) {
-    where.push(
+    add(
       "lower(coalesce(field, '') || ' ' || coalesce(before_json, '') || ' ' || coalesce(after_json, '') || ' ' || coalesce(reason, '') || ' ' || coalesce(task_id, '')) LIKE ? ESCAPE '\\'",
+      `%${likeEscape(filter.text.toLowerCase())}%`,
     );
-    args.push(`%${likeEscape(filter.text.toLowerCase())}%`);
   }
   return { where, args };
 }

@@ -167,8 +167,14 @@ export class OutboxRepo {
   list(filter: { state?: OutboxState; boardId?: string } = {}, limit = 200): OutboxEntry[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.state) (where.push('state = ?'), args.push(filter.state));
-    if (filter.boardId) (where.push('board_id = ?'), args.push(filter.boardId));
+    if (filter.state) {
+      where.push('state = ?');
+      args.push(filter.state);
+    }
+    if (filter.boardId) {
+      where.push('board_id = ?');
+      args.push(filter.boardId);
+    }
     const sql = `SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, limit) as OutboxRow[]).map(fromRow);
   }

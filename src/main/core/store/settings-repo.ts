@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model';
 import { settingsPatchSchema } from '../../../shared/contract';
 

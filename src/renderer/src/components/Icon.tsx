@@ -1,23 +1,14 @@
 import type { ReactElement } from 'react';
 
 export type IconName =
-  | 'activity'
-  | 'conflicts'
-  | 'ownership'
-  | 'agents'
-  | 'boards'
-  | 'board'
-  | 'settings'
-  | 'pause'
-  | 'play';
+  'activity' | 'conflicts' | 'ownership' | 'agents' | 'boards' | 'board' | 'settings' | 'pause' | 'play';
 
 const PATHS: Record<IconName, ReactElement> = {
   activity: <path d="M2 8h3l2-5 2 10 2-5h3" />,
   conflicts: (
     <>
-      <path d="M5 2v5a3 3 0 0 0 3 3h0a3 3 0 0 1 3 3v1" />
-      <path d="M11 2v5a3 3 0 0 1-3 3" />
-      <circle cx="5" cy="2.5" r="0.5" />
+      <path d="M8 2.5l6 10.5H2z" />
+      <path d="M8 6.5v3M8 11.5v0" />
     </>
   ),
   ownership: (

@@ -16,7 +16,11 @@ export function LoadGate<T>({ value, error, onRetry, lines = 4, children }: Load
   if (value !== null) return <>{children(value)}</>;
   if (error !== null) {
     return (
-      <Notice tone="error" title="Could not load the state from Deckhand" action={{ label: 'Try again', onClick: onRetry }}>
+      <Notice
+        tone="error"
+        title="Could not load the state from Deckhand"
+        action={{ label: 'Try again', onClick: onRetry }}
+      >
         {error}
       </Notice>
     );

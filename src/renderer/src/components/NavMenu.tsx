@@ -49,7 +49,12 @@ function NavButton<Id extends string>({
 }
 
 /** The left navigation: real buttons in a list, so Tab, Enter and screen readers work as expected. */
-export function NavMenu<Id extends string>({ items, footerItems = [], current, onSelect }: NavMenuProps<Id>): ReactElement {
+export function NavMenu<Id extends string>({
+  items,
+  footerItems = [],
+  current,
+  onSelect,
+}: NavMenuProps<Id>): ReactElement {
   return (
     <nav className="frame-nav" aria-label="Views">
       <ul className="nav-list">

@@ -19,7 +19,11 @@ export function ActivityView(): ReactElement {
               <StatTile label="Boards" value={s.boards.length} />
               <StatTile label="Agents" value={s.agents.length} />
               <StatTile label="Outbox" value={s.counts.outbox} hint="writes waiting to reach a board" />
-              <StatTile label="Conflicts" value={s.counts.conflicts} tone={s.counts.conflicts > 0 ? 'warn' : 'neutral'} />
+              <StatTile
+                label="Conflicts"
+                value={s.counts.conflicts}
+                tone={s.counts.conflicts > 0 ? 'warn' : 'neutral'}
+              />
               <StatTile label="Errors" value={s.counts.errors} tone={s.counts.errors > 0 ? 'bad' : 'neutral'} />
               <StatTile
                 label="Blocked on you"

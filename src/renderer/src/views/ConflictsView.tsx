@@ -16,7 +16,11 @@ export function ConflictsView(): ReactElement {
         {(s) => (
           <>
             <StatGrid>
-              <StatTile label="Open conflicts" value={s.counts.conflicts} tone={s.counts.conflicts > 0 ? 'warn' : 'good'} />
+              <StatTile
+                label="Open conflicts"
+                value={s.counts.conflicts}
+                tone={s.counts.conflicts > 0 ? 'warn' : 'good'}
+              />
               <StatTile
                 label="Blocked on you"
                 value={s.counts.blockedOnHuman}

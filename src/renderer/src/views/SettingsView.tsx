@@ -26,14 +26,17 @@ export function SettingsView(): ReactElement {
         </Notice>
       ) : null}
       <Panel title="Appearance">
-        <ThemeChooser
-          value={settings.theme}
-          disabled={load !== 'ready'}
-          onChange={(theme) => void update({ theme })}
-        />
-        <p className="field-status" role="status">
-          {saveError ? <span className="text-bad">Not saved: {saveError}</span> : saving ? 'Saving…' : '\u00a0'}
-        </p>
+        <div className="field-row">
+          <ThemeChooser
+            value={settings.theme}
+            disabled={load !== 'ready'}
+            onChange={(theme) => void update({ theme })}
+          />
+          <p className="field-status" role="status">
+            {saveError ? <span className="text-bad">Not saved: {saveError}</span> : saving ? 'Saving…' : null}
+          </p>
+        </div>
+        <p className="field-hint">System follows your operating system's light or dark setting.</p>
       </Panel>
     </Page>
   );

@@ -75,10 +75,9 @@ export class LocalBoardStore {
   ensureBoard(boardId: string): boolean {
     if (typeof boardId !== 'string' || boardId.trim() === '') throw invalid('a board id must be a non-blank string');
     return this.write(() => {
-      const created = this.sql('INSERT INTO local_boards (board_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
-        boardId,
-        new Date(this.now()).toISOString(),
-      );
+      const created = this.sql(
+        'INSERT INTO local_boards (board_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      ).run(boardId, new Date(this.now()).toISOString());
       if (created.changes === 0) return false;
       const insert = this.sql('INSERT INTO local_columns (board_id, name, position) VALUES (?, ?, ?)');
       DEFAULT_COLUMNS.forEach((name, i) => insert.run(boardId, name, i));
@@ -101,7 +100,11 @@ export class LocalBoardStore {
     return this.write(() => {
       const columns = this.listColumns(boardId);
       const clean = this.checkNewColumnName(boardId, columns, name);
-      this.sql('INSERT INTO local_columns (board_id, name, position) VALUES (?, ?, ?)').run(boardId, clean, columns.length);
+      this.sql('INSERT INTO local_columns (board_id, name, position) VALUES (?, ?, ?)').run(
+        boardId,
+        clean,
+        columns.length,
+      );
       const order = [...columns];
       order.splice(index ?? columns.length, 0, clean);
       this.writeColumnOrder(boardId, order);
@@ -143,7 +146,8 @@ export class LocalBoardStore {
     return this.write(() => {
       const columns = this.listColumns(boardId);
       this.checkStatus(boardId, name, columns);
-      if (columns.length === 1) throw invalid(`"${name}" is the last column of local board "${boardId}"; a board needs one`);
+      if (columns.length === 1)
+        throw invalid(`"${name}" is the last column of local board "${boardId}"; a board needs one`);
       const count = this.sql(
         'SELECT COUNT(*) FROM local_tasks WHERE board_id = ? AND status = ? AND deleted_at IS NULL',
       )
@@ -216,15 +220,21 @@ export class LocalBoardStore {
    * and a deleted one is an error, so a retried create never resurrects work a
    * person deleted.
    */
-  createTask(boardId: string, fields: NewTaskFields, actor: string, options: { marker?: string | null } = {}): LocalTask {
+  createTask(
+    boardId: string,
+    fields: NewTaskFields,
+    actor: string,
+    options: { marker?: string | null } = {},
+  ): LocalTask {
     return this.write(() => {
       this.requireBoard(boardId);
       const marker = options.marker ?? null;
       if (marker !== null) {
         if (typeof marker !== 'string' || marker.trim() === '') throw invalid('a marker must be a non-blank string');
-        const existing = this.sql('SELECT * FROM local_tasks WHERE board_id = ? AND marker = ?').get(boardId, marker) as
-          | TaskRow
-          | undefined;
+        const existing = this.sql('SELECT * FROM local_tasks WHERE board_id = ? AND marker = ?').get(
+          boardId,
+          marker,
+        ) as TaskRow | undefined;
         if (existing?.deleted_at === null) return taskFromRow(existing);
         if (existing) {
           throw invalid(
@@ -422,8 +432,7 @@ export class LocalBoardStore {
   deleteComment(boardId: string, commentId: string, actor: string): boolean {
     return this.write(() => {
       const row = this.sql('SELECT * FROM local_comments WHERE board_id = ? AND id = ?').get(boardId, commentId) as
-        | CommentRow
-        | undefined;
+        CommentRow | undefined;
       if (!row) throw new BoardError('not_found', `comment ${commentId} not found on local board "${boardId}"`);
       if (row.deleted_at !== null) return false;
       const at = this.clock(boardId);
@@ -497,8 +506,7 @@ export class LocalBoardStore {
   private clock(boardId: string): string {
     const now = new Date(this.now()).toISOString();
     const last = this.sql('SELECT MAX(updated_at) FROM local_tasks WHERE board_id = ?').pluck().get(boardId) as
-      | string
-      | null;
+      string | null;
     return last !== null && last > now ? last : now;
   }
 

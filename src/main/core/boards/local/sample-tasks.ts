@@ -31,7 +31,8 @@ export const SAMPLE_TASKS: readonly NewTaskFields[] = [
   },
   {
     title: 'Connect your own board (optional)',
-    description: 'Already use an external board? Add it in the configuration; this local board keeps working either way.',
+    description:
+      'Already use an external board? Add it in the configuration; this local board keeps working either way.',
     status: 'Backlog',
     labels: ['getting-started'],
   },
