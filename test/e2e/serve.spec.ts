@@ -184,6 +184,37 @@ test.describe('deckhand serve UI', () => {
     expect(diagnostics.consoleErrors).toEqual([]);
   });
 
+  test('shows loading and error states without moving the frame', async ({ page, server, diagnostics }) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/call/getState', async (route) => {
+      await held;
+      await route.fulfill({
+        status: 500,
+        json: { ok: false, error: { code: 'internal', message: 'database is locked' } },
+      });
+    });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(server.url);
+    const pauseButton = page.getByRole('button', { name: 'Pause all' });
+    await expect(page.getByRole('status', { name: 'Loading' })).toBeVisible();
+    await expect(pauseButton).toBeDisabled();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'loading-light.png') });
+    const loadingBox = await pauseButton.boundingBox();
+
+    release();
+    await expect(page.getByRole('alert')).toContainText('database is locked');
+    await page.screenshot({ path: join(SCREENSHOTS, 'error-light.png') });
+
+    await page.unroute('**/api/call/getState');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByTestId('pause-state')).toHaveText('Agents running');
+    await expect(pauseButton).toBeEnabled();
+    expect(await pauseButton.boundingBox(), 'the header does not move when state arrives').toEqual(loadingBox);
+    expect(diagnostics.pageErrors).toEqual([]);
+  });
+
   test('goes offline when the server stops and refetches state when it is back', async ({
     page,
     request,

@@ -12,6 +12,9 @@ import { reconcileTask } from './reconcile';
 
 const log = createLogger('engine');
 
+/** Tasks reconciled per transaction when absorbing a listing. */
+const ABSORB_CHUNK = 500;
+
 export interface RunnerOptions {
   /** The configured poll interval: where the adaptive interval settles when the board is quiet. */
   pollIntervalMs: number;
@@ -175,10 +178,15 @@ export class BoardRunner {
     return { changed };
   }
 
+  /** Reconciles a listing in chunks of one transaction each: far fewer commits, and a crash loses at most a chunk. */
   private absorb(tasks: Task[], source: string): number {
     let changed = 0;
-    for (const task of tasks) {
-      if (reconcileTask(this.deps.ctx, task, source).kind !== 'unchanged') changed++;
+    for (let i = 0; i < tasks.length; i += ABSORB_CHUNK) {
+      this.deps.ctx.journal.transaction(() => {
+        for (const task of tasks.slice(i, i + ABSORB_CHUNK)) {
+          if (reconcileTask(this.deps.ctx, task, source).kind !== 'unchanged') changed++;
+        }
+      });
     }
     return changed;
   }

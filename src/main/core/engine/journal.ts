@@ -12,6 +12,8 @@ export type Append = (entry: LogInput) => void;
  */
 export class Journal {
   private readonly listeners = new Set<(entry: SyncLogEntry) => void>();
+  /** Entries of the outermost open transaction; nested transactions add to it. */
+  private pending: SyncLogEntry[] | undefined;
 
   constructor(
     private readonly db: Database,
@@ -20,8 +22,22 @@ export class Journal {
   ) {}
 
   transaction<T>(fn: (append: Append) => T): T {
-    const appended: SyncLogEntry[] = [];
-    const result = this.db.transaction(() => fn((entry) => appended.push(this.log.append(entry))))();
+    const outer = this.pending;
+    const mark = outer?.length ?? 0;
+    const appended: SyncLogEntry[] = outer ?? [];
+    this.pending = appended;
+    let result: T;
+    try {
+      result = this.db.transaction(() => fn((entry) => appended.push(this.log.append(entry))))();
+    } catch (err) {
+      // A nested transaction rolled back to its savepoint: forget what it appended.
+      appended.length = mark;
+      throw err;
+    } finally {
+      this.pending = outer;
+    }
+    // Only the outermost commit makes entries durable, so only it announces them.
+    if (outer) return result;
     for (const entry of appended) {
       this.events.emit('log.appended', entry);
       for (const l of this.listeners) l(entry);

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { SyncLogEntry } from '../../../shared/model';
 
 export interface LogInput {
@@ -90,16 +90,17 @@ const json = (value: unknown): string | null => (value === undefined ? null : JS
 
 /** The append-only sync log (the table's triggers refuse updates and deletes). */
 export class LogRepo {
+  private insert: Statement | undefined;
+
   constructor(private readonly db: Database) {}
 
   append(input: LogInput): LogEntry {
     const at = new Date().toISOString();
-    const info = this.db
-      .prepare(
-        `INSERT INTO log (at, actor, board_id, task_id, action, field, before_json, after_json, reason, operation_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    this.insert ??= this.db.prepare(
+      `INSERT INTO log (at, actor, board_id, task_id, action, field, before_json, after_json, reason, operation_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const info = this.insert.run(
         at,
         input.actor,
         input.boardId ?? null,

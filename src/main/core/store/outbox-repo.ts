@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 export type OutboxKind = 'update' | 'comment' | 'create';
 export type OutboxState = 'pending' | 'done' | 'parked';
@@ -76,6 +76,8 @@ function fromRow(r: OutboxRow): OutboxEntry {
 
 /** Agent writes waiting to reach a board. One row per idempotency key, so a repeated intent is a no-op. */
 export class OutboxRepo {
+  private pendingForTaskStmt: Statement | undefined;
+
   constructor(private readonly db: Database) {}
 
   /** Inserts unless the key exists; returns the entry either way and whether it was new. */
@@ -129,11 +131,11 @@ export class OutboxRepo {
 
   /** Pending entries for one task: their intended values are recognised as echoes, not human edits. */
   pendingForTask(boardId: string, taskId: string): OutboxEntry[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM outbox WHERE board_id = ? AND task_id = ? AND state = 'pending' ORDER BY id")
-        .all(boardId, taskId) as OutboxRow[]
-    ).map(fromRow);
+    // Called once per reconciled task, so the statement is prepared once.
+    this.pendingForTaskStmt ??= this.db.prepare(
+      "SELECT * FROM outbox WHERE board_id = ? AND task_id = ? AND state = 'pending' ORDER BY id",
+    );
+    return (this.pendingForTaskStmt.all(boardId, taskId) as OutboxRow[]).map(fromRow);
   }
 
   /** Counted (and committed) before the request goes out, so a restart knows a create may already exist. */
