@@ -205,6 +205,7 @@ test.describe('deckhand serve UI', () => {
 
     release();
     await expect(page.getByRole('alert')).toContainText('database is locked');
+    await expect(page.getByTestId('pause-state')).toHaveText('State unavailable');
     await page.screenshot({ path: join(SCREENSHOTS, 'error-light.png') });
 
     await page.unroute('**/api/call/getState');

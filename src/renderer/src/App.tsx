@@ -40,6 +40,7 @@ function useTheme(): void {
 export function App(): ReactElement {
   useTheme();
   const state = useAppStore((s) => s.state);
+  const load = useAppStore((s) => s.load);
   const pausePending = useAppStore((s) => s.pausePending);
   const actionError = useAppStore((s) => s.actionError);
   const pauseAll = useAppStore((s) => s.pauseAll);
@@ -72,6 +73,7 @@ export function App(): ReactElement {
           <Header
             connection={connection}
             pause={state?.pause ?? null}
+            stateUnavailable={load === 'error'}
             pausePending={pausePending}
             onPause={() => void pauseAll()}
             onResume={() => void resumeAll()}

@@ -7,12 +7,20 @@ import { PauseControl } from './PauseControl';
 export interface HeaderProps {
   connection: ConnectionStatus;
   pause: PauseState | null;
+  stateUnavailable: boolean;
   pausePending: boolean;
   onPause(): void;
   onResume(): void;
 }
 
-export function Header({ connection, pause, pausePending, onPause, onResume }: HeaderProps): ReactElement {
+export function Header({
+  connection,
+  pause,
+  stateUnavailable,
+  pausePending,
+  onPause,
+  onResume,
+}: HeaderProps): ReactElement {
   return (
     <header className={`frame-header ${pause?.paused ? 'is-paused' : ''}`}>
       <span className="brand">
@@ -20,7 +28,13 @@ export function Header({ connection, pause, pausePending, onPause, onResume }: H
         Deckhand
       </span>
       <div className="header-tools">
-        <PauseControl pause={pause} pending={pausePending} onPause={onPause} onResume={onResume} />
+        <PauseControl
+          pause={pause}
+          unavailable={stateUnavailable}
+          pending={pausePending}
+          onPause={onPause}
+          onResume={onResume}
+        />
         <ConnectionBadge status={connection} />
       </div>
     </header>

@@ -6,13 +6,15 @@ import { Icon } from './Icon';
 export interface PauseControlProps {
   /** Unknown until the first state arrives; the control keeps its size meanwhile. */
   pause: PauseState | null;
+  /** The state could not be loaded, so the pause state is unknown rather than on its way. */
+  unavailable: boolean;
   pending: boolean;
   onPause(): void;
   onResume(): void;
 }
 
 /** The global brake: one glance says whether agents may act, one click changes it. */
-export function PauseControl({ pause, pending, onPause, onResume }: PauseControlProps): ReactElement {
+export function PauseControl({ pause, unavailable, pending, onPause, onResume }: PauseControlProps): ReactElement {
   const known = pause !== null;
   const paused = pause?.paused ?? false;
   const detail = paused
@@ -26,7 +28,7 @@ export function PauseControl({ pause, pending, onPause, onResume }: PauseControl
         title={detail}
       >
         <span className="dot" aria-hidden="true" />
-        {known ? (paused ? 'All agents paused' : 'Agents running') : 'Loading…'}
+        {known ? (paused ? 'All agents paused' : 'Agents running') : unavailable ? 'State unavailable' : 'Loading…'}
       </span>
       <button
         type="button"
