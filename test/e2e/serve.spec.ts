@@ -225,6 +225,7 @@ test.describe('deckhand serve UI', () => {
     const first = await startServe(dirs[0]!);
     let second: ServeHandle | undefined;
     try {
+      await page.emulateMedia({ colorScheme: 'light' });
       await page.goto(first.url);
       await expectLive(page);
       await callCore(request, first.url, 'pauseAll', { reason: 'before restart' });
@@ -234,6 +235,9 @@ test.describe('deckhand serve UI', () => {
       await expect(page.getByTestId('connection-status')).toHaveText(/Offline/);
       // The last known state stays on screen while offline.
       await expect(page.getByTestId('pause-state')).toHaveText('All agents paused');
+      await expect(page.getByRole('contentinfo')).toContainText('reconnecting');
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'offline-light.png') });
 
       // A new core on the same port, with a fresh (unpaused) data directory: only a refetch can show that.
       second = await startServe(dirs[1]!, first.port);

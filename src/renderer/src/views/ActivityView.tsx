@@ -34,8 +34,9 @@ export function ActivityView(): ReactElement {
             <Panel title="Agents">
               {s.pause.paused ? (
                 <p className="text-warn" data-testid="pause-detail">
-                  All agents are paused (by {describeActor(s.pause.by)} at {formatTime(s.pause.at)}
-                  {s.pause.reason ? `: ${s.pause.reason}` : ''}). Nothing writes to your boards until you resume.
+                  All agents were paused by {describeActor(s.pause.by)} at {formatTime(s.pause.at)}
+                  {s.pause.reason ? ` (reason: “${s.pause.reason}”)` : ''}. Nothing writes to your boards until you
+                  resume.
                 </p>
               ) : (
                 <p data-testid="pause-detail">Agents may act. Use Pause all to stop every agent at once.</p>
