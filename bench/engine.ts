@@ -33,7 +33,11 @@ function setup(taskCount: number, onTrigger?: () => void) {
   store.batch(() => {
     for (let i = 0; i < taskCount; i++) {
       offsetMs += 10_000;
-      store.createTask(BOARD, { title: `Task ${i}`, description: `Body of task ${i}`, labels: ['bench'] }, 'human:bench');
+      store.createTask(
+        BOARD,
+        { title: `Task ${i}`, description: `Body of task ${i}`, labels: ['bench'] },
+        'human:bench',
+      );
     }
   });
   offsetMs = 0;
@@ -137,7 +141,9 @@ async function main(): Promise<void> {
   console.log(`   p50 ${fmt(l.p50, 1)} ms   p99 ${fmt(l.p99, 1)} ms   max ${fmt(l.max, 1)} ms`);
   console.log(`\n3. Reconcile throughput, ${fmt(t.taskCount)} tasks`);
   console.log(`   first discovery: ${fmt(t.discoverMs)} ms (${fmt((t.taskCount / t.discoverMs) * 1000)} tasks/s)`);
-  console.log(`   ${fmt(t.changed)} changed tasks: ${fmt(t.changeMs)} ms (${fmt((t.changed / t.changeMs) * 1000)} tasks/s)`);
+  console.log(
+    `   ${fmt(t.changed)} changed tasks: ${fmt(t.changeMs)} ms (${fmt((t.changed / t.changeMs) * 1000)} tasks/s)`,
+  );
   console.log(`   peak RSS while doing it (process-wide, measured first): ${fmt(rssAfterThroughput)} MB`);
 }
 

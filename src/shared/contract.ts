@@ -160,8 +160,7 @@ export interface PreloadBridge {
   onEvent(listener: (event: DeckhandEvent) => void): () => void;
 }
 
-export const IPC_CALL_CHANNEL = 'deckhand:call';
-export const IPC_EVENT_CHANNEL = 'deckhand:event';
+export { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipc-channels';
 
 /** Raised on the renderer side when a call fails; carries the core's error body. */
 export class ApiError extends Error {

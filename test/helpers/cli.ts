@@ -62,6 +62,8 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
   });
 }
 
+// Tests assert on arbitrary response shapes; `any` keeps those assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function call(url: string, method: string, body: unknown = {}): Promise<{ status: number; json: any }> {
   const res = await fetch(`${url}/api/call/${method}`, {
     method: 'POST',

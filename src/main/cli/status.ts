@@ -34,11 +34,7 @@ export async function statusCommand(args: string[]): Promise<number> {
 }
 
 export async function pauseCommand(args: string[], pause: boolean): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    { ...urlOption, reason: { type: 'string' } },
-    true,
-  );
+  const { values, positionals } = parse(args, { ...urlOption, reason: { type: 'string' } }, true);
   if (positionals.length > 0) {
     throw new Error('pausing a single agent arrives with the agent runtime; for now use: deckhand pause (all agents)');
   }

@@ -239,4 +239,3 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   };
 }
-

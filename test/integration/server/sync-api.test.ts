@@ -44,13 +44,18 @@ describe('sync log over the contract', () => {
     expect(bad.json.error.problems[0].path).toBe('limit');
 
     const jsonl = await (await fetch(`${url}/api/log.jsonl?taskId=${taskId}`)).text();
-    const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as { taskId: string });
+    const lines = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { taskId: string });
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.every((l) => l.taskId === taskId)).toBe(true);
 
     const cli = await runCli(['log', '--url', url, '--task', taskId]);
     expect(cli.code).toBe(0);
-    expect(cli.stdout).toMatch(/human {2}field\.changed {2}local\/\S+\.status {2}"[^"]+" → "Done" {2}\(changed on the board/);
+    expect(cli.stdout).toMatch(
+      /human {2}field\.changed {2}local\/\S+\.status {2}"[^"]+" → "Done" {2}\(changed on the board/,
+    );
   });
 });
 
@@ -60,9 +65,19 @@ describe('ownership over the contract', () => {
     const initial = (await call(url, 'getOwnership', { boardId: 'local' })).json.value;
     expect(initial.version).toBe(0);
     expect(initial.rules.title).toEqual({ owner: 'human', policy: 'human-wins' });
-    const saved = await call(url, 'setOwnership', { boardId: 'local', rules: { status: { owner: 'shared', policy: 'ask' } } });
-    expect(saved.json.value).toMatchObject({ version: 1, updatedBy: 'human:http', rules: { status: { policy: 'ask' } } });
-    const bad = await call(url, 'setOwnership', { boardId: 'local', rules: { title: { owner: 'human', policy: 'merge' } } });
+    const saved = await call(url, 'setOwnership', {
+      boardId: 'local',
+      rules: { status: { owner: 'shared', policy: 'ask' } },
+    });
+    expect(saved.json.value).toMatchObject({
+      version: 1,
+      updatedBy: 'human:http',
+      rules: { status: { policy: 'ask' } },
+    });
+    const bad = await call(url, 'setOwnership', {
+      boardId: 'local',
+      rules: { title: { owner: 'human', policy: 'merge' } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/title\.policy/);
     expect((await call(url, 'getOwnership', { boardId: 'nope' })).status).toBe(404);

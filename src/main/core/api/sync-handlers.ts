@@ -57,7 +57,11 @@ export function syncHandlers(
     listConflicts: ({ state }) => s.engine.conflicts.list(state).map(conflictView),
     resolveConflict: ({ id, take, value }, ctx) => {
       const resolved = userFacing(() =>
-        s.engine.resolveConflict(id, take ? { take } : { value }, `human:${ctx.transport === 'ipc' ? 'app' : ctx.transport}`),
+        s.engine.resolveConflict(
+          id,
+          take ? { take } : { value },
+          `human:${ctx.transport === 'ipc' ? 'app' : ctx.transport}`,
+        ),
       );
       s.events.emit('conflict.resolved', conflictView(resolved));
       s.publishState();

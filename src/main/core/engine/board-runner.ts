@@ -216,7 +216,13 @@ export class BoardRunner {
     ctx.journal.transaction((append) => {
       for (const id of gone) {
         ctx.base.markDeleted(this.boardId, id);
-        append({ actor: 'human', action: 'task.deleted', boardId: this.boardId, taskId: id, reason: `gone (${source})` });
+        append({
+          actor: 'human',
+          action: 'task.deleted',
+          boardId: this.boardId,
+          taskId: id,
+          reason: `gone (${source})`,
+        });
       }
     });
     return gone.length;
@@ -225,25 +231,29 @@ export class BoardRunner {
   /** Delivers every due outbox entry, in order, keeping later entries of a task behind an earlier one that waits. */
   async drainOutbox(): Promise<void> {
     if (this.paused || this.deps.globalPaused() || Date.now() < this.blockedUntil) return;
-    await this.guard('outbox', async () => {
-      const waitingTasks = new Set<string>();
-      for (const entry of this.deps.ctx.outbox.pending(this.boardId)) {
-        if (this.stopped && this.deps.options.autoStart) return;
-        const key = entry.taskId ?? `create:${entry.id}`;
-        if (waitingTasks.has(key) || entry.nextAttemptAt > Date.now()) {
-          waitingTasks.add(key);
-          continue;
+    await this.guard(
+      'outbox',
+      async () => {
+        const waitingTasks = new Set<string>();
+        for (const entry of this.deps.ctx.outbox.pending(this.boardId)) {
+          if (this.stopped && this.deps.options.autoStart) return;
+          const key = entry.taskId ?? `create:${entry.id}`;
+          if (waitingTasks.has(key) || entry.nextAttemptAt > Date.now()) {
+            waitingTasks.add(key);
+            continue;
+          }
+          await this.spend();
+          const outcome = await deliver(this.deps.ctx, entry);
+          if (outcome.kind === 'retry') waitingTasks.add(key);
+          if (outcome.kind === 'board-blocked') {
+            this.blockedUntil = outcome.untilMs;
+            if (outcome.auth) throw new Error(outcome.error);
+            return;
+          }
         }
-        await this.spend();
-        const outcome = await deliver(this.deps.ctx, entry);
-        if (outcome.kind === 'retry') waitingTasks.add(key);
-        if (outcome.kind === 'board-blocked') {
-          this.blockedUntil = outcome.untilMs;
-          if (outcome.auth) throw new Error(outcome.error);
-          return;
-        }
-      }
-    }, false);
+      },
+      false,
+    );
     this.scheduleOutbox();
   }
 

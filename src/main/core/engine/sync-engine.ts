@@ -120,7 +120,8 @@ export class SyncEngine {
 
   runner(boardId: string): BoardRunner {
     const runner = this.runners.get(boardId);
-    if (!runner) throw new IntentRejected(`unknown board "${boardId}"; boards are: ${[...this.runners.keys()].join(', ')}`);
+    if (!runner)
+      throw new IntentRejected(`unknown board "${boardId}"; boards are: ${[...this.runners.keys()].join(', ')}`);
     return runner;
   }
 
@@ -165,11 +166,19 @@ export class SyncEngine {
     } else {
       payload = { fields: intent.fields, marker: markerFor(idemKey) };
     }
-    const hasWork = intent.kind !== 'update' || Object.keys((payload as UpdatePayload).set).length > 0 || 'labels' in payload;
+    const hasWork =
+      intent.kind !== 'update' || Object.keys((payload as UpdatePayload).set).length > 0 || 'labels' in payload;
 
     const queued = this.journal.transaction((append) => {
       for (const r of refused) {
-        append({ ...at, actor: intent.actor, action: 'write.refused', taskId: taskId!, field: r.field, reason: r.reason });
+        append({
+          ...at,
+          actor: intent.actor,
+          action: 'write.refused',
+          taskId: taskId!,
+          field: r.field,
+          reason: r.reason,
+        });
       }
       if (!hasWork) return false;
       const { created } = this.outbox.enqueue({
@@ -243,7 +252,8 @@ export class SyncEngine {
     const conflict = this.conflicts.get(id);
     if (!conflict) throw new IntentRejected(`no conflict #${id}`);
     if (conflict.state !== 'open') throw new IntentRejected(`conflict #${id} is already resolved`);
-    const value = 'value' in resolution ? resolution.value : resolution.take === 'agent' ? conflict.agent : conflict.human;
+    const value =
+      'value' in resolution ? resolution.value : resolution.take === 'agent' ? conflict.agent : conflict.human;
     const how = 'value' in resolution ? 'edited value' : `took the ${resolution.take}'s value`;
     const current = this.base.get(conflict.boardId, conflict.taskId)?.fields;
     const needsWrite = current !== undefined && !valuesEqual(current[conflict.field as TaskField], value);

@@ -70,7 +70,8 @@ function whereClause(filter: LogFilter): { where: string[]; args: unknown[] } {
   if (filter.taskId) add('task_id = ?', filter.taskId);
   if (filter.actor) {
     // A bare kind ("agent") matches every actor of that kind ("agent:researcher").
-    if (ACTOR_KINDS.has(filter.actor)) add("(actor = ? OR actor LIKE ? ESCAPE '\\')", filter.actor, `${filter.actor}:%`);
+    if (ACTOR_KINDS.has(filter.actor))
+      add("(actor = ? OR actor LIKE ? ESCAPE '\\')", filter.actor, `${filter.actor}:%`);
     else add('actor = ?', filter.actor);
   }
   if (filter.action) {
@@ -101,17 +102,17 @@ export class LogRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const info = this.insert.run(
-        at,
-        input.actor,
-        input.boardId ?? null,
-        input.taskId ?? null,
-        input.action,
-        input.field ?? null,
-        json(input.before),
-        json(input.after),
-        input.reason ?? null,
-        input.operationId ?? null,
-      );
+      at,
+      input.actor,
+      input.boardId ?? null,
+      input.taskId ?? null,
+      input.action,
+      input.field ?? null,
+      json(input.before),
+      json(input.after),
+      input.reason ?? null,
+      input.operationId ?? null,
+    );
     return { ...input, seq: Number(info.lastInsertRowid), at };
   }
 

@@ -124,7 +124,9 @@ export class OutboxRepo {
   /** The create entry that put this marker on the board, if any. */
   byMarker(boardId: string, marker: string): OutboxEntry | undefined {
     const row = this.db
-      .prepare("SELECT * FROM outbox WHERE board_id = ? AND kind = 'create' AND json_extract(payload_json, '$.marker') = ?")
+      .prepare(
+        "SELECT * FROM outbox WHERE board_id = ? AND kind = 'create' AND json_extract(payload_json, '$.marker') = ?",
+      )
       .get(boardId, marker) as OutboxRow | undefined;
     return row && fromRow(row);
   }
@@ -161,7 +163,9 @@ export class OutboxRepo {
   retry(id: number): boolean {
     return (
       this.db
-        .prepare("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE id = ? AND state = 'parked'")
+        .prepare(
+          "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE id = ? AND state = 'parked'",
+        )
         .run(id).changes > 0
     );
   }
@@ -183,9 +187,7 @@ export class OutboxRepo {
 
   counts(): { pending: number; parked: number } {
     const row = this.db
-      .prepare(
-        "SELECT SUM(state = 'pending') AS pending, SUM(state = 'parked') AS parked FROM outbox",
-      )
+      .prepare("SELECT SUM(state = 'pending') AS pending, SUM(state = 'parked') AS parked FROM outbox")
       .get() as { pending: number | null; parked: number | null };
     return { pending: row.pending ?? 0, parked: row.parked ?? 0 };
   }
