@@ -74,6 +74,12 @@ export class SyncEngine {
     this.outbox = new OutboxRepo(opts.db);
     this.conflicts = new ConflictRepo(opts.db);
     this.deliveries = new DeliveryRepo(opts.db);
+    // Conflicts are announced from the committed log entry, so the event never runs ahead of the data.
+    this.journal.onAppend((entry) => {
+      if (entry.action !== 'conflict.opened' || !entry.boardId || !entry.taskId || !entry.field) return;
+      const open = this.conflicts.findOpen(entry.boardId, entry.taskId, entry.field);
+      if (open) opts.events.emit('conflict.opened', open);
+    });
     const sync = new BoardSyncRepo(opts.db);
     for (const adapter of opts.boards) {
       const ctx: BoardContext = {

@@ -94,6 +94,13 @@ export class ConflictRepo {
     return fromRow(row);
   }
 
+  findOpen(boardId: string, taskId: string, field: string): ConflictRecord | undefined {
+    const row = this.db
+      .prepare("SELECT * FROM conflicts WHERE board_id = ? AND task_id = ? AND field = ? AND state = 'open'")
+      .get(boardId, taskId, field) as ConflictRow | undefined;
+    return row && fromRow(row);
+  }
+
   get(id: number): ConflictRecord | undefined {
     const row = this.db.prepare('SELECT * FROM conflicts WHERE id = ?').get(id) as ConflictRow | undefined;
     return row && fromRow(row);
