@@ -1,6 +1,5 @@
-import type { Conflict, OutboxItem } from '../../../shared/model';
+import type { OutboxItem } from '../../../shared/model';
 import { IntentRejected } from '../engine/sync-engine';
-import type { ConflictRecord } from '../store/conflict-repo';
 import type { OutboxEntry } from '../store/outbox-repo';
 import { UserFacingError, type Handlers } from './dispatch';
 import type { CoreServices } from './services';
@@ -21,7 +20,6 @@ function outboxItem(e: OutboxEntry): OutboxItem {
   };
 }
 
-export const conflictView = (c: ConflictRecord): Conflict => ({ ...c });
 
 /** Engine errors the caller can act on (unknown board, already resolved) pass through as 404/400. */
 function userFacing<T>(op: () => T): T {
@@ -54,7 +52,7 @@ export function syncHandlers(
     listLog: ({ after, before, limit, filter }) => ({
       entries: s.log.list({ after, limit, filter, ...(before !== undefined ? { before } : {}) }),
     }),
-    listConflicts: ({ state }) => s.engine.conflicts.list(state).map(conflictView),
+    listConflicts: ({ state }) => s.engine.conflicts.list(state),
     resolveConflict: ({ id, take, value }, ctx) => {
       const resolved = userFacing(() =>
         s.engine.resolveConflict(
@@ -63,9 +61,9 @@ export function syncHandlers(
           `human:${ctx.transport === 'ipc' ? 'app' : ctx.transport}`,
         ),
       );
-      s.events.emit('conflict.resolved', conflictView(resolved));
+      s.events.emit('conflict.resolved', resolved);
       s.publishState();
-      return conflictView(resolved);
+      return resolved;
     },
     listOutbox: ({ state }) => s.engine.outbox.list(state ? { state } : {}).map(outboxItem),
     retryOutbox: ({ id }) => {

@@ -3,7 +3,7 @@
  * into rules, and the gate every agent write passes before anything else.
  * Enforcement lives here, never in an agent or its prompt.
  */
-import type { OwnershipField } from '../config/schema';
+import { OWNERSHIP_TASK_FIELDS, type OwnershipField } from '../config/schema';
 import {
   applyOwnershipPatch,
   defaultOwnershipRules,
@@ -14,17 +14,8 @@ import {
 } from '../../../shared/ownership';
 import type { TaskField } from '../../../shared/task';
 
-/** Config keys are snake_case; task fields are camelCase. Typed against the config so a new key cannot be missed. */
-export const CONFIG_OWNERSHIP_KEYS = {
-  title: 'title',
-  description: 'description',
-  assignee: 'assignee',
-  priority: 'priority',
-  status: 'status',
-  labels: 'labels',
-  agent_notes: 'agentNotes',
-  due_date: 'dueDate',
-} as const satisfies Record<OwnershipField, TaskField>;
+/** Config keys are snake_case; task fields are camelCase. One map, owned by the config schema. */
+export const CONFIG_OWNERSHIP_KEYS = OWNERSHIP_TASK_FIELDS;
 
 export { OwnershipRulesError };
 

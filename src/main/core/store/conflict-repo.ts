@@ -1,21 +1,8 @@
 import type { Database } from 'better-sqlite3';
+import type { Conflict } from '../../../shared/model';
 
-export interface ConflictRecord {
-  id: number;
-  boardId: string;
-  taskId: string;
-  field: string;
-  base: unknown;
-  human: unknown;
-  agent: unknown;
-  actor: string;
-  operationId: string;
-  state: 'open' | 'resolved';
-  openedAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  resolution: unknown;
-}
+/** The stored form is exactly what the contract exposes. */
+export type ConflictRecord = Conflict;
 
 interface ConflictRow {
   id: number;

@@ -1,17 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SyncLogEntry } from '../../../shared/model';
 
-export interface LogInput {
-  actor: string;
-  action: string;
-  boardId?: string;
-  taskId?: string;
-  field?: string;
-  before?: unknown;
-  after?: unknown;
-  reason?: string;
-  operationId?: string;
-}
+/** What a caller supplies; the log assigns `seq` and `at`. */
+export type LogInput = Omit<SyncLogEntry, 'seq' | 'at'>;
 
 export type LogEntry = SyncLogEntry;
 
