@@ -1,11 +1,12 @@
 import type { AppState, BoardSummary, SyncLogEntry } from '../../shared/model';
-import type { Problem } from '../../shared/validation';
+import { describeProblems, type Problem } from '../../shared/validation';
 import type { Handlers } from './api/dispatch';
 import { createHandlers } from './api/handlers';
 import type { CoreServices } from './api/services';
-import type { BoardAdapter } from './boards/adapter';
-import { createAdapter, LocalBoardStore } from './boards/registry';
-import { defaultConfig, loadConfigFile, type DeckhandConfig } from './config';
+import { BoardSet } from './boards/board-set';
+import { LocalBoardStore } from './boards/registry';
+import { SavedBoardsRepo, savedToConfig } from './boards/saved-boards';
+import { defaultConfig, loadConfigFile, type BoardConfig, type DeckhandConfig } from './config';
 import type { EngineHooks } from './engine/board-context';
 import type { RunnerOptions } from './engine/board-runner';
 import { rulesFromConfig } from './engine/ownership';
@@ -94,45 +95,45 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localBoards = new LocalBoardStore(db);
   const startedAt = new Date();
 
-  // A board whose adapter cannot start stays visible, in error, instead of taking the app down.
-  const adapters: BoardAdapter[] = [];
-  const boardErrors = new Map<string, string>();
-  for (const board of config.boards) {
-    try {
-      adapters.push(await createAdapter(board, { db, secrets, localStore: localBoards }));
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      boardErrors.set(board.id, message);
-      log.warn(`board ${board.id}: ${message}`);
-    }
-  }
-  if (embedded) localBoards.seedSampleTasks('local');
-
-  const engine = new SyncEngine({
+  const engine: SyncEngine = new SyncEngine({
     db,
     events,
     log: logRepo,
     pauses,
-    boards: adapters,
+    boards: [],
     ownership: (boardId) => ownership.current(boardId, ownershipFallback).rules,
     ...(options.hooks ? { hooks: options.hooks } : {}),
     runner: { ...options.runner, ...(options.startEngine === false ? { autoStart: false } : {}) },
-    runnerFor: (boardId) => {
-      const interval = config.boards.find((b) => b.id === boardId)?.poll?.interval;
+    runnerFor: (boardId): Partial<RunnerOptions> => {
+      const interval: number | undefined = boards.get(boardId)?.config.poll?.interval;
       return interval ? { pollIntervalMs: interval } : {};
     },
   });
+  const adapterDeps = { db, secrets, localStore: localBoards };
+  const boards: BoardSet = new BoardSet(engine, adapterDeps);
+  const savedBoards = new SavedBoardsRepo(db);
+  for (const board of config.boards) await boards.connect(board, 'config');
+  for (const saved of savedBoards.list()) {
+    if (boards.get(saved.id)) {
+      log.warn(`board ${saved.id} saved in the app is shadowed by the config file's board with the same id`);
+      continue;
+    }
+    const checked = savedToConfig(saved, saved.secretKeys);
+    if (checked.ok) await boards.connect(checked.board, 'app');
+    else boards.fail({ id: saved.id, type: saved.type } as BoardConfig, 'app', describeProblems(checked.problems));
+  }
+  if (embedded) localBoards.seedSampleTasks('local');
+
   // Local edits reach the engine in-process, the way webhooks do for remote boards.
   localBoards.onChange((event) => {
-    if (adapters.some((a) => a.boardId === event.boardId)) engine.runner(event.boardId).hint([event.taskId]);
+    if (engine.hasBoard(event.boardId)) engine.runner(event.boardId).hint([event.taskId]);
   });
 
   const state = (): AppState => {
     const globalPause = pauses.get('global');
     const runtime = new Map(engine.boardSummaries().map((b) => [b.id, b]));
-    const boards: BoardSummary[] = config.boards.map((b) => {
+    const boardList: BoardSummary[] = boards.list().map(({ config: b, error }) => {
       const live = runtime.get(b.id);
-      const error = boardErrors.get(b.id);
       return {
         id: b.id,
         type: b.type,
@@ -148,7 +149,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       startedAt: startedAt.toISOString(),
       pause: globalPause,
       configSource: source,
-      boards,
+      boards: boardList,
       agents: config.agents.map((a) => {
         const agentPause = pauses.get('agent', a.id);
         const pause = globalPause.paused ? globalPause : agentPause;
@@ -157,7 +158,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       counts: {
         outbox: outbox.pending,
         conflicts: engine.conflicts.openCount(),
-        errors: outbox.parked + boards.filter((b) => b.status === 'error').length,
+        errors: outbox.parked + boardList.filter((b) => b.status === 'error').length,
         // The agent runtime reports tasks blocked on a person; until it runs there are none.
         blockedOnHuman: 0,
       },
@@ -195,7 +196,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     log.info(`${what} ${paused ? 'paused' : 'resumed'} by ${by}${reason ? `: ${reason}` : ''}`);
     if (!paused && scope === 'board') engine.runner(target).kickOutbox();
-    if (!paused && scope === 'global') for (const a of adapters) engine.runner(a.boardId).kickOutbox();
+    if (!paused && scope === 'global') {
+      for (const b of engine.boardSummaries()) engine.runner(b.id).kickOutbox();
+    }
     return publishState();
   };
 
@@ -208,6 +211,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log: logRepo,
     secrets,
     engine,
+    boards,
+    savedBoards,
+    adapterDeps,
     ownership,
     ownershipFallback,
     schemaVersion: () => schemaVersion(db),
@@ -233,7 +239,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       closed = true;
       if (statusTimer) clearTimeout(statusTimer);
       await engine.stop();
-      for (const a of adapters) await a.close?.();
       closeDatabase(db);
       log.info('core closed');
     },

@@ -1,6 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { AppState } from '../../../shared/model';
 import type { OwnershipRules } from '../../../shared/ownership';
+import type { BoardSet } from '../boards/board-set';
+import type { AdapterDeps } from '../boards/registry';
+import type { SavedBoardsRepo } from '../boards/saved-boards';
 import type { SyncEngine } from '../engine/sync-engine';
 import type { EventBus } from '../events';
 import type { SecretBackends } from '../secrets/resolve';
@@ -19,6 +22,9 @@ export interface CoreServices {
   log: LogRepo;
   secrets: SecretBackends;
   engine: SyncEngine;
+  boards: BoardSet;
+  savedBoards: SavedBoardsRepo;
+  adapterDeps: AdapterDeps;
   ownership: OwnershipRepo;
   /** The rules from config (or the defaults) that apply until a board's schema is edited. */
   ownershipFallback: OwnershipRules;

@@ -67,6 +67,9 @@ export class SyncEngine {
   readonly conflicts: ConflictRepo;
   private readonly deliveries: DeliveryRepo;
   private readonly runners = new Map<string, BoardRunner>();
+  private readonly adapters = new Map<string, BoardAdapter>();
+  private readonly sync: BoardSyncRepo;
+  private started = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.journal = new Journal(opts.db, opts.log, opts.events);
@@ -80,31 +83,46 @@ export class SyncEngine {
       const open = this.conflicts.findOpen(entry.boardId, entry.taskId, entry.field);
       if (open) opts.events.emit('conflict.opened', open);
     });
-    const sync = new BoardSyncRepo(opts.db);
-    for (const adapter of opts.boards) {
-      const ctx: BoardContext = {
-        boardId: adapter.boardId,
-        adapter,
-        journal: this.journal,
-        base: this.base,
-        outbox: this.outbox,
-        conflicts: this.conflicts,
-        clock: new BoardClock(),
-        hooks: opts.hooks ?? {},
-        rules: () => opts.ownership(adapter.boardId),
-      };
-      this.runners.set(
-        adapter.boardId,
-        new BoardRunner({
-          ctx,
-          sync,
-          pauses: opts.pauses,
-          globalPaused: () => opts.pauses.get('global').paused,
-          onStatus: () => this.statusChanged(),
-          options: { ...DEFAULT_RUNNER_OPTIONS, ...opts.runner, ...opts.runnerFor?.(adapter.boardId) },
-        }),
-      );
-    }
+    this.sync = new BoardSyncRepo(opts.db);
+    for (const adapter of opts.boards) this.addBoard(adapter);
+  }
+
+  /** Starts syncing one more board (at start-up, or when a board is added from the UI). */
+  addBoard(adapter: BoardAdapter): void {
+    const { opts } = this;
+    if (this.runners.has(adapter.boardId)) throw new IntentRejected(`board "${adapter.boardId}" is already syncing`);
+    const ctx: BoardContext = {
+      boardId: adapter.boardId,
+      adapter,
+      journal: this.journal,
+      base: this.base,
+      outbox: this.outbox,
+      conflicts: this.conflicts,
+      clock: new BoardClock(),
+      hooks: opts.hooks ?? {},
+      rules: () => opts.ownership(adapter.boardId),
+    };
+    const runner = new BoardRunner({
+      ctx,
+      sync: this.sync,
+      pauses: opts.pauses,
+      globalPaused: () => opts.pauses.get('global').paused,
+      onStatus: () => this.statusChanged(),
+      options: { ...DEFAULT_RUNNER_OPTIONS, ...opts.runner, ...opts.runnerFor?.(adapter.boardId) },
+    });
+    this.adapters.set(adapter.boardId, adapter);
+    this.runners.set(adapter.boardId, runner);
+    if (this.started) runner.start();
+  }
+
+  /** Stops syncing a board; its history (base, log, outbox) stays in the database. */
+  async removeBoard(boardId: string): Promise<void> {
+    const runner = this.runners.get(boardId);
+    if (!runner) return;
+    this.runners.delete(boardId);
+    await runner.stop();
+    await this.adapters.get(boardId)?.close?.();
+    this.adapters.delete(boardId);
   }
 
   private statusListeners = new Set<() => void>();
@@ -117,11 +135,16 @@ export class SyncEngine {
   }
 
   start(): void {
+    this.started = true;
     for (const r of this.runners.values()) r.start();
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+  }
+
+  hasBoard(boardId: string): boolean {
+    return this.runners.has(boardId);
   }
 
   runner(boardId: string): BoardRunner {
@@ -221,7 +244,7 @@ export class SyncEngine {
   handleWebhook(boardId: string, delivery: WebhookDelivery): { status: number; message: string } {
     const runner = this.runners.get(boardId);
     if (!runner) return { status: 404, message: `no board "${boardId}"` };
-    const adapter = this.opts.boards.find((b) => b.boardId === boardId)!;
+    const adapter = this.adapters.get(boardId)!;
     if (!adapter.verifyWebhook) return { status: 404, message: `board "${boardId}" does not take webhooks` };
     let hint;
     try {

@@ -1,0 +1,156 @@
+import type { SavedBoardView } from '../../../shared/board-types';
+import { describeProblems } from '../../../shared/validation';
+import type { BoardConfig } from '../config';
+import { boardTypeInfo, BOARD_TYPE_INFO } from '../boards/descriptors';
+import { createAdapter } from '../boards/registry';
+import { secretNameFor, savedToConfig, type SavedBoard } from '../boards/saved-boards';
+import type { SecretBackends } from '../secrets/resolve';
+import { KeychainUnavailableError, type SecretStore } from '../secrets/secret-store';
+import { UserFacingError, type Handlers } from './dispatch';
+import type { CoreServices } from './services';
+
+/** The setting keys of a type that hold secrets. */
+function secretKeysOf(type: string): string[] {
+  return (boardTypeInfo(type)?.fields ?? []).filter((f) => f.kind === 'secret').map((f) => f.key);
+}
+
+/** Splits submitted settings into plain values and new secret values (empty secret = keep the stored one). */
+function split(type: string, settings: Record<string, string | number>) {
+  const secretKeys = new Set(secretKeysOf(type));
+  const plain: Record<string, string | number> = {};
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (!secretKeys.has(key)) plain[key] = value;
+    else if (String(value) !== '') secrets[key] = String(value);
+  }
+  return { plain, secrets };
+}
+
+/** A keychain that answers from the values being tested first, so a connection can be tried before it is saved. */
+function overlayKeychain(real: SecretStore, values: Map<string, string>): SecretStore {
+  return {
+    backend: 'keychain',
+    get: async (name) => values.get(name) ?? (await real.get(name)),
+    set: (name, value) => real.set(name, value),
+    delete: (name) => real.delete(name),
+    list: () => real.list(),
+  };
+}
+
+function viewOfSaved(b: SavedBoard): SavedBoardView {
+  const settings: SavedBoardView['settings'] = { ...b.settings };
+  for (const key of secretKeysOf(b.type)) settings[key] = { secretSet: b.secretKeys.includes(key) };
+  return { id: b.id, type: b.type, name: b.name ?? b.id, settings, source: 'app' };
+}
+
+function viewOfConfig(b: BoardConfig): SavedBoardView {
+  const settings: SavedBoardView['settings'] = {};
+  if (b.url) settings.url = b.url;
+  if (b.project !== undefined) settings.project = b.project;
+  if (b.username) settings.username = b.username;
+  for (const [role, column] of Object.entries(b.columns ?? {})) if (column) settings[`columns.${role}`] = column;
+  if (b.token) settings.token = { secretSet: true };
+  if (b.webhook?.token) settings['webhook.token'] = { secretSet: true };
+  return { id: b.id, type: b.type, name: b.name ?? b.id, settings, source: 'config' };
+}
+
+async function keychainCall<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof KeychainUnavailableError) throw new UserFacingError('unavailable', err.message);
+    throw err;
+  }
+}
+
+/** Adding, testing and removing board connections from the UI. Secrets go to the keychain and never come back. */
+export function boardConnectionHandlers(
+  s: CoreServices,
+): Pick<Handlers, 'listBoardTypes' | 'listBoardConnections' | 'testBoardConnection' | 'saveBoard' | 'removeBoard'> {
+  const requireType = (type: string): void => {
+    const info = boardTypeInfo(type);
+    if (!info || !info.available) {
+      const known = BOARD_TYPE_INFO.filter((t) => t.available).map((t) => t.type);
+      throw new UserFacingError(
+        'invalid_input',
+        `type: unknown or unavailable board type "${type}"; use one of: ${known.join(', ')}`,
+      );
+    }
+  };
+  return {
+    listBoardTypes: () => [...BOARD_TYPE_INFO],
+    listBoardConnections: () => {
+      const saved = new Map(s.savedBoards.list().map((b) => [b.id, b]));
+      return s.boards.list().map((e) => {
+        const mine = saved.get(e.config.id);
+        return e.source === 'app' && mine ? viewOfSaved(mine) : viewOfConfig(e.config);
+      });
+    },
+    testBoardConnection: async ({ type, id, settings }) => {
+      requireType(type);
+      const boardId = id ?? 'connection-test';
+      const { plain, secrets } = split(type, settings);
+      const stored = s.savedBoards.list().find((b) => b.id === boardId && b.type === type)?.secretKeys ?? [];
+      const secretKeys = [...new Set([...stored, ...Object.keys(secrets)])];
+      const checked = savedToConfig({ id: boardId, type, settings: plain, secretKeys }, secretKeys);
+      if (!checked.ok) return { ok: false, message: describeProblems(checked.problems) };
+      const values = new Map(Object.entries(secrets).map(([k, v]) => [secretNameFor(boardId, k), v]));
+      const backends: SecretBackends = { ...s.secrets, keychain: overlayKeychain(s.secrets.keychain, values) };
+      try {
+        const adapter = await createAdapter(checked.board, { ...s.adapterDeps, secrets: backends });
+        try {
+          const columns = await adapter.listColumns();
+          return { ok: true, message: `connected; ${columns.length} columns`, columns };
+        } finally {
+          await adapter.close?.();
+        }
+      } catch (err) {
+        return { ok: false, message: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    saveBoard: async ({ id, type, name, settings }, ctx) => {
+      requireType(type);
+      const existing = s.boards.get(id);
+      if (existing?.source === 'config') {
+        throw new UserFacingError('invalid_input', `id: board "${id}" is declared in the config file; edit it there`);
+      }
+      const { plain, secrets } = split(type, settings);
+      const previous = s.savedBoards.list().find((b) => b.id === id && b.type === type);
+      const secretKeys = [...new Set([...(previous?.secretKeys ?? []), ...Object.keys(secrets)])].sort();
+      const saved: SavedBoard = { id, type, ...(name ? { name } : {}), settings: plain, secretKeys };
+      const checked = savedToConfig(saved, secretKeys);
+      if (!checked.ok) throw new UserFacingError('invalid_input', describeProblems(checked.problems));
+      await keychainCall(async () => {
+        for (const [key, value] of Object.entries(secrets)) await s.secrets.keychain.set(secretNameFor(id, key), value);
+      });
+      s.savedBoards.put(saved);
+      if (existing) await s.boards.disconnect(id);
+      const entry = await s.boards.connect(checked.board, 'app');
+      s.engine.journal.append({
+        actor: `human:${ctx.transport}`,
+        action: existing ? 'board.updated' : 'board.added',
+        boardId: id,
+        after: { type, name: name ?? id, settings: plain, secrets: secretKeys },
+        ...(entry.error ? { reason: `saved, but not syncing: ${entry.error}` } : {}),
+      });
+      s.publishState();
+      return viewOfSaved(saved);
+    },
+    removeBoard: async ({ id }, ctx) => {
+      const entry = s.boards.get(id);
+      if (!entry) throw new UserFacingError('not_found', `no board "${id}"`);
+      if (entry.source === 'config') {
+        throw new UserFacingError('invalid_input', `id: board "${id}" is declared in the config file; remove it there`);
+      }
+      const saved = s.savedBoards.list().find((b) => b.id === id);
+      await s.boards.disconnect(id);
+      s.savedBoards.remove(id);
+      await keychainCall(async () => {
+        for (const key of saved?.secretKeys ?? []) await s.secrets.keychain.delete(secretNameFor(id, key));
+      });
+      s.engine.journal.append({ actor: `human:${ctx.transport}`, action: 'board.removed', boardId: id });
+      s.publishState();
+      return { removed: true };
+    },
+  };
+}
