@@ -6,8 +6,10 @@
  * this contract, validate with these schemas and call the same handlers.
  */
 import { z } from 'zod';
+import type { BoardTypeInfo, SavedBoardView } from './board-types';
 import type { AppState, Conflict, Health, OutboxItem, SecretName, Settings, SyncLogEntry } from './model';
 import { ownershipRulesSchema, type OwnershipSchema } from './ownership';
+import type { Comment, Task } from './task';
 import type { Problem } from './validation';
 
 const empty = z.object({}).strict();
@@ -56,6 +58,44 @@ export const listLogSchema = z
   })
   .strict();
 
+const taskIdSchema = z.string().min(1, 'must not be empty').max(200);
+const columnSchema = z.string().min(1, 'must not be empty').max(200);
+
+/**
+ * Field values a person sets on the built-in local board. Shapes only: the
+ * board itself checks what needs its data (the status is a column, the parent exists).
+ */
+export const taskPatchSchema = z
+  .object({
+    title: z.string().trim().min(1, 'must not be blank').max(500, 'must be at most 500 characters'),
+    description: z.string().max(100_000),
+    status: columnSchema,
+    assignee: z.string().trim().max(200).nullable(),
+    priority: z.number().int().min(0, 'must be 0 (none) to 4 (urgent)').max(4, 'must be 0 (none) to 4 (urgent)'),
+    labels: z.array(z.string().trim().min(1, 'must not be blank').max(100)).max(100),
+    agentNotes: z.string().max(100_000),
+    parentId: taskIdSchema.nullable(),
+    dueDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+      .nullable(),
+  })
+  .partial()
+  .strict();
+
+export const newTaskSchema = taskPatchSchema.required({ title: true });
+
+/** Setting values for a board connection; secret fields carry the new secret (never sent back). */
+const boardSettingsSchema = z.record(
+  z.string().min(1).max(100),
+  z.union([z.string().max(4000, 'must be at most 4000 characters'), z.number()]),
+);
+const boardSlugSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, "-" and "_" (it becomes part of the webhook URL)');
+
 /** Input schemas, one per call. */
 export const callInputs = {
   health: empty,
@@ -88,7 +128,55 @@ export const callInputs = {
   pauseBoard: z.object({ boardId: boardIdSchema, reason: reasonSchema.optional() }).strict(),
   resumeBoard: z.object({ boardId: boardIdSchema }).strict(),
   syncNow: z.object({ boardId: boardIdSchema.optional() }).strict(),
+  listBoardTypes: empty,
+  listBoardConnections: empty,
+  testBoardConnection: z
+    .object({ type: z.string().min(1).max(50), id: boardSlugSchema.optional(), settings: boardSettingsSchema })
+    .strict(),
+  saveBoard: z
+    .object({
+      id: boardSlugSchema,
+      type: z.string().min(1).max(50),
+      name: z.string().trim().max(100).optional(),
+      settings: boardSettingsSchema,
+    })
+    .strict(),
+  removeBoard: z.object({ id: boardSlugSchema }).strict(),
+  // The built-in local board, edited by a person (actor `human:<transport>`). Other board types refuse these.
+  listTasks: z.object({ boardId: boardIdSchema }).strict(),
+  createTask: z.object({ boardId: boardIdSchema, fields: newTaskSchema }).strict(),
+  updateTask: z.object({ boardId: boardIdSchema, taskId: taskIdSchema, patch: taskPatchSchema }).strict(),
+  moveTask: z
+    .object({
+      boardId: boardIdSchema,
+      taskId: taskIdSchema,
+      status: columnSchema,
+      /** Place the card before this one (in the target column); absent or null puts it at the end. */
+      beforeId: taskIdSchema.nullable().optional(),
+    })
+    .strict(),
+  deleteTask: z.object({ boardId: boardIdSchema, taskId: taskIdSchema }).strict(),
+  listComments: z.object({ boardId: boardIdSchema, taskId: taskIdSchema }).strict(),
+  addComment: z
+    .object({
+      boardId: boardIdSchema,
+      taskId: taskIdSchema,
+      body: z.string().trim().min(1, 'must not be blank').max(65_000),
+    })
+    .strict(),
 } as const;
+
+/** A card on the local board, in board order. */
+export interface BoardTask extends Task {
+  createdAt: string;
+}
+
+/** The local board as the board view draws it: its columns in order and its live tasks in board order. */
+export interface BoardTasks {
+  boardId: string;
+  columns: string[];
+  tasks: BoardTask[];
+}
 
 /** Output types, one per call. */
 export interface CallOutputs {
@@ -111,6 +199,18 @@ export interface CallOutputs {
   pauseBoard: AppState;
   resumeBoard: AppState;
   syncNow: { boards: string[] };
+  listBoardTypes: BoardTypeInfo[];
+  listBoardConnections: SavedBoardView[];
+  testBoardConnection: { ok: boolean; message: string; columns?: string[] };
+  saveBoard: SavedBoardView;
+  removeBoard: { removed: boolean };
+  listTasks: BoardTasks;
+  createTask: BoardTask;
+  updateTask: BoardTask;
+  moveTask: BoardTask;
+  deleteTask: { deleted: boolean };
+  listComments: Comment[];
+  addComment: Comment;
 }
 
 export type CallName = keyof typeof callInputs;

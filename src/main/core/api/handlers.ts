@@ -1,3 +1,5 @@
+import { boardHandlers } from './board-handlers';
+import { boardConnectionHandlers } from './board-connection-handlers';
 import type { Handlers } from './dispatch';
 import { ownershipHandlers } from './ownership-handlers';
 import { pauseHandlers } from './pause-handlers';
@@ -16,5 +18,7 @@ export function createHandlers(services: CoreServices): Handlers {
     ...pauseHandlers(services),
     ...syncHandlers(services),
     ...ownershipHandlers(services),
+    ...boardConnectionHandlers(services),
+    ...boardHandlers(services),
   };
 }
