@@ -32,6 +32,16 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   retryOutbox: { id: 1 },
   pauseBoard: { boardId: 'local', reason: 'leak test' },
   resumeBoard: { boardId: 'local' },
+  listTasks: { boardId: 'local' },
+  createTask: { boardId: 'local', fields: { title: 'leak test task' } },
+  updateTask: { boardId: 'local', taskId: '1', patch: { description: 'edited in the leak test' } },
+  moveTask: { boardId: 'local', taskId: '1', status: 'Done' },
+  deleteTask: { boardId: 'local', taskId: '2' },
+  listComments: { boardId: 'local', taskId: '1' },
+  addComment: { boardId: 'local', taskId: '1', body: 'a comment' },
+  testBoardConnection: { type: 'local', settings: {} },
+  saveBoard: { id: 'leak-board', type: 'local', settings: {} },
+  removeBoard: { id: 'leak-board' },
 };
 
 /** Calls that cannot succeed on a fresh data dir; they must still fail cleanly. */

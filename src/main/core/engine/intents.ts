@@ -1,28 +1,9 @@
 import { z } from 'zod';
+import { newTaskSchema, taskPatchSchema } from '../../../shared/contract';
 import type { FieldPatch, TaskFields } from '../../../shared/task';
 import { canonicalJson, sha256 } from './canonical-json';
 
-const labels = z.array(z.string().trim().min(1).max(100)).max(100);
-
-/** The fields an intent may carry; ownership decides later which of them an agent may write. */
-export const fieldPatchSchema = z
-  .object({
-    title: z.string().min(1).max(500),
-    description: z.string().max(100_000),
-    status: z.string().min(1).max(200),
-    assignee: z.string().max(200).nullable(),
-    priority: z.number().int().min(0).max(4),
-    labels,
-    agentNotes: z.string().max(100_000),
-    parentId: z.string().max(200).nullable(),
-    dueDate: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-      .nullable(),
-  })
-  .partial()
-  .strict();
-
+/** An intent carries the same field shapes a person's edit has; ownership decides later what an agent may write. */
 const common = {
   boardId: z.string().min(1),
   /** `agent:<id>` for agents, `human:<where>` for a person's conflict resolution. */
@@ -36,14 +17,14 @@ const common = {
 };
 
 export const intentSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('update'), taskId: z.string().min(1), patch: fieldPatchSchema, ...common }).strict(),
+  z.object({ kind: z.literal('update'), taskId: z.string().min(1), patch: taskPatchSchema, ...common }).strict(),
   z
     .object({ kind: z.literal('comment'), taskId: z.string().min(1), body: z.string().min(1).max(65_000), ...common })
     .strict(),
   z
     .object({
       kind: z.literal('create'),
-      fields: fieldPatchSchema.extend({ title: z.string().min(1).max(500) }),
+      fields: newTaskSchema,
       ...common,
     })
     .strict(),
@@ -58,6 +39,13 @@ export interface UpdatePayload {
   labels?: { add: string[]; remove: string[] };
   /** A person's conflict resolution: written as-is, not clipped by ownership. */
   force?: boolean;
+  /**
+   * The `set` fields as the writer saw them when the intent was made (the base, with
+   * earlier queued writes to the task applied): the merge base at delivery. The base
+   * may have moved on by then, and a person's edit synced in between must count as
+   * their change, not as the base an older intent may overwrite.
+   */
+  seen?: Omit<FieldPatch, 'labels'>;
 }
 
 export interface CommentPayload {
