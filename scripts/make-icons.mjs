@@ -50,29 +50,108 @@ const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
 const STATUS_COLOURS = {
   'in-sync': '#1f9d55',
   syncing: '#2f6fde',
-  paused: '#7b8494',
-  attention: '#e0a100',
+  paused: '#6b7280',
+  attention: '#c98a00',
   error: '#d64545',
 };
 
-/** A ring with a status-coloured centre: readable at 16 px on light and dark panels. */
-function trayIcon(colour) {
+/** Distance from (x, y) to the segment a-b, all in units of the icon size. */
+function segment(x, y, [ax, ay], [bx, by]) {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const t = clamp(((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy || 1));
+  return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
+}
+/** Coverage of round-capped strokes of width w along the given polylines (1px anti-aliasing). */
+const strokes = (lines, w) => (x, y, size) => {
+  const u = x / size;
+  const v = y / size;
+  let d = Infinity;
+  for (const line of lines) for (let i = 1; i < line.length; i++) d = Math.min(d, segment(u, v, line[i - 1], line[i]));
+  return clamp((w / 2 - d) * size + 0.5);
+};
+const STROKE = 0.13;
+
+/**
+ * A white glyph per status, so the states differ by shape as well as by
+ * colour (colour-blind users, monochrome panels): check, sync arcs, pause bars, "!", cross.
+ */
+const GLYPHS = {
+  'in-sync': strokes(
+    [
+      [
+        [0.3, 0.52],
+        [0.44, 0.66],
+        [0.7, 0.36],
+      ],
+    ],
+    STROKE,
+  ),
+  syncing: (x, y, size) => {
+    const c = size / 2;
+    const d = Math.hypot(x - c, y - c);
+    const ring = disc(d, size * 0.27) - disc(d, size * 0.27 - STROKE * size);
+    // Two gaps (top-right and bottom-left) make it read as rotation, not as a ring.
+    const gap = Math.abs(x - c + (y - c)) < size * 0.09 && (x - c) * (y - c) < 0 ? 0 : 1;
+    return ring * gap;
+  },
+  paused: strokes(
+    [
+      [
+        [0.4, 0.33],
+        [0.4, 0.67],
+      ],
+      [
+        [0.6, 0.33],
+        [0.6, 0.67],
+      ],
+    ],
+    STROKE,
+  ),
+  attention: (x, y, size) =>
+    Math.max(
+      strokes(
+        [
+          [
+            [0.5, 0.28],
+            [0.5, 0.54],
+          ],
+        ],
+        STROKE,
+      )(x, y, size),
+      disc(Math.hypot(x - size * 0.5, y - size * 0.72), size * 0.075),
+    ),
+  error: strokes(
+    [
+      [
+        [0.34, 0.34],
+        [0.66, 0.66],
+      ],
+      [
+        [0.66, 0.34],
+        [0.34, 0.66],
+      ],
+    ],
+    STROKE,
+  ),
+};
+
+/** A status-coloured disc with a white glyph: readable at 16 px on light and dark panels. */
+function trayIcon(colour, glyph) {
   const [r, g, b] = hex(colour);
   return (x, y, size) => {
     const c = size / 2;
-    const d = Math.hypot(x - c, y - c);
-    const outer = disc(d, size * 0.46);
-    const inner = disc(d, size * 0.3);
-    const ring = outer - disc(d, size * 0.38);
-    const a = Math.max(inner, ring);
-    return [r, g, b, a];
+    const a = disc(Math.hypot(x - c, y - c), size * 0.47);
+    const w = Math.min(glyph(x, y, size), a);
+    const mix = (from) => Math.round(from * (1 - w) + 255 * w);
+    return [mix(r), mix(g), mix(b), a];
   };
 }
-/** macOS template: black on transparent; the system tints it. */
+/** macOS template: black on transparent (the system tints it), a ring around a dot. */
 const templateIcon = (x, y, size) => {
   const c = size / 2;
   const d = Math.hypot(x - c, y - c);
-  return [0, 0, 0, Math.max(disc(d, size * 0.3), disc(d, size * 0.46) - disc(d, size * 0.38))];
+  return [0, 0, 0, Math.max(disc(d, size * 0.2), disc(d, size * 0.46) - disc(d, size * 0.34))];
 };
 /** App icon: a rounded square in two blues with a white "two sides in sync" mark (two arcs). */
 const appIcon = (x, y, size) => {
@@ -95,8 +174,8 @@ const appIcon = (x, y, size) => {
 
 mkdirSync('resources', { recursive: true });
 for (const [status, colour] of Object.entries(STATUS_COLOURS)) {
-  writeFileSync(`resources/tray-${status}.png`, png(16, trayIcon(colour)));
-  writeFileSync(`resources/tray-${status}@2x.png`, png(32, trayIcon(colour)));
+  writeFileSync(`resources/tray-${status}.png`, png(16, trayIcon(colour, GLYPHS[status])));
+  writeFileSync(`resources/tray-${status}@2x.png`, png(32, trayIcon(colour, GLYPHS[status])));
 }
 writeFileSync('resources/trayTemplate.png', png(16, templateIcon));
 writeFileSync('resources/trayTemplate@2x.png', png(32, templateIcon));

@@ -1,74 +1,89 @@
 /**
  * Electron entry: lifecycle only. It builds the same core `deckhand serve`
- * uses and wires it to the tray, the window and IPC.
+ * uses and wires it to IPC, the window and the tray (all in ./shell).
  */
-import { join } from 'node:path';
-import { app, type BrowserWindow } from 'electron';
-import { dispatch } from './core/api/dispatch';
-import { createCore } from './core/app';
+import { join, resolve } from 'node:path';
+import { app, dialog, type BrowserWindow } from 'electron';
+import { createCore, type Core } from './core/app';
+import { errorMessage } from './core/api/dispatch';
 import { createLogger } from './core/logger';
+import { defaultDataDir } from './core/paths';
+import { electronTrayFactory } from './shell/electron-tray';
 import { registerIpc } from './shell/ipc';
-import { createTray } from './shell/tray';
-import type { TrayAction } from './shell/tray-model';
-import { createMainWindow, rendererLocation } from './shell/window';
+import { rendererLocation } from './shell/sender';
+import { createTrayActions, createTrayController, trayIconPath, type TrayController } from './shell/tray';
+import { createMainWindow, hardenSession } from './shell/window';
 
 const log = createLogger('app');
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
+// One data folder for the app and the `deckhand` CLI (DECKHAND_DATA overrides it, as for the CLI).
+// Set before the single-instance lock, which is keyed on it: one app per data folder.
+app.setName('Deckhand');
+app.setPath('userData', resolve(defaultDataDir()));
+
+if (app.requestSingleInstanceLock()) main();
+else app.quit();
+
+function main(): void {
+  const location = rendererLocation(__dirname);
+  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources');
+  let core: Core | undefined;
   let window: BrowserWindow | undefined;
+  let tray: TrayController | undefined;
   let quitting = false;
-  const location = rendererLocation();
-  const showWindow = (hash = ''): void => {
-    window ??= createMainWindow(location, () => quitting);
-    if (hash) void window.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`);
+
+  const showWindow = (view?: 'conflicts'): void => {
+    if (!core) return; // Still starting: the window opens when the core is up.
+    if (!window || window.isDestroyed()) {
+      const preload = join(__dirname, '../preload/index.js');
+      window = createMainWindow({ location, preload, isQuitting: () => quitting, show: true, view });
+      return;
+    }
     window.show();
     window.focus();
+    if (view) void window.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#/${view}`)}`);
   };
-  app.on('second-instance', () => showWindow());
 
-  void app.whenReady().then(async () => {
-    const core = await createCore({ dataDir: app.getPath('userData') });
-    registerIpc(core, () => window, location);
-    const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources');
-    const act = (action: TrayAction): void => {
-      switch (action.kind) {
-        case 'open':
-          return showWindow(action.view ? `#/${action.view}` : '');
-        case 'pause-all':
-          return void core.pauseAll('human:tray');
-        case 'resume-all':
-          return void core.resumeAll('human:tray');
-        case 'sync-now':
-          return void core.handlers.syncNow({}, { transport: 'ipc' });
-        case 'quit':
-          return app.quit();
-        case 'pause-agent':
-        case 'resume-agent': {
-          // Through dispatch, so the input is validated like any other call.
-          const method = action.kind === 'pause-agent' ? 'pauseAgent' : 'resumeAgent';
-          return void dispatch(core.handlers, method, { agentId: action.agentId }, { transport: 'ipc' }).then((r) => {
-            if (!r.ok) log.warn(`tray: ${method} failed: ${r.error.message}`);
-          });
-        }
-      }
-    };
-    createTray({
-      resourcesDir,
-      getState: core.getState,
-      subscribe: (listener) => core.events.subscribe((e) => e.type === 'state.changed' && listener()),
-      act,
-    });
-    showWindow();
-    app.on('before-quit', () => {
-      quitting = true;
-    });
-    app.on('will-quit', (event) => {
-      event.preventDefault();
-      void core.close().finally(() => app.exit(0));
-    });
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow()); // macOS: the Dock icon.
+  app.on('window-all-closed', () => undefined); // A tray app keeps running with its window closed.
+  app.on('before-quit', () => {
+    quitting = true;
   });
-  // A tray app keeps running with its window closed.
-  app.on('window-all-closed', () => undefined);
+  // Close the core after the windows, so no IPC call lands on a closed database.
+  app.on('will-quit', (event) => {
+    if (!core) return;
+    const closing = core;
+    core = undefined;
+    event.preventDefault();
+    tray?.dispose();
+    closing
+      .close()
+      .catch((err: unknown) => log.error('closing the core failed', err))
+      .finally(() => app.quit());
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  app
+    .whenReady()
+    .then(async () => {
+      hardenSession(location);
+      const started = await createCore({ dataDir: app.getPath('userData') });
+      core = started;
+      registerIpc(started, () => window, location);
+      tray = createTrayController({
+        factory: electronTrayFactory(),
+        iconFile: trayIconPath(resourcesDir),
+        getState: started.getState,
+        events: started.events,
+        act: createTrayActions({ core: started, open: showWindow, quit: () => app.quit() }),
+      });
+      // Started at login: stay in the tray until asked.
+      if (!process.argv.includes('--hidden')) showWindow();
+    })
+    .catch((err: unknown) => {
+      log.error('start-up failed', err);
+      dialog.showErrorBox('Deckhand could not start', errorMessage(err));
+      app.exit(1);
+    });
 }
