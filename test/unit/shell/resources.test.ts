@@ -60,7 +60,12 @@ describe('electron-builder.yml', () => {
     expect(config.win).toMatchObject({ target: ['nsis'] });
   });
 
-  it('rebuilds native modules for Electron (better-sqlite3, keytar would not load otherwise)', () => {
-    expect(config.npmRebuild ?? true).toBe(true);
+  it('packages the N-API native modules as built (no rebuild, no Electron header download)', () => {
+    // N-API binaries are ABI-stable across Node and Electron, so what npm built is what Electron loads.
+    expect(config.npmRebuild).toBe(false);
+    const keytar = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'keytar', 'package.json'), 'utf8')) as {
+      config?: { runtime?: string };
+    };
+    expect(keytar.config?.runtime).toBe('napi');
   });
 });

@@ -1,11 +1,11 @@
-import type { FieldPatch, Task } from '../../../shared/task';
+import { TASK_FIELDS, type FieldPatch, type Task, type TaskField } from '../../../shared/task';
 import { BoardError } from '../boards/errors';
 import type { OutboxEntry } from '../store/outbox-repo';
 import { backoffMs } from './backoff';
 import type { BoardContext } from './board-context';
 import { crashPoint } from './crash-points';
 import type { CommentPayload, CreatePayload, UpdatePayload } from './intents';
-import { mergePatch, type AgentIntentPatch } from './merge';
+import { mergePatch, valuesEqual, type AgentIntentPatch } from './merge';
 import { FORCED_RULES } from './forced-rules';
 import { reconcileTask } from './reconcile';
 
@@ -82,17 +82,27 @@ async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<voi
   const remote = await ctx.adapter.getTask(taskId);
   if (!remote) throw new PermanentDeliveryError(`task ${taskId} no longer exists on the board`);
   const base = ctx.base.get(ctx.boardId, taskId);
-  const baseFields = base && !base.deleted ? base.fields : remote;
+  // The merge base of each field is what the writer saw when it made the intent (see UpdatePayload.seen).
+  const baseFields = { ...(base && !base.deleted ? base.fields : remote), ...payload.seen };
 
   // Ownership is checked again at send time (inside mergePatch): the schema may have changed since queueing.
   const rules = payload.force ? FORCED_RULES : ctx.rules();
   const agentPatch: AgentIntentPatch = { ...payload.set, ...(payload.labels ? { labels: payload.labels } : {}) };
+  // The board dates the task; a field the base already holds at its current value keeps the time it changed.
+  const remoteFieldChangedAt: Partial<Record<TaskField, number>> = {};
+  if (base && !base.deleted) {
+    for (const [field, at] of Object.entries(base.changedAt) as [TaskField, string][]) {
+      if (valuesEqual(base.fields[field], remote[field])) remoteFieldChangedAt[field] = ctx.clock.toLocalMs(at);
+    }
+  }
   const merge = mergePatch(rules, baseFields, remote, agentPatch, {
     remoteChangedAt: ctx.clock.toLocalMs(remote.updatedAt),
     agentChangedAt: entry.intentAtMs,
+    remoteFieldChangedAt,
   });
   // Absorb whatever the human changed since our base (logged as human edits; our own earlier write as an echo).
-  reconcileTask(ctx, remote, 'outbox re-read');
+  // On a first attempt this entry has not been sent yet, so nothing on the board can be its echo.
+  reconcileTask(ctx, remote, 'outbox re-read', entry.attempts === 0 ? { notSent: entry.id } : {});
 
   let written: Task = remote;
   if (Object.keys(merge.toWrite).length > 0) {
@@ -152,7 +162,28 @@ async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<voi
         reason: `both sides changed ${c.field}; waiting for a person (conflict #${opened.id})`,
       });
     }
-    if (written !== remote) ctx.base.put(ctx.boardId, written);
+    if (written !== remote) {
+      // The board answers with the whole task: a field we did not write that differs from our re-read is a
+      // person's edit that landed while our write was in flight. It is theirs; storing it silently as base would hide it.
+      const theirs = TASK_FIELDS.filter((f) => !(f in merge.toWrite) && !valuesEqual(remote[f], written[f]));
+      for (const field of theirs) {
+        append({
+          ...at,
+          actor: 'human',
+          action: 'field.changed',
+          field,
+          before: remote[field],
+          after: written[field],
+          reason: 'changed on the board while our write was in flight',
+        });
+      }
+      const changedAt = { ...ctx.base.get(ctx.boardId, taskId)?.changedAt };
+      for (const field of [...(Object.keys(merge.toWrite) as TaskField[]), ...theirs]) {
+        changedAt[field] = written.updatedAt;
+      }
+      ctx.base.put(ctx.boardId, written, changedAt);
+      if (theirs.length > 0) ctx.hooks.onHumanChange?.({ boardId: ctx.boardId, task: written, fields: theirs });
+    }
     ctx.outbox.markDone(entry.id, { version: written.version });
   });
 }

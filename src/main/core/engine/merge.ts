@@ -42,6 +42,8 @@ export interface MergeTimes {
   remoteChangedAt: number;
   /** When the agent made its intent. */
   agentChangedAt: number;
+  /** Per field, when the board's value was set, where known more precisely than `remoteChangedAt`. */
+  remoteFieldChangedAt?: Partial<Record<TaskField, number>>;
 }
 
 export type MergeOutcome = 'apply-agent' | 'keep-remote' | 'unchanged' | 'conflict';
@@ -314,7 +316,8 @@ export function mergePatch(
       base: base[field],
       remote: remote[field],
       agent: value as AgentValue<typeof field>,
-      ...times,
+      agentChangedAt: times.agentChangedAt,
+      remoteChangedAt: times.remoteFieldChangedAt?.[field] ?? times.remoteChangedAt,
     });
     results.push(result);
     if (conflict) conflicts.push(conflict);

@@ -12,14 +12,18 @@ export type ReconcileOutcome =
   | { kind: 'created'; human: boolean }
   | { kind: 'changed'; humanFields: TaskField[] };
 
-/** Values our own pending writes would put in each field: seeing them come back is an echo, not a human edit. */
-function expectedEchoes(entries: OutboxEntry[], base: TaskFields): Map<TaskField, unknown[]> {
+/**
+ * Values our own pending writes would put in each field: seeing them come back is an echo, not a human edit.
+ * Only writes that may have reached the board count (attempted at least once, other than `notSent`):
+ * a person making the change an unsent intent asks for made a human change, and it is logged as theirs.
+ */
+function expectedEchoes(entries: OutboxEntry[], base: TaskFields, notSent?: number): Map<TaskField, unknown[]> {
   const expected = new Map<TaskField, unknown[]>();
   const add = (field: TaskField, value: unknown): void => {
     expected.set(field, [...(expected.get(field) ?? []), value]);
   };
   for (const entry of entries) {
-    if (entry.kind !== 'update') continue;
+    if (entry.kind !== 'update' || entry.attempts === 0 || entry.id === notSent) continue;
     const payload = entry.payload as UpdatePayload;
     for (const [field, value] of Object.entries(payload.set)) add(field as TaskField, value);
     if (payload.labels) add('labels', applyLabelDelta(base.labels, payload.labels));
@@ -32,7 +36,12 @@ function expectedEchoes(entries: OutboxEntry[], base: TaskFields): Map<TaskField
  * what changed and who changed it. Our own writes coming back are logged as
  * echoes and never reported as human changes.
  */
-export function reconcileTask(ctx: BoardContext, remote: Task, source: string): ReconcileOutcome {
+export function reconcileTask(
+  ctx: BoardContext,
+  remote: Task,
+  source: string,
+  options: { notSent?: number } = {},
+): ReconcileOutcome {
   const base = ctx.base.get(ctx.boardId, remote.id);
   // Dedupe by (id, version): a task we already hold at this version needs nothing.
   if (base && !base.deleted && base.version === remote.version) return { kind: 'unchanged' };
@@ -56,7 +65,7 @@ export function reconcileTask(ctx: BoardContext, remote: Task, source: string): 
   }
 
   const changed = TASK_FIELDS.filter((f) => !valuesEqual(base.fields[f], remote[f]));
-  const echoes = expectedEchoes(ctx.outbox.pendingForTask(ctx.boardId, remote.id), base.fields);
+  const echoes = expectedEchoes(ctx.outbox.pendingForTask(ctx.boardId, remote.id), base.fields, options.notSent);
   crashPoint('mid-reconcile');
   return ctx.journal.transaction((append) => {
     const humanFields: TaskField[] = [];
@@ -74,7 +83,9 @@ export function reconcileTask(ctx: BoardContext, remote: Task, source: string): 
         reason: isEcho ? `our pending write seen via ${source}` : `changed on the board, seen via ${source}`,
       });
     }
-    ctx.base.put(ctx.boardId, remote);
+    const changedAt = { ...base.changedAt };
+    for (const field of changed) changedAt[field] = remote.updatedAt;
+    ctx.base.put(ctx.boardId, remote, changedAt);
     if (humanFields.length > 0) {
       ctx.hooks.onHumanChange?.({ boardId: ctx.boardId, task: remote, fields: humanFields });
       return { kind: 'changed', humanFields } as const;

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { OwnershipRules } from '../../../shared/ownership';
 import type { BoardSummary } from '../../../shared/model';
-import type { TaskField } from '../../../shared/task';
+import type { TaskField, TaskFields } from '../../../shared/task';
 import { describeProblems, problemsFromZod } from '../../../shared/validation';
 import type { BoardAdapter, WebhookDelivery } from '../boards/adapter';
 import { WebhookRejected } from '../boards/errors';
@@ -147,6 +147,11 @@ export class SyncEngine {
     return this.runners.has(boardId);
   }
 
+  /** A syncing board's adapter: the agent runtime reads tasks and comments through it (writes go through intents). */
+  adapterFor(boardId: string): BoardAdapter | undefined {
+    return this.adapters.get(boardId);
+  }
+
   runner(boardId: string): BoardRunner {
     const runner = this.runners.get(boardId);
     if (!runner)
@@ -184,10 +189,12 @@ export class SyncEngine {
       refused = check.refused;
       const { labels, ...set } = check.allowed;
       const base = this.base.get(intent.boardId, intent.taskId);
+      const seen = base && !base.deleted ? this.seenValues(intent.boardId, intent.taskId, base.fields, set) : undefined;
       payload = {
         set,
         ...(labels ? { labels: labelDelta(base?.fields.labels ?? [], labels) } : {}),
         ...(isAgent ? {} : { force: true }),
+        ...(seen && Object.keys(seen).length > 0 ? { seen } : {}),
       };
     } else if (intent.kind === 'comment') {
       taskId = intent.taskId;
@@ -235,6 +242,24 @@ export class SyncEngine {
     crashPoint('after-outbox-commit');
     if (queued) runner.kickOutbox();
     return { operationId, idemKey, queued, refused };
+  }
+
+  /** The values `set` replaces, as they will be when this intent's turn comes: the base after the task's queued writes. */
+  private seenValues(
+    boardId: string,
+    taskId: string,
+    base: TaskFields,
+    set: UpdatePayload['set'],
+  ): UpdatePayload['seen'] {
+    const seen: Record<string, unknown> = {};
+    for (const field of Object.keys(set) as (keyof UpdatePayload['set'])[]) seen[field] = base[field];
+    for (const entry of this.outbox.pendingForTask(boardId, taskId)) {
+      if (entry.kind !== 'update') continue;
+      for (const [field, value] of Object.entries((entry.payload as UpdatePayload).set)) {
+        if (field in seen) seen[field] = value;
+      }
+    }
+    return seen as UpdatePayload['seen'];
   }
 
   /**
@@ -286,6 +311,8 @@ export class SyncEngine {
     const how = 'value' in resolution ? 'edited value' : `took the ${resolution.take}'s value`;
     const current = this.base.get(conflict.boardId, conflict.taskId)?.fields;
     const needsWrite = current !== undefined && !valuesEqual(current[conflict.field as TaskField], value);
+    // The resolution and the write it needs commit together: a write that cannot be queued
+    // (say, an edited value the field does not accept) throws and leaves the conflict open.
     this.journal.transaction((append) => {
       this.conflicts.resolve(id, by, { how, value });
       append({
@@ -299,18 +326,24 @@ export class SyncEngine {
         reason: how,
         operationId: conflict.operationId,
       });
+      if (needsWrite) {
+        this.submitIntent({
+          kind: 'update',
+          boardId: conflict.boardId,
+          taskId: conflict.taskId,
+          actor: resolverActor(by),
+          patch: { [conflict.field]: value },
+          reason: `conflict #${id} resolved: ${how}`,
+          scope: `conflict-${id}`,
+        });
+      }
     });
-    if (needsWrite) {
-      this.submitIntent({
-        kind: 'update',
-        boardId: conflict.boardId,
-        taskId: conflict.taskId,
-        actor: by.startsWith('human') ? by : `human:${by}`,
-        patch: { [conflict.field]: value },
-        reason: `conflict #${id} resolved: ${how}`,
-        scope: `conflict-${id}`,
-      });
-    }
     return this.conflicts.get(id)!;
   }
+}
+
+/** Who resolved a conflict, as an intent actor (`human:<who>`), whatever characters their name has. */
+function resolverActor(by: string): string {
+  const who = by.replace(/^human:?/, '').replace(/[^\w.-]+/g, '_');
+  return who ? `human:${who}` : 'human';
 }

@@ -1,6 +1,13 @@
 import type { Database } from 'better-sqlite3';
-import type { Task, TaskFields } from '../../../shared/task';
+import type { Task, TaskField, TaskFields } from '../../../shared/task';
 import { TASK_FIELDS } from '../../../shared/task';
+
+/**
+ * When each field last changed, on the board's clock, as far as the engine saw it.
+ * Boards date whole tasks; this keeps a later change to one field (ours, or a
+ * person's) from re-dating the others for last-write-wins. Absent: unknown.
+ */
+export type FieldTimes = Partial<Record<TaskField, string>>;
 
 /** The last synced state of a task: the merge base. */
 export interface BaseSnapshot {
@@ -9,7 +16,11 @@ export interface BaseSnapshot {
   version: string;
   updatedAt: string;
   deleted: boolean;
+  changedAt: FieldTimes;
 }
+
+/** Field times ride along in fields_json under this key (rows written before it simply lack it). */
+const CHANGED_AT = '@changedAt';
 
 interface BaseRow {
   task_id: string;
@@ -43,20 +54,25 @@ export class BaseRepo {
   get(boardId: string, taskId: string): BaseSnapshot | undefined {
     const row = this.getStmt.get(boardId, taskId) as BaseRow | undefined;
     if (!row) return undefined;
+    const { [CHANGED_AT]: changedAt, ...fields } = JSON.parse(row.fields_json) as TaskFields & {
+      [CHANGED_AT]?: FieldTimes;
+    };
     return {
       taskId: row.task_id,
-      fields: JSON.parse(row.fields_json) as TaskFields,
+      fields: fields as TaskFields,
       version: row.version,
       updatedAt: row.updated_at,
       deleted: row.deleted === 1,
+      changedAt: changedAt ?? {},
     };
   }
 
-  put(boardId: string, task: Task): void {
+  put(boardId: string, task: Task, changedAt: FieldTimes = {}): void {
+    const times = Object.keys(changedAt).length > 0 ? { [CHANGED_AT]: changedAt } : {};
     this.putStmt.run(
       boardId,
       task.id,
-      JSON.stringify(fieldsOf(task)),
+      JSON.stringify({ ...fieldsOf(task), ...times }),
       task.version,
       task.updatedAt,
       new Date().toISOString(),
