@@ -225,6 +225,27 @@ describe('mass-deletion brake', () => {
     },
   );
 
+  it('applies the deletions once a person resumes the braked board (their confirmation)', async () => {
+    const { h, ids } = await boardWith(20);
+    h.store.batch(() => ids.slice(0, 10).forEach((id) => h.store.deleteTask(h.boardId, id, HUMAN)));
+    await h.runner.fullReconcile();
+    expect(h.pauses.get('board', h.boardId).paused).toBe(true);
+    h.pauses.resume('board', h.boardId);
+    h.runner.confirmDeletions();
+    await h.runner.fullReconcile();
+    expect(h.pauses.get('board', h.boardId).paused).toBe(false);
+    expect(h.engine.base.liveIds(h.boardId)).toHaveLength(10);
+    expect(h.log({ action: 'task.deleted' })).toHaveLength(10);
+  });
+
+  it('brakes on an empty listing even for a small board', async () => {
+    const { h, ids } = await boardWith(3);
+    h.store.batch(() => ids.forEach((id) => h.store.deleteTask(h.boardId, id, HUMAN)));
+    await h.runner.fullReconcile();
+    expect(h.pauses.get('board', h.boardId)).toMatchObject({ paused: true, by: 'system:mass-deletion-brake' });
+    expect(h.engine.base.liveIds(h.boardId)).toHaveLength(3);
+  });
+
   it.each(['fullReconcile', 'poll'] as const)('propagates a single deletion (%s)', async (step) => {
     const { h, ids } = await boardWith(20);
     h.store.deleteTask(h.boardId, ids[3]!, HUMAN);

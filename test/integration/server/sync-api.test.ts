@@ -101,4 +101,19 @@ describe('board pause over the contract', () => {
     expect((await call(second.url, 'getState')).json.value.boards[0].status).not.toBe('paused');
     expect((await call(second.url, 'pauseBoard', { boardId: 'ghost' })).status).toBe(404);
   });
+
+  it('resuming a board paused by the deletion brake applies the deletions', async () => {
+    const { core, url } = await boot();
+    const store = core.localBoards;
+    const ids = store.listTasks('local').map((t) => t.id);
+    store.batch(() => ids.forEach((id) => store.deleteTask('local', id, 'human:test')));
+    await core.engine.runner('local').fullReconcile();
+    const paused = (await call(url, 'getState')).json.value.boards[0];
+    expect(paused.status).toBe('paused');
+    await call(url, 'resumeBoard', { boardId: 'local' });
+    await core.engine.runner('local').fullReconcile();
+    expect(core.engine.base.liveIds('local')).toEqual([]);
+    const deleted = (await call(url, 'listLog', { filter: { action: 'task.deleted' } })).json.value.entries;
+    expect(deleted).toHaveLength(ids.length);
+  });
 });

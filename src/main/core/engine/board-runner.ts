@@ -12,6 +12,9 @@ import { reconcileTask } from './reconcile';
 
 const log = createLogger('engine');
 
+/** Who pauses a board when too many tasks vanish at once. */
+export const BRAKE_ACTOR = 'system:mass-deletion-brake';
+
 /** Tasks reconciled per transaction when absorbing a listing. */
 const ABSORB_CHUNK = 500;
 
@@ -72,6 +75,8 @@ export class BoardRunner {
   private busy = 0;
   private error: string | undefined;
   private lastPollAt: string | undefined;
+  /** Set when a person resumes a board the deletion brake paused: the next deletions are real, apply them. */
+  private deletionsConfirmed = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.budget = new RateBudget(deps.options.requestsPerMinute);
@@ -110,6 +115,11 @@ export class BoardRunner {
     for (const t of [this.hintTimer, this.pollTimer, this.outboxTimer]) if (t) clearTimeout(t);
     // Wait for whatever holds the lock to reach its end.
     await this.lock.run(async () => undefined);
+  }
+
+  /** A person resumed the board after the mass-deletion brake, so the vanished tasks really are gone. */
+  confirmDeletions(): void {
+    this.deletionsConfirmed = true;
   }
 
   /** A webhook or local event named these tasks; they are re-read (the hint itself is not trusted). */
@@ -170,7 +180,7 @@ export class BoardRunner {
       changed = this.absorb(tasks, 'full reconcile');
       const listed = new Set(tasks.map((t) => t.id));
       const missing = ctx.base.liveIds(this.boardId).filter((id) => !listed.has(id));
-      if (missing.length > 0) changed += this.deleteTasks(missing, 'full reconcile');
+      if (missing.length > 0) changed += this.deleteTasks(missing, 'full reconcile', tasks.length === 0);
       const cursor = tasks.reduce<string | null>((m, t) => maxTime(m, t.updatedAt), sync.get(this.boardId).cursor);
       sync.pollOk(this.boardId, cursor, true);
       this.lastPollAt = new Date().toISOString();
@@ -196,23 +206,27 @@ export class BoardRunner {
    * a wrong project or revoked access looks exactly like mass deletion, so the
    * board is paused and a person asked instead.
    */
-  private deleteTasks(ids: string[], source: string): number {
+  private deleteTasks(ids: string[], source: string, emptyListing = false): number {
     const { ctx, options, pauses } = { ...this.deps, options: this.deps.options.massDeletion };
     const known = ctx.base.liveIds(this.boardId).length;
     const gone = ids.filter((id) => ctx.base.get(this.boardId, id)?.deleted === false);
     if (gone.length === 0) return 0;
-    if (gone.length >= Math.max(options.min, Math.ceil(options.fraction * known))) {
+    const tooMany = gone.length >= Math.max(options.min, Math.ceil(options.fraction * known));
+    // An empty listing of a board we know has tasks is the classic broken answer, whatever the board's size.
+    if ((tooMany || emptyListing) && !this.deletionsConfirmed) {
       const reason =
         `${gone.length} of ${known} tasks vanished from the board in one ${source}. Deckhand paused this board ` +
-        'instead of propagating; check the board URL, project and token, then resume the board.';
+        'instead of propagating; check the board URL, project and token. If the tasks really were deleted, ' +
+        'resume the board and the deletions will be applied.';
       ctx.journal.transaction((append) => {
-        pauses.pause('board', this.boardId, 'system:mass-deletion-brake', reason);
+        pauses.pause('board', this.boardId, BRAKE_ACTOR, reason);
         append({ actor: 'system', action: 'board.paused', boardId: this.boardId, reason });
       });
       log.warn(`board ${this.boardId}: ${reason}`);
       this.deps.onStatus();
       return 0;
     }
+    this.deletionsConfirmed = false;
     ctx.journal.transaction((append) => {
       for (const id of gone) {
         ctx.base.markDeleted(this.boardId, id);
