@@ -26,7 +26,9 @@ function userFacing<T>(op: () => T): T {
   try {
     return op();
   } catch (err) {
-    if (err instanceof IntentRejected) throw new UserFacingError('not_found', err.message);
+    if (err instanceof IntentRejected) {
+      throw new UserFacingError(err.kind === 'not_found' ? 'not_found' : 'invalid_input', err.message);
+    }
     throw err;
   }
 }

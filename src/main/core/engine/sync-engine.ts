@@ -29,8 +29,12 @@ import { Journal } from './journal';
 import { labelDelta, valuesEqual } from './merge';
 import { checkAgentWrite } from './ownership';
 
+/** A request the engine will not carry out: `not_found` for a missing board or conflict, `invalid` for bad content. */
 export class IntentRejected extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: 'not_found' | 'invalid' | 'conflict' = 'not_found',
+  ) {
     super(message);
     this.name = 'IntentRejected';
   }
@@ -90,7 +94,7 @@ export class SyncEngine {
   /** Starts syncing one more board (at start-up, or when a board is added from the UI). */
   addBoard(adapter: BoardAdapter): void {
     const { opts } = this;
-    if (this.runners.has(adapter.boardId)) throw new IntentRejected(`board "${adapter.boardId}" is already syncing`);
+    if (this.runners.has(adapter.boardId)) throw new IntentRejected(`board "${adapter.boardId}" is already syncing`, 'conflict');
     const ctx: BoardContext = {
       boardId: adapter.boardId,
       adapter,
@@ -170,7 +174,7 @@ export class SyncEngine {
    */
   submitIntent(raw: Intent): SubmitResult {
     const parsed = intentSchema.safeParse(raw);
-    if (!parsed.success) throw new IntentRejected(`invalid intent: ${describeProblems(problemsFromZod(parsed.error))}`);
+    if (!parsed.success) throw new IntentRejected(`invalid intent: ${describeProblems(problemsFromZod(parsed.error))}`, 'invalid');
     const intent = parsed.data;
     const runner = this.runner(intent.boardId);
     const idemKey = idempotencyKey(intent);
@@ -305,7 +309,7 @@ export class SyncEngine {
   resolveConflict(id: number, resolution: ConflictResolution, by: string): ConflictRecord {
     const conflict = this.conflicts.get(id);
     if (!conflict) throw new IntentRejected(`no conflict #${id}`);
-    if (conflict.state !== 'open') throw new IntentRejected(`conflict #${id} is already resolved`);
+    if (conflict.state !== 'open') throw new IntentRejected(`conflict #${id} is already resolved`, 'conflict');
     const value =
       'value' in resolution ? resolution.value : resolution.take === 'agent' ? conflict.agent : conflict.human;
     const how = 'value' in resolution ? 'edited value' : `took the ${resolution.take}'s value`;
