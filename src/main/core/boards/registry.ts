@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { BoardConfig } from '../config';
 import type { SecretBackends } from '../secrets/resolve';
 import type { BoardAdapter } from './adapter';
+import { createKanboardAdapter } from './kanboard';
 import { LocalBoardAdapter } from './local/local-adapter';
 import { LocalBoardStore } from './local/local-board-store';
 
@@ -23,6 +24,8 @@ export async function createAdapter(board: BoardConfig, deps: AdapterDeps): Prom
   switch (board.type) {
     case 'local':
       return new LocalBoardAdapter({ store: deps.localStore, boardId: board.id });
+    case 'kanboard':
+      return createKanboardAdapter(board, deps.secrets);
     default:
       throw new UnsupportedBoardError(board.type);
   }

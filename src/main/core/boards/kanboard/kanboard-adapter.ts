@@ -1,0 +1,537 @@
+import type { Comment, FieldPatch, Task } from '../../../../shared/task';
+import type { ColumnRole } from '../../config';
+import type {
+  BoardAdapter,
+  BoardCapabilities,
+  ChangePage,
+  CreateTaskInput,
+  WebhookDelivery,
+  WebhookHint,
+} from '../adapter';
+import { BoardError } from '../errors';
+import { checkPatch } from '../local/validate';
+import { findNotesComment, isNotesComment, NOTES_COMMENT_REFERENCE, renderNotesComment } from './agent-notes';
+import { columnsFrom, connectBoard, priorityFrom, quoteNames, type BoardInfo, type KanboardColumn } from './connect';
+import { KanboardRpcClient, type ResponseMeta, type RpcCall } from './json-rpc-client';
+import {
+  AGENT_NOTES_KEY,
+  commentFromKanboard,
+  isOpen,
+  type KanboardCommentRow,
+  type KanboardTaskRow,
+  type MappingContext,
+} from './mapping';
+import { DEFAULT_BATCH_SIZE, TaskReader, USER_MODE_BATCH_SIZE, type RawTask } from './task-reader';
+import { UserDirectory } from './users';
+import { dueDateToKanboard, num, priorityFromCanonical, text } from './values';
+import { verifyKanboardWebhook } from './webhook';
+import { groupWrites, type WriteStep } from './write-plan';
+
+export const KANBOARD_BOARD_TYPE = 'kanboard';
+
+export interface KanboardAdapterOptions {
+  boardId: string;
+  /** Kanboard's base URL or its jsonrpc.php endpoint. */
+  url: string;
+  /** Project name, or numeric id. */
+  project: string | number;
+  /** Absent or `jsonrpc`: the application API token. Otherwise a user with a personal access token. */
+  username?: string;
+  token: string;
+  /** Kanboard's webhook token (Settings > Webhooks); without it every delivery is refused. */
+  webhookToken?: string;
+  columnRoles?: Partial<Record<ColumnRole, string>>;
+  timeoutMs?: number;
+  /** JSON-RPC calls per HTTP request when reading many tasks (default 200, or 50 in user mode). */
+  batchSize?: number;
+  fetch?: typeof fetch;
+}
+
+const isTaskId = (id: string): boolean => /^[1-9]\d{0,17}$/.test(id);
+
+/**
+ * Kanboard over its JSON-RPC API. The canonical status is the column name (a
+ * closed task reports the `done` column), the assignee is the owner's username,
+ * labels are tags, the parent is an "is a child of" internal link, and agent
+ * notes are task metadata mirrored into one marked comment. Versions are a hash
+ * of the canonical fields, since Kanboard's clock is second-granular and blind
+ * to metadata and links. See docs/kanboard.md.
+ */
+export class KanboardAdapter implements BoardAdapter {
+  readonly type = KANBOARD_BOARD_TYPE;
+  readonly boardId: string;
+  readonly capabilities: BoardCapabilities = {
+    webhooks: true,
+    incrementalListing: true,
+    nativeAgentNotes: true,
+    subtasks: true,
+    comments: true,
+    listDeleted: false,
+  };
+  private readonly client: KanboardRpcClient;
+  private readonly users: UserDirectory;
+  private readonly reader: TaskReader;
+  private info: BoardInfo | undefined;
+  private connecting: Promise<BoardInfo> | undefined;
+
+  constructor(private readonly options: KanboardAdapterOptions) {
+    this.boardId = options.boardId;
+    this.client = new KanboardRpcClient({
+      url: options.url,
+      token: options.token,
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.users = new UserDirectory(this.client, () => this.board().projectId);
+    this.reader = new TaskReader({
+      client: this.client,
+      projectId: () => this.board().projectId,
+      context: () => this.context(),
+      users: this.users,
+      // In user mode Kanboard checks the password hash once per batched call (~75 ms each): smaller batches stay well inside the timeout.
+      batchSize: options.batchSize ?? (this.client.mode === 'user' ? USER_MODE_BATCH_SIZE : DEFAULT_BATCH_SIZE),
+    });
+  }
+
+  /**
+   * Finds the project, reads columns and link ids and checks the configured
+   * column roles. The registry awaits it so a wrong project or column is an
+   * error at start; every call also connects lazily, so a server that was down
+   * at start is picked up on the next poll.
+   */
+  async connect(): Promise<void> {
+    await this.ready();
+  }
+
+  /** What the board was found to be (after connect). */
+  get connection(): Readonly<BoardInfo> | undefined {
+    return this.info;
+  }
+
+  async listColumns(): Promise<string[]> {
+    const info = await this.ready();
+    const columns = columnsFrom(await this.client.call('getColumns', { project_id: info.projectId }, { read: true }));
+    if (columns.length > 0) info.columns = columns;
+    return info.columns.map((c) => c.title);
+  }
+
+  /** Every task of the project, open and closed (a closed task is not a deleted one). */
+  async listTasks(): Promise<Task[]> {
+    const info = await this.ready();
+    const [rows, columns, project] = await this.client.batch(
+      [
+        this.reader.search(''),
+        { method: 'getColumns', params: { project_id: info.projectId } },
+        { method: 'getProjectById', params: { project_id: info.projectId } },
+      ],
+      { read: true },
+    );
+    if (!rows!.ok) throw rows!.error;
+    if (columns!.ok && columnsFrom(columns!.result).length > 0) info.columns = columnsFrom(columns!.result);
+    if (project!.ok && project!.result) info.priority = priorityFrom(project!.result as Record<string, unknown>);
+    return this.reader.withExtras(this.rows(rows!.result), false);
+  }
+
+  /**
+   * Kanboard's `modified:>=` filter keeps whole days (it drops the time), so the
+   * search returns everything changed since midnight of `since` and the rows are
+   * filtered here on date_modification. Idle, that is one request.
+   */
+  async listChangedSince(since: string | null): Promise<ChangePage> {
+    await this.ready();
+    const sinceMs = since === null ? null : Date.parse(since);
+    if (sinceMs !== null && Number.isNaN(sinceMs))
+      throw new BoardError('invalid', `"${since}" is not a date-time cursor`);
+    const sinceSeconds = sinceMs === null ? 0 : Math.max(0, Math.floor(sinceMs / 1000));
+    const query = sinceSeconds > 0 ? `modified:>=${sinceSeconds}` : '';
+    const rows = this.rows(
+      await this.client.call('searchTasks', { project_id: this.board().projectId, query }, { read: true }),
+    ).filter((row) => sinceMs === null || num(row.date_modification) * 1000 >= sinceMs);
+    const tasks = await this.reader.withExtras(rows, true);
+    let cursor = since;
+    for (const task of tasks)
+      if (cursor === null || Date.parse(task.updatedAt) > Date.parse(cursor)) cursor = task.updatedAt;
+    return { tasks, cursor };
+  }
+
+  async getTask(id: string): Promise<Task | null> {
+    await this.ready();
+    const raw = await this.reader.read(id);
+    return raw ? this.reader.toTask(raw) : null;
+  }
+
+  async findTaskByMarker(marker: string): Promise<Task | null> {
+    const info = await this.ready();
+    const row = await this.client.call<{ id?: unknown; reference?: unknown } | null>(
+      'getTaskByReference',
+      { project_id: info.projectId, reference: marker },
+      { read: true },
+    );
+    // MySQL compares text case-insensitively; the marker must match exactly.
+    if (!row || text(row.reference) !== marker) return null;
+    return this.getTask(String(num(row.id)));
+  }
+
+  async createTask(input: CreateTaskInput): Promise<Task> {
+    const info = await this.ready();
+    const fields = checkPatch(input.fields);
+    if (typeof fields.title !== 'string' || fields.title.trim() === '') {
+      throw new BoardError('invalid', 'a new task needs a title');
+    }
+    const column = fields.status !== undefined ? await this.column(fields.status) : info.columns[0]!;
+    const ownerId = fields.assignee ? await this.users.idOf(fields.assignee) : 0;
+    if (fields.parentId) await this.checkParent(null, fields.parentId);
+
+    const id = await this.client
+      .call<number>('createTask', {
+        title: fields.title,
+        project_id: info.projectId,
+        column_id: column.id,
+        owner_id: ownerId,
+        description: fields.description ?? '',
+        ...(fields.priority !== undefined ? { priority: priorityFromCanonical(fields.priority, info.priority) } : {}),
+        reference: input.marker,
+        tags: fields.labels ?? [],
+        date_due: dueDateToKanboard(fields.dueDate ?? null),
+      })
+      .catch((err: unknown) => {
+        throw this.refusal(err, 'createTask', 'check the assignee is a member of the project and the column exists');
+      });
+    // Kanboard casts a failed insert to 0.
+    if (num(id) <= 0) throw new BoardError('invalid', `Kanboard could not create the task "${fields.title}"`);
+    const taskId = String(num(id));
+
+    const steps: WriteStep[] = [];
+    if (fields.parentId) steps.push(this.linkStep(taskId, fields.parentId));
+    if (fields.agentNotes) steps.push(...this.notesSteps(taskId, fields.agentNotes, undefined));
+    return this.write(taskId, steps);
+  }
+
+  async updateTask(id: string, patch: FieldPatch): Promise<Task> {
+    const info = await this.ready();
+    const p = checkPatch(patch);
+    const pre = await this.readForWrite(id, p.agentNotes !== undefined);
+    if (!pre) throw this.notFound(id);
+    const { raw, comments } = pre;
+    const current = this.reader.toTask(raw);
+    const row = raw.row;
+    const steps: WriteStep[] = [];
+
+    if (p.status !== undefined && p.status !== current.status) {
+      const column = await this.column(p.status);
+      if (column.id !== num(row.column_id)) {
+        steps.push({
+          fires: true,
+          call: {
+            method: 'moveTaskPosition',
+            params: {
+              project_id: info.projectId,
+              task_id: Number(id),
+              column_id: column.id,
+              // Past the end: Kanboard puts the task last in the column.
+              position: 1_000_000,
+              swimlane_id: num(row.swimlane_id),
+            },
+          },
+          hint: `moving to column "${column.title}"`,
+        });
+      }
+      if (!isOpen(row) && column.title !== this.context().closedStatus) {
+        steps.push({ fires: true, call: { method: 'openTask', params: { task_id: Number(id) } } });
+      }
+    }
+
+    const fields: Record<string, unknown> = {};
+    if (p.title !== undefined && p.title !== current.title) fields.title = p.title;
+    if (p.description !== undefined && p.description !== current.description) fields.description = p.description;
+    if (p.priority !== undefined && p.priority !== current.priority) {
+      fields.priority = priorityFromCanonical(p.priority, info.priority);
+    }
+    if (p.dueDate !== undefined && p.dueDate !== current.dueDate) fields.date_due = dueDateToKanboard(p.dueDate);
+    if (p.labels !== undefined && p.labels.join('\n') !== current.labels.join('\n')) fields.tags = p.labels;
+    if (p.assignee !== undefined && p.assignee !== current.assignee) {
+      fields.owner_id = p.assignee === null ? 0 : await this.users.idOf(p.assignee);
+    }
+    if (Object.keys(fields).length > 0) {
+      steps.push({
+        fires: true,
+        call: { method: 'updateTask', params: { id: Number(id), ...fields } },
+        hint: 'check the assignee is a member of the project',
+      });
+    }
+
+    if (p.parentId !== undefined && p.parentId !== current.parentId) {
+      if (p.parentId !== null) await this.checkParent(id, p.parentId);
+      for (const link of raw.extras.links.filter((l) => l.label === info.childLink.label)) {
+        steps.push({ fires: true, call: { method: 'removeTaskLink', params: { task_link_id: num(link.id) } } });
+      }
+      if (p.parentId !== null) steps.push(this.linkStep(id, p.parentId));
+    }
+
+    if (p.agentNotes !== undefined && p.agentNotes !== current.agentNotes) {
+      steps.push(...this.notesSteps(id, p.agentNotes, findNotesComment(comments, info.userId)));
+    }
+
+    if (steps.length === 0) return current;
+    return this.write(id, steps);
+  }
+
+  async listComments(taskId: string): Promise<Comment[]> {
+    const info = await this.ready();
+    const rows = await this.commentRows(taskId);
+    return rows.filter((r) => !(num(r.user_id) === info.userId && isNotesComment(r))).map(commentFromKanboard);
+  }
+
+  async addComment(taskId: string, body: string, marker: string): Promise<Comment> {
+    const info = await this.ready();
+    if (!isTaskId(taskId)) throw this.notFound(taskId);
+    let commentId: number;
+    try {
+      commentId = num(
+        await this.client.call('createComment', {
+          task_id: Number(taskId),
+          user_id: info.userId,
+          content: body,
+          reference: marker,
+        }),
+      );
+    } catch (err) {
+      if ((await this.reader.existing([taskId])).has(taskId))
+        throw this.refusal(err, 'createComment', 'is the comment empty?');
+      throw this.notFound(taskId);
+    }
+    if (commentId <= 0) throw new BoardError('invalid', `Kanboard could not add a comment to task ${taskId}`);
+    const row = await this.client.call<KanboardCommentRow | null>(
+      'getComment',
+      { comment_id: commentId },
+      { read: true },
+    );
+    if (!row) throw new BoardError('transient', `comment ${commentId} on task ${taskId} is not readable yet`);
+    return commentFromKanboard(row);
+  }
+
+  /**
+   * Kanboard stores the marker in the comment's `reference` field, but only
+   * `getComment` returns it: the task's comments by Deckhand's own user are
+   * read in one batch and matched.
+   */
+  async findCommentByMarker(taskId: string, marker: string): Promise<Comment | null> {
+    const info = await this.ready();
+    const ours = (await this.commentRows(taskId)).filter((r) => num(r.user_id) === info.userId && !isNotesComment(r));
+    if (ours.length === 0) return null;
+    const outcomes = await this.client.batch(
+      ours.map((r) => ({ method: 'getComment', params: { comment_id: num(r.id) } })),
+      { read: true },
+    );
+    for (const out of outcomes) {
+      if (!out.ok) throw out.error;
+      const row = out.result as KanboardCommentRow | null;
+      if (row && text(row.reference) === marker) return commentFromKanboard(row);
+    }
+    return null;
+  }
+
+  verifyWebhook(delivery: WebhookDelivery): WebhookHint {
+    const projectId = this.info?.projectId ?? (typeof this.options.project === 'number' ? this.options.project : 0);
+    return verifyKanboardWebhook(delivery, this.options.webhookToken, projectId);
+  }
+
+  /** fetch keeps no per-adapter connections: nothing to close. */
+  async close(): Promise<void> {}
+
+  // ---- internals ----
+
+  private async ready(): Promise<BoardInfo> {
+    if (this.info) return this.info;
+    this.connecting ??= connectBoard(this.client, {
+      project: this.options.project,
+      ...(this.options.columnRoles ? { columnRoles: this.options.columnRoles } : {}),
+    }).then(
+      (info) => {
+        this.info = info;
+        return info;
+      },
+      (err: unknown) => {
+        this.connecting = undefined;
+        throw err;
+      },
+    );
+    return this.connecting;
+  }
+
+  private board(): BoardInfo {
+    if (!this.info) throw new BoardError('transient', 'the Kanboard adapter is not connected yet');
+    return this.info;
+  }
+
+  private context(): MappingContext {
+    const info = this.board();
+    return {
+      projectId: info.projectId,
+      closedStatus: this.options.columnRoles?.done ?? info.columns.at(-1)!.title,
+      childLinkLabel: info.childLink.label,
+      priority: info.priority,
+      timeZone: info.timeZone,
+    };
+  }
+
+  private rows(value: unknown): KanboardTaskRow[] {
+    return Array.isArray(value) ? (value as KanboardTaskRow[]) : [];
+  }
+
+  private notFound(id: string): BoardError {
+    return new BoardError('not_found', `task ${id} not found in Kanboard project "${this.info?.projectName ?? '?'}"`);
+  }
+
+  /** A refused write with what it most likely means; other errors pass unchanged. */
+  private refusal(err: unknown, method: string, hint?: string): unknown {
+    if (err instanceof BoardError && err.kind === 'invalid' && /returned false/.test(err.message) && hint) {
+      return new BoardError('invalid', `Kanboard refused ${method} (${hint})`);
+    }
+    return err;
+  }
+
+  /** The column for a status name, re-reading the columns once in case they were renamed. */
+  private async column(status: string): Promise<KanboardColumn> {
+    const find = (): KanboardColumn | undefined => this.board().columns.find((c) => c.title === status);
+    let found = find();
+    if (!found) {
+      await this.listColumns();
+      found = find();
+    }
+    if (!found) {
+      throw new BoardError(
+        'invalid',
+        `unknown status "${status}" on Kanboard project "${this.board().projectName}"; ` +
+          `the columns are: ${quoteNames(this.board().columns.map((c) => c.title))}`,
+      );
+    }
+    return found;
+  }
+
+  private async checkParent(taskId: string | null, parentId: string): Promise<void> {
+    if (parentId === taskId) throw new BoardError('invalid', `task ${taskId} cannot be its own parent`);
+    if (!(await this.reader.existing([parentId])).has(parentId)) {
+      throw new BoardError(
+        'invalid',
+        `parent task "${parentId}" does not exist in Kanboard project "${this.board().projectName}"`,
+      );
+    }
+  }
+
+  private linkStep(taskId: string, parentId: string): WriteStep {
+    return {
+      fires: true,
+      call: {
+        method: 'createTaskLink',
+        params: { task_id: Number(taskId), opposite_task_id: Number(parentId), link_id: this.board().childLink.id },
+      },
+      hint: `linking task ${taskId} to parent ${parentId}`,
+    };
+  }
+
+  /** Metadata first (the source of truth), then the mirror comment, edited in place when it exists. */
+  private notesSteps(taskId: string, notes: string, mirror: KanboardCommentRow | undefined): WriteStep[] {
+    const content = renderNotesComment(notes);
+    return [
+      {
+        fires: false,
+        call: { method: 'saveTaskMetadata', params: { task_id: Number(taskId), values: { [AGENT_NOTES_KEY]: notes } } },
+      },
+      mirror
+        ? { fires: true, call: { method: 'updateComment', params: { id: num(mirror.id), content } } }
+        : {
+            fires: true,
+            call: {
+              method: 'createComment',
+              params: {
+                task_id: Number(taskId),
+                user_id: this.board().userId,
+                content,
+                reference: NOTES_COMMENT_REFERENCE,
+              },
+            },
+          },
+    ];
+  }
+
+  /** The task before a write, with its comments when the agent notes mirror may need editing. */
+  private async readForWrite(
+    id: string,
+    withComments: boolean,
+  ): Promise<{ raw: RawTask; comments: KanboardCommentRow[] } | null> {
+    if (!withComments) {
+      const raw = await this.reader.read(id);
+      return raw ? { raw, comments: [] } : null;
+    }
+    if (!isTaskId(id)) return null;
+    const calls = [...this.reader.taskCalls(id), { method: 'getAllComments', params: { task_id: Number(id) } }];
+    try {
+      const outcomes = await this.client.batch(calls, { read: true });
+      const raw = this.reader.parse(outcomes.slice(0, 4));
+      const comments = outcomes[4]!;
+      if (!comments.ok) throw comments.error;
+      return raw
+        ? { raw, comments: Array.isArray(comments.result) ? (comments.result as KanboardCommentRow[]) : [] }
+        : null;
+    } catch (err) {
+      if (await this.reader.vanished(err, [id])) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Runs the writes grouped so automatic actions fire once each (see
+   * write-plan.ts), touches the task when only metadata or links changed (so its
+   * date_modification moves and incremental listing sees it), and re-reads the
+   * task in the last request.
+   */
+  private async write(id: string, steps: WriteStep[]): Promise<Task> {
+    const touches = steps.some((s) => ['saveTaskMetadata', 'createTaskLink', 'removeTaskLink'].includes(s.call.method));
+    const all: WriteStep[] = touches
+      ? [...steps, { fires: false, call: { method: 'updateTask', params: { id: Number(id) } } }]
+      : steps;
+    this.reader.forget(id);
+    const groups = groupWrites(all);
+    const reads: RpcCall[] = this.reader.taskCalls(id);
+    if (groups.length === 0) groups.push([]);
+    let raw: RawTask | null = null;
+    const meta: ResponseMeta = {};
+    for (const [i, group] of groups.entries()) {
+      const last = i === groups.length - 1;
+      const outcomes = await this.client.batch([...group.map((s) => s.call), ...(last ? reads : [])], { meta });
+      group.forEach((step, j) => {
+        const out = outcomes[j]!;
+        if (out.ok) return;
+        throw out.refused
+          ? new BoardError(
+              'invalid',
+              `Kanboard refused ${step.call.method} on task ${id}${step.hint ? ` (${step.hint})` : ''}`,
+            )
+          : out.error;
+      });
+      if (last) raw = this.reader.parse(outcomes.slice(group.length));
+    }
+    if (!raw) throw this.notFound(id);
+    return this.reader.toTask({ ...raw, meta });
+  }
+
+  /** A task's comments; a task that does not exist is not_found in both auth modes. */
+  private async commentRows(taskId: string): Promise<KanboardCommentRow[]> {
+    if (!isTaskId(taskId)) throw this.notFound(taskId);
+    try {
+      const [search, comments] = await this.client.batch(
+        [this.reader.search(`id:${taskId}`), { method: 'getAllComments', params: { task_id: Number(taskId) } }],
+        { read: true },
+      );
+      if (!search!.ok) throw search!.error;
+      if (!Array.isArray(search!.result) || search!.result.length === 0) throw this.notFound(taskId);
+      if (!comments!.ok) throw comments!.error;
+      return Array.isArray(comments!.result) ? (comments!.result as KanboardCommentRow[]) : [];
+    } catch (err) {
+      if (await this.reader.vanished(err, [taskId])) throw this.notFound(taskId);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { WebhookDelivery, WebhookHint } from '../adapter';
+import { WebhookRejected } from '../errors';
+import { num } from './values';
+
+/** Equal-length digests, so the comparison time says nothing about the token or its length. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Task ids an event names: the task itself, a comment's or subtask's task, both ends of an internal link. */
+function taskIdsOf(data: Record<string, unknown>): number[] {
+  const ids: unknown[] = [data.task_id];
+  if (isObject(data.task)) ids.push(data.task.id);
+  for (const key of ['comment', 'subtask', 'file']) {
+    const item = data[key];
+    if (isObject(item)) ids.push(item.task_id);
+  }
+  if (isObject(data.task_link)) ids.push(data.task_link.task_id, data.task_link.opposite_task_id);
+  return [...new Set(ids.map(num).filter((id) => id > 0))];
+}
+
+/**
+ * Verifies one Kanboard webhook delivery and turns it into a hint.
+ *
+ * Kanboard posts `{event_name, event_data, event_author}` to one global URL with
+ * `?token=<webhook_token>` and no signature, for every project. The token is
+ * compared in constant time; events of other projects give an empty hint
+ * (except a move out of this project, which the engine must re-read). Kanboard
+ * sends no delivery id, so the id is a hash of the raw body: a replayed or
+ * redelivered body is the same delivery.
+ */
+export function verifyKanboardWebhook(
+  delivery: WebhookDelivery,
+  expectedToken: string | undefined,
+  projectId: number,
+): WebhookHint {
+  if (!expectedToken) {
+    throw new WebhookRejected(401, 'no webhook token is configured for this board (webhook.token in the config)');
+  }
+  const given = delivery.query.get('token');
+  if (given === null || given === '') throw new WebhookRejected(401, 'missing ?token= in the webhook URL');
+  if (!sameSecret(given, expectedToken)) throw new WebhookRejected(401, 'wrong webhook token');
+
+  let body: unknown;
+  try {
+    body = JSON.parse(delivery.rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookRejected(400, 'the body is not JSON');
+  }
+  if (!isObject(body) || typeof body.event_name !== 'string' || body.event_name === '' || !isObject(body.event_data)) {
+    throw new WebhookRejected(400, 'expected a Kanboard event: {event_name, event_data, event_author}');
+  }
+  const data = body.event_data;
+  const task = isObject(data.task) ? data.task : undefined;
+  const ownProject = task === undefined || task.project_id === undefined || num(task.project_id) === projectId;
+  const leftProject = body.event_name === 'task.move.project';
+  const taskIds = ownProject || leftProject ? taskIdsOf(data).map(String) : [];
+  return {
+    deliveryId: `kb-${createHash('sha256').update(delivery.rawBody).digest('hex').slice(0, 32)}`,
+    event: body.event_name,
+    taskIds,
+  };
+}
