@@ -25,3 +25,42 @@ export function describeActor(by: string | undefined): string {
   };
   return known[by] ?? by;
 }
+
+/** A log time: seconds matter there. Today as 15:21:04, other days with the date. */
+export function formatLogTime(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (date.toDateString() === now.toDateString()) return time;
+  return `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** The full local date and time, for detail views. */
+export function formatFullTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+export const PRIORITY_NAMES = ['None', 'Low', 'Medium', 'High', 'Urgent'] as const;
+
+export function priorityName(priority: number): string {
+  return PRIORITY_NAMES[priority] ?? `P${priority}`;
+}
+
+/** Task field names as people say them. */
+export const FIELD_LABELS: Record<string, string> = {
+  title: 'Title',
+  description: 'Description',
+  status: 'Status',
+  assignee: 'Assignee',
+  priority: 'Priority',
+  labels: 'Labels',
+  agentNotes: 'Agent notes',
+  parentId: 'Parent task',
+  dueDate: 'Due date',
+};
+
+export function fieldLabel(field: string): string {
+  return FIELD_LABELS[field] ?? field;
+}

@@ -1,22 +1,11 @@
 import type { BoardTask } from '../../../shared/contract';
 import type { FieldPatch } from '../../../shared/task';
 import { BoardError } from '../boards/errors';
-import { LocalBoardStore } from '../boards/local/local-board-store';
 import type { LocalTask } from '../boards/local/types';
-import { createLogger } from '../logger';
 import { UserFacingError, type CallContext, type Handlers } from './dispatch';
 import type { CoreServices } from './services';
 
-const log = createLogger('api');
-
-type BoardCalls =
-  | 'listTasks'
-  | 'createTask'
-  | 'updateTask'
-  | 'moveTask'
-  | 'deleteTask'
-  | 'listComments'
-  | 'addComment';
+type BoardCalls = 'listTasks' | 'createTask' | 'updateTask' | 'moveTask' | 'deleteTask' | 'listComments' | 'addComment';
 
 /** The wire form of a local task: the canonical task plus when it was created; the sort key stays inside. */
 function boardTask(t: LocalTask): BoardTask {
@@ -53,18 +42,14 @@ function definedOnly<T extends object>(patch: T): FieldPatch {
  * board's message, not_found → 404.
  */
 export function boardHandlers(s: CoreServices): Pick<Handlers, BoardCalls> {
-  // The store is a thin repository over the shared connection: all its state lives in SQLite,
-  // so this instance sees exactly what the adapter's instance sees. What it does not share is the
-  // in-process change feed, so every write below tells the engine itself (see `changed`).
-  const store = new LocalBoardStore(s.db);
+  // The core's own store: its change feed tells the engine of every edit, the way a webhook would.
+  const store = s.adapterDeps.localStore;
 
   const requireLocal = (boardId: string): void => {
-    const board = s.state().boards.find((b) => b.id === boardId);
+    const boards = s.state().boards;
+    const board = boards.find((b) => b.id === boardId);
     if (!board) {
-      const known = s
-        .state()
-        .boards.map((b) => b.id)
-        .join(', ');
+      const known = boards.map((b) => b.id).join(', ');
       throw new UserFacingError('not_found', `unknown board "${boardId}"; boards are: ${known || 'none'}`);
     }
     if (board.type !== 'local') {
@@ -88,16 +73,6 @@ export function boardHandlers(s: CoreServices): Pick<Handlers, BoardCalls> {
     }
   };
 
-  /** The engine hears of a local edit the way it hears a webhook: a hint to re-read the task. */
-  const changed = (boardId: string, taskIds: string[]): void => {
-    try {
-      s.engine.runner(boardId).hint(taskIds);
-    } catch (err) {
-      // A board whose adapter failed to start has no runner; the edit stands and is picked up by the next full sync.
-      log.warn(`board ${boardId}: could not hint the engine about ${taskIds.join(', ')}`, err);
-    }
-  };
-
   return {
     listTasks: ({ boardId }) =>
       onLocal(boardId, () => ({
@@ -107,39 +82,22 @@ export function boardHandlers(s: CoreServices): Pick<Handlers, BoardCalls> {
       })),
     createTask: ({ boardId, fields }, ctx) =>
       onLocal(boardId, () => {
-        const task = store.createTask(boardId, { ...definedOnly(fields), title: fields.title }, actorOf(ctx));
-        changed(boardId, [task.id]);
-        return boardTask(task);
+        return boardTask(store.createTask(boardId, { ...definedOnly(fields), title: fields.title }, actorOf(ctx)));
       }),
     updateTask: ({ boardId, taskId, patch }, ctx) =>
       onLocal(boardId, () => {
-        const task = store.updateTask(boardId, taskId, definedOnly(patch), actorOf(ctx));
-        changed(boardId, [task.id]);
-        return boardTask(task);
+        return boardTask(store.updateTask(boardId, taskId, definedOnly(patch), actorOf(ctx)));
       }),
     moveTask: ({ boardId, taskId, status, beforeId }, ctx) =>
       onLocal(boardId, () => {
-        const task = store.moveTask(boardId, taskId, { status, beforeId: beforeId ?? null }, actorOf(ctx));
-        changed(boardId, [task.id]);
-        return boardTask(task);
+        return boardTask(store.moveTask(boardId, taskId, { status, beforeId: beforeId ?? null }, actorOf(ctx)));
       }),
     deleteTask: ({ boardId, taskId }, ctx) =>
       onLocal(boardId, () => {
-        // Subtasks are detached, which changes them too.
-        const children = store
-          .listTasks(boardId)
-          .filter((t) => t.parentId === taskId)
-          .map((t) => t.id);
-        const deleted = store.deleteTask(boardId, taskId, actorOf(ctx));
-        if (deleted) changed(boardId, [taskId, ...children]);
-        return { deleted };
+        return { deleted: store.deleteTask(boardId, taskId, actorOf(ctx)) };
       }),
     listComments: ({ boardId, taskId }) => onLocal(boardId, () => store.listComments(boardId, taskId)),
     addComment: ({ boardId, taskId, body }, ctx) =>
-      onLocal(boardId, () => {
-        const comment = store.addComment(boardId, taskId, body, actorOf(ctx));
-        changed(boardId, [taskId]);
-        return comment;
-      }),
+      onLocal(boardId, () => store.addComment(boardId, taskId, body, actorOf(ctx))),
   };
 }

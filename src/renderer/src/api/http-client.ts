@@ -137,6 +137,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 
   return {
     api,
+    logExportUrl(filter) {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(filter)) if (typeof value === 'string' && value) query.set(key, value);
+      const search = query.toString();
+      return `${origin}/api/log.jsonl${search ? `?${search}` : ''}`;
+    },
     onConnection(listener) {
       connectionListeners.add(listener);
       listener(status);

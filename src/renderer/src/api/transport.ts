@@ -1,4 +1,5 @@
 import type { DeckhandApi } from '../../../shared/contract';
+import type { LogFilter } from '../lib/log-entries';
 import { createHttpTransport } from './http-client';
 import { createIpcTransport } from './ipc-client';
 
@@ -11,6 +12,12 @@ export type ConnectionStatus = 'connecting' | 'live' | 'offline';
  */
 export interface Transport {
   readonly api: DeckhandApi;
+  /**
+   * A URL that streams the filtered sync log as JSONL, where the transport has
+   * one (HTTP: `GET /api/log.jsonl`). Electron has no HTTP server, so the IPC
+   * transport leaves it out and the UI builds the file from `listLog` pages instead.
+   */
+  readonly logExportUrl?: (filter: LogFilter) => string;
   /** Calls the listener with the current status at once, then on every change. Returns an unsubscribe function. */
   onConnection(listener: (status: ConnectionStatus) => void): () => void;
   /** Stops reconnecting and closes sockets (tests, hot reload). */

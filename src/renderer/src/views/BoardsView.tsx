@@ -1,70 +1,284 @@
-import type { ReactElement } from 'react';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import type { AppState } from '../../../shared/model';
+import { ConnectionDialog } from '../components/ConnectionDialog';
 import { EmptyState } from '../components/EmptyState';
 import { LoadGate } from '../components/LoadGate';
+import { Notice } from '../components/Notice';
+import { OutboxTable } from '../components/OutboxTable';
 import { Page } from '../components/Page';
 import { Panel } from '../components/Panel';
+import { Skeleton } from '../components/Skeleton';
 import { StatusPill } from '../components/StatusPill';
 import { formatTime, plural } from '../format';
+import { useBoardsStore } from '../state/boards-store';
+import { useConnectionsStore } from '../state/connections-store';
 import { useLiveState } from '../state/hooks';
 import { useViewStore } from '../state/view-store';
 
-/** Every board Deckhand syncs, with its adapter type and sync status. */
+function BoardTable({ state, onEdit }: { state: AppState; onEdit(id: string): void }): ReactElement {
+  const go = useViewStore((s) => s.go);
+  const connections = useConnectionsStore((s) => s.connections);
+  const removing = useConnectionsStore((s) => s.removing);
+  const remove = useConnectionsStore((s) => s.remove);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const pending = useBoardsStore((s) => s.pending);
+  const messages = useBoardsStore((s) => s.messages);
+  const pauseBoard = useBoardsStore((s) => s.pauseBoard);
+  const resumeBoard = useBoardsStore((s) => s.resumeBoard);
+  const syncNow = useBoardsStore((s) => s.syncNow);
+  return (
+    <table className="table" data-testid="boards-table">
+      <thead>
+        <tr>
+          <th scope="col">Board</th>
+          <th scope="col">Type</th>
+          <th scope="col">Status</th>
+          <th scope="col">Last poll</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {state.boards.map((board) => {
+          const paused = board.status === 'paused';
+          const busy = pending[board.id];
+          const message = messages[board.id];
+          const connection = connections.find((c) => c.id === board.id);
+          const fromApp = connection?.source === 'app';
+          return (
+            <tr key={board.id}>
+              <th scope="row">
+                {board.name}
+                {board.name !== board.id ? <span className="mono text-muted"> ({board.id})</span> : null}
+                {board.error ? <div className="text-bad cell-sub">{board.error}</div> : null}
+                {message ? (
+                  <div className={`cell-sub ${message.tone === 'bad' ? 'text-bad' : 'text-muted'}`} role="status">
+                    {message.text}
+                  </div>
+                ) : null}
+                <div className="cell-sub">{fromApp ? 'added here' : 'from the config file'}</div>
+              </th>
+              <td className="mono">{board.type}</td>
+              <td>
+                <StatusPill status={board.status} />
+              </td>
+              <td>{board.lastPollAt ? formatTime(board.lastPollAt) : 'never'}</td>
+              <td className="cell-actions">
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    disabled={busy !== undefined}
+                    aria-busy={busy === 'pause' || busy === 'resume'}
+                    aria-label={`${paused ? 'Resume' : 'Pause'} (${board.name})`}
+                    onClick={() => void (paused ? resumeBoard(board.id) : pauseBoard(board.id))}
+                  >
+                    {paused ? 'Resume' : 'Pause'}
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    disabled={busy !== undefined || paused}
+                    aria-busy={busy === 'sync'}
+                    aria-label={`${busy === 'sync' ? 'Syncing…' : 'Sync now'} (${board.name})`}
+                    title={paused ? 'Resume the board to sync it' : undefined}
+                    onClick={() => void syncNow(board.id)}
+                  >
+                    {busy === 'sync' ? 'Syncing…' : 'Sync now'}
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-ghost"
+                    aria-label={`Open board ${board.name}`}
+                    onClick={() => go('board', board.id)}
+                  >
+                    Open
+                  </button>
+                  {fromApp ? (
+                    <button
+                      type="button"
+                      className="button button-ghost"
+                      aria-label={`Edit board ${board.name}`}
+                      onClick={() => onEdit(board.id)}
+                    >
+                      Edit
+                    </button>
+                  ) : null}
+                </div>
+                {fromApp ? (
+                  confirming === board.id ? (
+                    <div className="row-confirm">
+                      <span>Stop syncing and forget {board.name}?</span>
+                      <button
+                        type="button"
+                        className="button button-danger button-small"
+                        disabled={removing[board.id] === true}
+                        onClick={() => void remove(board.id).then(() => setConfirming(null))}
+                      >
+                        Remove
+                      </button>
+                      <button
+                        type="button"
+                        className="button button-ghost button-small"
+                        onClick={() => setConfirming(null)}
+                      >
+                        Keep
+                      </button>
+                    </div>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button button-ghost button-small button-danger-text"
+                      aria-label={`Remove board ${board.name}`}
+                      onClick={() => setConfirming(board.id)}
+                    >
+                      Remove
+                    </button>
+                  )
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Outbox({ state }: { state: AppState }): ReactElement {
+  const outbox = useBoardsStore((s) => s.outbox);
+  const status = useBoardsStore((s) => s.status);
+  const error = useBoardsStore((s) => s.error);
+  const retrying = useBoardsStore((s) => s.retrying);
+  const retryError = useBoardsStore((s) => s.retryError);
+  const loadOutbox = useBoardsStore((s) => s.loadOutbox);
+  const retry = useBoardsStore((s) => s.retry);
+  const outboxCount = state.counts.outbox;
+
+  useEffect(() => {
+    void loadOutbox();
+  }, [loadOutbox, outboxCount]);
+
+  const parked = outbox.filter((i) => i.state === 'parked').length;
+  return (
+    <Panel
+      title="Outbox"
+      aside={status === 'ready' ? `${outbox.length - parked} pending · ${parked} parked` : undefined}
+    >
+      {status === 'error' ? (
+        <Notice
+          tone="error"
+          title="Could not load the outbox"
+          action={{ label: 'Try again', onClick: () => void loadOutbox() }}
+        >
+          {error}
+        </Notice>
+      ) : status !== 'ready' ? (
+        <div role="status" aria-label="Loading">
+          <Skeleton lines={2} />
+        </div>
+      ) : outbox.length === 0 ? (
+        <EmptyState title="Nothing waiting to be written">
+          Agent writes pass through here on their way to a board. A write that keeps failing is parked here with its
+          error, and you can retry it.
+        </EmptyState>
+      ) : (
+        <>
+          {retryError ? <p className="text-bad">{retryError}</p> : null}
+          <OutboxTable items={outbox} boards={state.boards} retrying={retrying} onRetry={(id) => void retry(id)} />
+        </>
+      )}
+    </Panel>
+  );
+}
+
+/** Every board Deckhand syncs: status, last poll, errors, pause and sync; adding boards; and the outbox of agent writes. */
 export function BoardsView(): ReactElement {
   const { state, error, retry } = useLiveState();
-  const go = useViewStore((s) => s.go);
+  const types = useConnectionsStore((s) => s.types);
+  const connections = useConnectionsStore((s) => s.connections);
+  const connectionsStatus = useConnectionsStore((s) => s.status);
+  const connectionsError = useConnectionsStore((s) => s.error);
+  const removeError = useConnectionsStore((s) => s.removeError);
+  const testing = useConnectionsStore((s) => s.testing);
+  const testResult = useConnectionsStore((s) => s.testResult);
+  const saving = useConnectionsStore((s) => s.saving);
+  const saveError = useConnectionsStore((s) => s.saveError);
+  const loadConnections = useConnectionsStore((s) => s.load);
+  const testConnection = useConnectionsStore((s) => s.test);
+  const saveConnection = useConnectionsStore((s) => s.save);
+  const resetForm = useConnectionsStore((s) => s.resetForm);
+  const [form, setForm] = useState<{ editing?: string } | null>(null);
+  const boardCount = state?.boards.length ?? 0;
+
+  useEffect(() => {
+    void loadConnections();
+  }, [loadConnections, boardCount]);
+
+  const open = (editing?: string): void => {
+    resetForm();
+    setForm(editing ? { editing } : {});
+  };
+  const close = useCallback(() => setForm(null), []);
+  const existing = form?.editing ? connections.find((c) => c.id === form.editing) : undefined;
+
   return (
-    <Page title="Boards" description="The task boards Deckhand keeps in sync.">
+    <Page
+      title="Boards"
+      description="The task boards Deckhand keeps in sync, and the writes on their way to them."
+      actions={
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={connectionsStatus !== 'ready'}
+          onClick={() => open()}
+        >
+          Add board
+        </button>
+      }
+    >
       <LoadGate value={state} error={error} onRetry={retry}>
         {(s) => (
-          <Panel title="Synced boards" aside={plural(s.boards.length, 'board')}>
-            {s.boards.length === 0 ? (
-              <EmptyState title="No boards configured">
-                Add one under <code>boards:</code> in your config.
-              </EmptyState>
-            ) : (
-              <table className="table" data-testid="boards-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Board</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Last poll</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.boards.map((board) => (
-                    <tr key={board.id}>
-                      <th scope="row">
-                        {board.name}
-                        {board.name !== board.id ? <span className="mono text-muted"> ({board.id})</span> : null}
-                        {board.error ? <div className="text-bad">{board.error}</div> : null}
-                      </th>
-                      <td className="mono">{board.type}</td>
-                      <td>
-                        <StatusPill status={board.status} />
-                      </td>
-                      <td>{board.lastPollAt ? formatTime(board.lastPollAt) : 'never'}</td>
-                      <td className="cell-actions">
-                        <button
-                          type="button"
-                          className="button button-ghost"
-                          aria-label={`Open board ${board.name}`}
-                          onClick={() => go('board', board.id)}
-                        >
-                          Open
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </Panel>
+          <>
+            <Panel title="Synced boards" aside={plural(s.boards.length, 'board')}>
+              {s.boards.length === 0 ? (
+                <EmptyState title="No boards yet">
+                  Add one with Add board, or declare it under <code>boards:</code> in your config.
+                </EmptyState>
+              ) : (
+                <BoardTable state={s} onEdit={(id) => open(id)} />
+              )}
+              {removeError ? <p className="text-bad">{removeError}</p> : null}
+              {connectionsStatus === 'error' ? (
+                <p className="text-bad">Could not load the board connections: {connectionsError}</p>
+              ) : null}
+              <p className="field-hint" data-testid="connections-note">
+                Boards you add here are saved by Deckhand, with their tokens in the OS keychain (never shown again).
+                Boards declared in the config file (<span className="mono">{s.configSource}</span>) are edited there.
+              </p>
+            </Panel>
+            <Outbox state={s} />
+          </>
         )}
       </LoadGate>
+      {form ? (
+        <ConnectionDialog
+          types={types}
+          {...(existing ? { existing } : {})}
+          testing={testing}
+          testResult={testResult}
+          saving={saving}
+          saveError={saveError}
+          onTest={(draft) => void testConnection(draft)}
+          onSave={(draft) => {
+            void saveConnection(draft).then((ok) => {
+              if (ok) setForm(null);
+            });
+          }}
+          onClose={close}
+        />
+      ) : null}
     </Page>
   );
 }

@@ -1,0 +1,218 @@
+import { useId, useState, type FormEvent, type ReactElement } from 'react';
+import type { BoardSettingField, BoardTypeInfo, SavedBoardView } from '../../../shared/board-types';
+import type { ConnectionDraft, ConnectionTest } from '../state/connections-store';
+import { Dialog } from './Dialog';
+
+export interface ConnectionDialogProps {
+  types: readonly BoardTypeInfo[];
+  /** The board being edited; absent to add one. */
+  existing?: SavedBoardView;
+  testing: boolean;
+  testResult: ConnectionTest | null;
+  saving: boolean;
+  saveError: string | null;
+  onTest(draft: ConnectionDraft): void;
+  onSave(draft: ConnectionDraft): void;
+  onClose(): void;
+}
+
+/** Plain settings of a saved board as form text; secrets never come back, so they start empty. */
+function initialSettings(existing: SavedBoardView | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(existing?.settings ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') out[key] = String(value);
+  }
+  return out;
+}
+
+function SettingInput({
+  field,
+  value,
+  secretSet,
+  onChange,
+}: {
+  field: BoardSettingField;
+  value: string;
+  secretSet: boolean;
+  onChange(value: string): void;
+}): ReactElement {
+  const id = useId();
+  const hint =
+    field.kind === 'secret'
+      ? secretSet
+        ? 'A value is stored in the keychain. Leave empty to keep it; type to replace it.'
+        : (field.help ?? 'Stored in the OS keychain; never shown again.')
+      : field.help;
+  return (
+    <div className="form-field">
+      <label htmlFor={id} className="field-label">
+        {field.label}
+        {field.required ? null : <span className="text-muted"> (optional)</span>}
+      </label>
+      <input
+        id={id}
+        className="input"
+        type={field.kind === 'secret' ? 'password' : field.kind === 'url' ? 'url' : 'text'}
+        value={value}
+        placeholder={field.kind === 'secret' && secretSet ? '••••••••  (stored)' : field.placeholder}
+        autoComplete={field.kind === 'secret' ? 'new-password' : 'off'}
+        spellCheck={false}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Add or edit a board connection. The fields come from the board type's
+ * declared settings, so a new adapter needs no new form. Secrets go to the
+ * keychain and are never shown back.
+ */
+export function ConnectionDialog({
+  types,
+  existing,
+  testing,
+  testResult,
+  saving,
+  saveError,
+  onTest,
+  onSave,
+  onClose,
+}: ConnectionDialogProps): ReactElement {
+  const id = useId();
+  const available = types.filter((t) => t.available);
+  const [type, setType] = useState(
+    existing?.type ?? available.find((t) => t.type !== 'local')?.type ?? available[0]?.type ?? '',
+  );
+  const [boardId, setBoardId] = useState(existing?.id ?? '');
+  const [name, setName] = useState(existing?.name ?? '');
+  const [settings, setSettings] = useState<Record<string, string>>(() => initialSettings(existing));
+  const info = types.find((t) => t.type === type);
+  const draft: ConnectionDraft = { id: boardId.trim(), type, name, settings };
+  const slugProblem =
+    boardId.trim() === '' || /^[a-z0-9][a-z0-9_-]*$/.test(boardId.trim())
+      ? null
+      : 'Use lowercase letters, digits, "-" and "_"; it becomes part of the webhook URL.';
+  const missing = (info?.fields ?? []).filter(
+    (f) =>
+      f.required &&
+      (settings[f.key] ?? '').trim() === '' &&
+      !(f.kind === 'secret' && typeof existing?.settings[f.key] === 'object'),
+  );
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (boardId.trim() === '' || slugProblem || missing.length > 0) return;
+    onSave(draft);
+  };
+  return (
+    <Dialog title={existing ? `Edit board ${existing.name}` : 'Add a board'} onClose={onClose} size="large">
+      <form onSubmit={submit} noValidate>
+        <div className="form-grid">
+          <div className="form-row">
+            <div className="form-field">
+              <label htmlFor={`${id}-type`} className="field-label">
+                Type
+              </label>
+              <select
+                id={`${id}-type`}
+                className="select"
+                value={type}
+                disabled={existing !== undefined}
+                onChange={(e) => setType(e.target.value)}
+              >
+                {available.map((t) => (
+                  <option key={t.type} value={t.type}>
+                    {t.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="form-field">
+              <label htmlFor={`${id}-id`} className="field-label">
+                Id
+              </label>
+              <input
+                id={`${id}-id`}
+                className="input mono"
+                value={boardId}
+                disabled={existing !== undefined}
+                placeholder="team-board"
+                spellCheck={false}
+                aria-invalid={slugProblem ? true : undefined}
+                aria-describedby={`${id}-id-hint`}
+                onChange={(e) => setBoardId(e.target.value)}
+              />
+              <p className={slugProblem ? 'field-problem' : 'field-hint'} id={`${id}-id-hint`}>
+                {slugProblem ?? 'Short and permanent: the sync log and webhooks use it.'}
+              </p>
+            </div>
+          </div>
+          <div className="form-field">
+            <label htmlFor={`${id}-name`} className="field-label">
+              Name <span className="text-muted">(optional)</span>
+            </label>
+            <input id={`${id}-name`} className="input" value={name} onChange={(e) => setName(e.target.value)} />
+          </div>
+          {info && info.fields.length === 0 ? (
+            <p className="field-hint">This board type needs no settings: it lives in Deckhand&apos;s own database.</p>
+          ) : null}
+          {(info?.fields ?? []).map((field) => (
+            <SettingInput
+              key={`${type}:${field.key}`}
+              field={field}
+              value={settings[field.key] ?? ''}
+              secretSet={typeof existing?.settings[field.key] === 'object'}
+              onChange={(value) => setSettings((s) => ({ ...s, [field.key]: value }))}
+            />
+          ))}
+        </div>
+        <div className="connection-result" role="status" data-testid="connection-result">
+          {testing ? (
+            'Testing the connection…'
+          ) : testResult ? (
+            <span className={testResult.ok ? 'text-good' : 'text-bad'}>
+              {testResult.ok ? 'Connected: ' : 'Could not connect: '}
+              {testResult.message}
+              {testResult.columns?.length ? ` (${testResult.columns.join(', ')})` : ''}
+            </span>
+          ) : missing.length > 0 ? (
+            <span className="text-muted">Still needed: {missing.map((f) => f.label).join(', ')}.</span>
+          ) : null}
+        </div>
+        {saveError ? (
+          <p className="form-error" role="alert">
+            Not saved: {saveError}
+          </p>
+        ) : null}
+        <div className="dialog-foot">
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={testing || !info}
+            onClick={() => onTest(draft)}
+          >
+            Test connection
+          </button>
+          <span className="dialog-foot-spacer" />
+          <button type="button" className="button button-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={saving || boardId.trim() === '' || slugProblem !== null || missing.length > 0}
+            aria-busy={saving}
+          >
+            {saving ? 'Saving…' : existing ? 'Save' : 'Add board'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
