@@ -7,7 +7,18 @@
  */
 import { z } from 'zod';
 import type { BoardTypeInfo, SavedBoardView } from './board-types';
-import type { AppState, Conflict, Health, OutboxItem, SecretName, Settings, SyncLogEntry } from './model';
+import type {
+  AgentNotification,
+  AgentRun,
+  AgentSummary,
+  AppState,
+  Conflict,
+  Health,
+  OutboxItem,
+  SecretName,
+  Settings,
+  SyncLogEntry,
+} from './model';
 import { ownershipRulesSchema, type OwnershipSchema } from './ownership';
 import type { Comment, Task } from './task';
 import type { Problem } from './validation';
@@ -59,6 +70,8 @@ export const listLogSchema = z
   .strict();
 
 const taskIdSchema = z.string().min(1, 'must not be empty').max(200);
+const agentIdSchema = z.string().min(1, 'must not be empty').max(64);
+const AGENT_RUN_STATES = ['queued', 'claimed', 'running', 'waiting-for-human', 'done', 'failed', 'paused'] as const;
 const columnSchema = z.string().min(1, 'must not be empty').max(200);
 
 /**
@@ -164,6 +177,22 @@ export const callInputs = {
       body: z.string().trim().min(1, 'must not be blank').max(65_000),
     })
     .strict(),
+  // --- agent runtime (issue 5) ---
+  listAgents: empty,
+  pauseAgent: z.object({ agentId: agentIdSchema, reason: reasonSchema.optional() }).strict(),
+  resumeAgent: z.object({ agentId: agentIdSchema }).strict(),
+  listRuns: z
+    .object({
+      agentId: agentIdSchema.optional(),
+      taskId: taskIdSchema.optional(),
+      state: z.enum(AGENT_RUN_STATES).optional(),
+      /** Runs with an id below this (newest first paging). */
+      before: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(500).default(50),
+    })
+    .strict(),
+  getRun: z.object({ id: z.number().int().min(1) }).strict(),
+  retryRun: z.object({ id: z.number().int().min(1) }).strict(),
 } as const;
 
 /** A card on the local board, in board order. */
@@ -211,6 +240,15 @@ export interface CallOutputs {
   deleteTask: { deleted: boolean };
   listComments: Comment[];
   addComment: Comment;
+  // --- agent runtime (issue 5) ---
+  listAgents: AgentSummary[];
+  pauseAgent: AppState;
+  resumeAgent: AppState;
+  /** Newest first. */
+  listRuns: AgentRun[];
+  /** With its steps (provider input and output per round). */
+  getRun: AgentRun;
+  retryRun: AgentRun;
 }
 
 export type CallName = keyof typeof callInputs;
@@ -231,6 +269,11 @@ export interface EventPayloads {
   'log.appended': SyncLogEntry;
   'conflict.opened': Conflict;
   'conflict.resolved': Conflict;
+  // --- agent runtime (issue 5) ---
+  /** Every run state change, after it is committed: the run and its agent as they are now. */
+  'agent.state': { agent: AgentSummary; run?: AgentRun };
+  /** A question left unanswered too long, a budget reached, a run that failed for good. */
+  'agent.notification': AgentNotification;
 }
 
 export type EventName = keyof EventPayloads;

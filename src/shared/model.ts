@@ -49,6 +49,95 @@ export interface AgentSummary {
   workflow: string;
   status: AgentStatus;
   pause: PauseState;
+  // --- agent runtime (issue 5): filled in by the runtime; absent before it runs ---
+  role?: string;
+  /** What does the work, e.g. "command ./agents/research.sh", "openai llama3.1", "demo (offline, no AI)". */
+  provider?: string;
+  /** The run in progress (claimed or running), if any. */
+  currentTask?: { runId: number; taskId: string | null; state: AgentRunState };
+  /** Runs waiting for a free slot (or for the agent to be resumed). */
+  queued?: number;
+  /** Runs waiting for a person's answer. */
+  waitingForHuman?: number;
+  budget?: AgentBudgetUse;
+  /** The last failed run's error, while it is the latest finished run. */
+  lastError?: string;
+}
+
+/** Today's use (local day) against the configured limits. */
+export interface AgentBudgetUse {
+  day: string;
+  runs: number;
+  tokens: number;
+  cost: number;
+  runsPerDay?: number;
+  tokensPerDay?: number;
+  costPerDay?: number;
+}
+
+/** A run's life: queued → claimed → running → done | failed | waiting-for-human; paused at a safe point. */
+export type AgentRunState = 'queued' | 'claimed' | 'running' | 'waiting-for-human' | 'done' | 'failed' | 'paused';
+
+/** One run of an agent: a routed task it works on, or one day's digest. */
+export interface AgentRun {
+  id: number;
+  agentId: string;
+  boardId: string;
+  /** The routed task; null for a digest. */
+  taskId: string | null;
+  workflow: string;
+  /** What started it: created, changed, sweep, schedule, catch-up, retry. */
+  trigger: string;
+  state: AgentRunState;
+  /** How a finished run ended: completed, asked, skipped: ..., or the failure. */
+  outcome: string | null;
+  /** Failed attempts so far (a retryable failure queues the run again). */
+  attempt: number;
+  /** 0, then one more for every answer a person gave. */
+  round: number;
+  question: string | null;
+  askedAt: string | null;
+  answer: string | null;
+  /** A task the run created (the digest task). */
+  resultTaskId: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number | null;
+  durationMs: number;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  /** When a queued retry may start (ISO), if it waits. */
+  nextAttemptAt: string | null;
+  /** Provider calls, one per round: what went in and what came out. Only from getRun. */
+  steps?: AgentRunStep[];
+}
+
+export interface AgentRunStep {
+  round: number;
+  provider: string;
+  input: unknown;
+  output: unknown;
+  rawText: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number | null;
+  durationMs: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** Something a person should know about now (desktop notification, tray). */
+export interface AgentNotification {
+  kind: 'question-unanswered' | 'budget-reached' | 'run-failed';
+  agentId: string;
+  runId?: number;
+  boardId?: string;
+  taskId?: string;
+  message: string;
+  at: string;
 }
 
 /** Everything the UI needs for its frame and the tray needs for its icon. */

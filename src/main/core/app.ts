@@ -1,4 +1,6 @@
 import type { AppState, BoardSummary, SyncLogEntry } from '../../shared/model';
+import { embeddedAgents } from './agents/embedded';
+import { AgentRuntime, type AgentRuntimeOptions } from './agents/runtime';
 import { describeProblems, type Problem } from '../../shared/validation';
 import type { Handlers } from './api/dispatch';
 import { createHandlers } from './api/handlers';
@@ -8,7 +10,7 @@ import { LocalBoardStore } from './boards/registry';
 import { SavedBoardsRepo, savedToConfig } from './boards/saved-boards';
 import { defaultConfig, loadConfigFile, type BoardConfig, type DeckhandConfig } from './config';
 import type { EngineHooks } from './engine/board-context';
-import type { RunnerOptions } from './engine/board-runner';
+import { BRAKE_ACTOR, type RunnerOptions } from './engine/board-runner';
 import { rulesFromConfig } from './engine/ownership';
 import { SyncEngine } from './engine/sync-engine';
 import { EventBus } from './events';
@@ -35,6 +37,11 @@ export interface CoreOptions {
   startEngine?: boolean;
   runner?: Partial<RunnerOptions>;
   hooks?: EngineHooks;
+  /** Agent runtime tuning (tests: providers, settings, clock). */
+  agents?: Pick<AgentRuntimeOptions, 'settings' | 'providerFor' | 'stream' | 'demoDelayMs' | 'now' | 'autoStart'> & {
+    /** Look for Ollama / LM Studio on localhost for the embedded default (default true; env DECKHAND_PROBE_LOCAL_LLM=0). */
+    probeLocalLlm?: boolean;
+  };
 }
 
 export interface Core {
@@ -43,6 +50,7 @@ export interface Core {
   config: DeckhandConfig;
   engine: SyncEngine;
   localBoards: LocalBoardStore;
+  agents: AgentRuntime;
   getState(): AppState;
   /** The sync log, oldest first, streamed (JSONL export). */
   logEntries(filter?: LogFilter): Iterable<SyncLogEntry>;
@@ -81,7 +89,13 @@ function loadConfig(configPath?: string): { config: DeckhandConfig; source: stri
 
 /** Builds the whole core for one data directory. Both the Electron main process and `deckhand serve` use it. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const { config, source, embedded } = loadConfig(options.configPath);
+  const loaded = loadConfig(options.configPath);
+  const { source, embedded } = loaded;
+  // The embedded default comes with one agent on the local board: a local model if one answers, else the demo.
+  const probeLocalLlm = options.agents?.probeLocalLlm ?? process.env.DECKHAND_PROBE_LOCAL_LLM !== '0';
+  const config: DeckhandConfig = embedded
+    ? { ...loaded.config, agents: [...loaded.config.agents, ...(await embeddedAgents({ probe: probeLocalLlm }))] }
+    : loaded.config;
   const db = openDatabase(options.dataDir);
   const events = new EventBus();
   const pauses = new PauseRepo(db);
@@ -95,6 +109,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localBoards = new LocalBoardStore(db);
   const startedAt = new Date();
 
+  // Built once the engine exists; the engine's hook and state() reach it through this.
+  const live: { agents?: AgentRuntime } = {};
   const engine: SyncEngine = new SyncEngine({
     db,
     events,
@@ -102,7 +118,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pauses,
     boards: [],
     ownership: (boardId) => ownership.current(boardId, ownershipFallback).rules,
-    ...(options.hooks ? { hooks: options.hooks } : {}),
+    // The agent runtime queues runs inside the transaction that records a human change.
+    hooks: {
+      onHumanChange: (change) => {
+        live.agents?.onHumanChange(change);
+        options.hooks?.onHumanChange?.(change);
+      },
+    },
     runner: { ...options.runner, ...(options.startEngine === false ? { autoStart: false } : {}) },
     runnerFor: (boardId): Partial<RunnerOptions> => {
       const interval: number | undefined = boards.get(boardId)?.config.poll?.interval;
@@ -127,6 +149,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Local edits reach the engine in-process, the way webhooks do for remote boards.
   localBoards.onChange((event) => {
     if (engine.hasBoard(event.boardId)) engine.runner(event.boardId).hint([event.taskId]);
+    // Comments do not change a task's version; a waiting agent hears of an answer this way.
+    if (event.kind === 'commented') live.agents?.nudge(event.boardId, event.taskId);
   });
 
   const state = (): AppState => {
@@ -150,17 +174,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       pause: globalPause,
       configSource: source,
       boards: boardList,
-      agents: config.agents.map((a) => {
-        const agentPause = pauses.get('agent', a.id);
-        const pause = globalPause.paused ? globalPause : agentPause;
-        return { id: a.id, board: a.board, workflow: a.workflow, status: pause.paused ? 'paused' : 'idle', pause };
-      }),
+      agents: live.agents?.summaries() ?? [],
       counts: {
         outbox: outbox.pending,
         conflicts: engine.conflicts.openCount(),
         errors: outbox.parked + boardList.filter((b) => b.status === 'error').length,
-        // The agent runtime reports tasks blocked on a person; until it runs there are none.
-        blockedOnHuman: 0,
+        blockedOnHuman: live.agents?.blockedOnHuman() ?? 0,
       },
     };
   };
@@ -172,15 +191,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
   // Status flips during a busy sync are coalesced into one state.changed per tick.
   let statusTimer: NodeJS.Timeout | undefined;
-  engine.onStatusChange(() => {
+  const schedulePublish = (): void => {
     statusTimer ??= setTimeout(() => {
       statusTimer = undefined;
       if (db.open) publishState();
     }, 50);
-  });
+  };
+  engine.onStatusChange(schedulePublish);
 
   const setPause = (scope: PauseScope, target: string, paused: boolean, by: string, reason?: string): AppState => {
     const what = scope === 'global' ? 'all agents' : `${scope} ${target}`;
+    const braked = scope === 'board' && pauses.get('board', target).by === BRAKE_ACTOR;
     engine.journal.transaction((append) => {
       if (paused) {
         pauses.pause(scope, target, by, reason);
@@ -189,18 +210,44 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           action: `${scope}.paused`,
           ...(scope === 'board' ? { boardId: target } : {}),
           ...(reason ? { reason } : {}),
+          ...(scope === 'agent' ? { after: { agent: target } } : {}),
         });
       } else if (pauses.resume(scope, target)) {
-        append({ actor: by, action: `${scope}.resumed`, ...(scope === 'board' ? { boardId: target } : {}) });
+        append({
+          actor: by,
+          action: `${scope}.resumed`,
+          ...(scope === 'board' ? { boardId: target } : {}),
+          ...(scope === 'agent' ? { after: { agent: target } } : {}),
+        });
       }
     });
     log.info(`${what} ${paused ? 'paused' : 'resumed'} by ${by}${reason ? `: ${reason}` : ''}`);
-    if (!paused && scope === 'board') engine.runner(target).kickOutbox();
+    if (!paused && scope === 'board') {
+      // Resuming after the deletion brake is the person's confirmation that the tasks really are gone.
+      if (braked) engine.runner(target).confirmDeletions();
+      engine.runner(target).kickOutbox();
+    }
     if (!paused && scope === 'global') {
       for (const b of engine.boardSummaries()) engine.runner(b.id).kickOutbox();
     }
     return publishState();
   };
+
+  const runtime = new AgentRuntime({
+    db,
+    engine,
+    events,
+    log: logRepo,
+    pauses,
+    agents: config.agents,
+    boardConfig: (boardId) => boards.get(boardId)?.config,
+    secrets,
+    secretEnvNames: envSecretNames(config),
+    setPause: (scope, target, paused, by, reason) => void setPause(scope, target, paused, by, reason),
+    onStateChange: schedulePublish,
+    ...options.agents,
+  });
+  live.agents = runtime;
 
   const services: CoreServices = {
     db,
@@ -220,8 +267,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     state,
     publishState,
     setPause,
+    agents: runtime,
   };
 
+  // The runtime knows the boards' columns before the first poll can report a human change to it.
+  await runtime.start();
   engine.start();
   let closed = false;
   return {
@@ -230,6 +280,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     config,
     engine,
     localBoards,
+    agents: runtime,
     getState: state,
     logEntries: (filter) => logRepo.iterate(filter),
     pauseAll: (by, reason) => setPause('global', '', true, by, reason),
@@ -238,6 +289,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       if (statusTimer) clearTimeout(statusTimer);
+      await runtime.close();
       await engine.stop();
       closeDatabase(db);
       log.info('core closed');

@@ -42,10 +42,20 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   testBoardConnection: { type: 'local', settings: {} },
   saveBoard: { id: 'leak-board', type: 'local', settings: {} },
   removeBoard: { id: 'leak-board' },
+  // agent runtime (issue 5): the embedded default's demo agent
+  pauseAgent: { agentId: 'demo', reason: 'leak test' },
+  resumeAgent: { agentId: 'demo' },
+  getRun: { id: 999_999 },
+  retryRun: { id: 999_999 },
 };
 
 /** Calls that cannot succeed on a fresh data dir; they must still fail cleanly. */
-const EXPECTED_ERRORS: Record<string, string> = { resolveConflict: 'not_found', retryOutbox: 'not_found' };
+const EXPECTED_ERRORS: Record<string, string> = {
+  resolveConflict: 'not_found',
+  retryOutbox: 'not_found',
+  getRun: 'not_found',
+  retryRun: 'not_found',
+};
 
 describe('a stored secret never leaks', () => {
   it('is in the keychain but not in the data dir, the logs, any API response or any event', async () => {

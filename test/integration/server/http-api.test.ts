@@ -119,7 +119,8 @@ describe('HTTP transport', () => {
     const event = new Promise<Record<string, unknown>>((resolve) =>
       ws.on('message', (data) => {
         const parsed = JSON.parse(String(data));
-        if (parsed.type === 'state.changed') resolve(parsed);
+        // Other state changes (the embedded demo agent at work) may come first; wait for the pause.
+        if (parsed.type === 'state.changed' && parsed.payload.pause.paused) resolve(parsed);
       }),
     );
     await call(url, 'pauseAll', { reason: 'lunch' });

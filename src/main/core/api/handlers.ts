@@ -1,3 +1,4 @@
+import { agentHandlers } from './agent-handlers';
 import { boardHandlers } from './board-handlers';
 import { boardConnectionHandlers } from './board-connection-handlers';
 import type { Handlers } from './dispatch';
@@ -20,5 +21,6 @@ export function createHandlers(services: CoreServices): Handlers {
     ...ownershipHandlers(services),
     ...boardConnectionHandlers(services),
     ...boardHandlers(services),
+    ...agentHandlers(services),
   };
 }

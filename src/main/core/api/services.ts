@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { AgentRuntime } from '../agents/runtime';
 import type { AppState } from '../../../shared/model';
 import type { OwnershipRules } from '../../../shared/ownership';
 import type { BoardSet } from '../boards/board-set';
@@ -33,4 +34,6 @@ export interface CoreServices {
   /** Emits state.changed and returns the state. */
   publishState(): AppState;
   setPause(scope: PauseScope, target: string, paused: boolean, by: string, reason?: string): AppState;
+  /** The agent runtime (issue 5): queues, runs, pauses per agent. */
+  agents: AgentRuntime;
 }

@@ -69,6 +69,7 @@ export class BoardRunner {
   private hintTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private outboxTimer: NodeJS.Timeout | undefined;
+  private outboxDueAt = Infinity;
   private interval: number;
   private blockedUntil = 0;
   private stopped = true;
@@ -276,18 +277,28 @@ export class BoardRunner {
     if (!this.stopped && this.deps.options.autoStart) this.scheduleOutbox(0);
   }
 
+  /**
+   * Wakes the outbox when the earliest pending entry is due (never before a
+   * board-wide block ends). An earlier wake-up already set is kept.
+   */
   private scheduleOutbox(delay?: number): void {
     if (this.stopped || !this.deps.options.autoStart) return;
+    const now = Date.now();
+    let wait = delay;
+    if (wait === undefined) {
+      const pending = this.deps.ctx.outbox.pending(this.boardId);
+      if (pending.length === 0) return;
+      const earliest = Math.min(...pending.map((e) => e.nextAttemptAt - now));
+      wait = Math.max(this.blockedUntil - now, earliest, 0);
+    }
+    const dueAt = now + Math.max(0, wait);
+    if (this.outboxTimer && this.outboxDueAt <= dueAt) return;
     if (this.outboxTimer) clearTimeout(this.outboxTimer);
-    const next =
-      delay ??
-      Math.max(
-        this.blockedUntil - Date.now(),
-        ...this.deps.ctx.outbox.pending(this.boardId).map((e) => e.nextAttemptAt - Date.now()),
-        -1,
-      );
-    if (delay === undefined && this.deps.ctx.outbox.pending(this.boardId).length === 0) return;
-    this.outboxTimer = setTimeout(() => void this.drainOutbox(), Math.max(0, next === -1 ? 1000 : next));
+    this.outboxDueAt = dueAt;
+    this.outboxTimer = setTimeout(() => {
+      this.outboxTimer = undefined;
+      void this.drainOutbox();
+    }, dueAt - now);
     this.outboxTimer.unref();
   }
 

@@ -5,6 +5,7 @@ import { migration003Pauses } from './003-pauses';
 import { migration004LocalBoard } from './004-local-board';
 import { migration005Engine } from './005-engine';
 import { migration006Ownership } from './006-ownership';
+import { migration007Agents } from './007-agents';
 
 /** Every schema migration, in order. Append only; never edit a migration that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004LocalBoard,
   migration005Engine,
   migration006Ownership,
+  migration007Agents,
 ];

@@ -1,0 +1,340 @@
+import type { Comment, Task } from '../../../shared/task';
+import type { LogRepo } from '../store/log-repo';
+import type { BudgetRepo } from './budget';
+import { acquireClaim, ClaimContested, releaseClaim } from './claims';
+import { agentCrashPoint } from './crash-points';
+import { PausedAtSafePoint } from './effects';
+import { excludedBy, isClaimLabel } from './routing';
+import { runOperationId, type RunContext } from './run-context';
+import type { RunRecord } from './run-repo';
+import type { AgentInput, AgentOutput, AgentProvider, AgentTaskView, DigestFacts } from './types';
+import { planQuestion } from './workflows/ask-human';
+import { planBreakdown } from './workflows/breakdown';
+import { digestFacts, planDigest } from './workflows/digest';
+import { planPickup } from './workflows/pickup';
+import type { RunPlan } from './workflows/plan';
+
+/** A failure no retry will fix (the run fails at once; a person can still retry it). */
+export class RunFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFailed';
+  }
+}
+
+export interface ExecutorDeps {
+  budget: BudgetRepo;
+  log: LogRepo;
+  provider(): Promise<AgentProvider>;
+  /** Aborted when Deckhand shuts down; the run is then resumed on the next start. */
+  signal: AbortSignal;
+}
+
+const DEFAULT_INSTRUCTIONS: Record<string, string> = {
+  pickup:
+    'Work on the task below and write your result as notes. If you cannot do it without more information, ' +
+    'ask one specific question instead of guessing.',
+  breakdown:
+    'Break the epic below into concrete subtasks, each small enough for one person in a day or less, ' +
+    'each with an estimate. Summarise the plan in notes.',
+  digest:
+    'Write a short daily digest for the team lead from the activity below: what got done, what waits for ' +
+    'people, what failed. Use Markdown bullets. Put it in notes.',
+};
+
+/** Stops the run here when a pause applies: nothing new starts after this point. */
+function safePoint(ctx: RunContext): void {
+  const why = ctx.paused();
+  if (why) throw new PausedAtSafePoint(why);
+}
+
+function taskView(task: Task): AgentTaskView {
+  return {
+    id: task.id,
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    labels: task.labels.filter((l) => !isClaimLabel(l)),
+    assignee: task.assignee,
+    priority: task.priority,
+    agentNotes: task.agentNotes,
+    parentId: task.parentId,
+    dueDate: task.dueDate,
+  };
+}
+
+function buildInput(ctx: RunContext, task: Task | null, comments: Comment[], digest: DigestFacts | null): AgentInput {
+  const { run, agent } = ctx;
+  return {
+    protocol: 1,
+    agent: { id: agent.id, role: agent.role ?? agent.workflow, workflow: agent.workflow },
+    run: { id: run.id, round: run.round },
+    instructions: agent.prompt ?? DEFAULT_INSTRUCTIONS[agent.workflow] ?? '',
+    task: task ? taskView(task) : null,
+    comments: comments.map((c) => ({ author: c.author, body: c.body, createdAt: c.createdAt })),
+    question: run.round > 0 ? run.question : null,
+    answer: run.round > 0 ? run.answer : null,
+    digest,
+  };
+}
+
+function setRun(ctx: RunContext, run: RunRecord): void {
+  ctx.run = run;
+}
+
+/** Ends the run quietly: the task was not its to work (gone, no longer routed, held by someone else). */
+function finishSkipped(ctx: RunContext, reason: string): void {
+  ctx.transition((append) => {
+    setRun(
+      ctx,
+      ctx.runs.update(ctx.run.id, {
+        state: 'done',
+        outcome: `skipped: ${reason}`,
+        finishedAt: new Date().toISOString(),
+      }),
+    );
+    append({
+      actor: ctx.actor,
+      action: 'agent.run.skipped',
+      boardId: ctx.run.boardId,
+      ...(ctx.run.taskId ? { taskId: ctx.run.taskId } : {}),
+      reason,
+      operationId: runOperationId(ctx.run.id),
+    });
+  });
+}
+
+/** Calls the provider once for this round and persists its output before anything is written anywhere. */
+async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInput): Promise<void> {
+  const { run } = ctx;
+  const provider = await deps.provider();
+  const firstCall = ctx.runs.step(run.id, 0) === undefined;
+  ctx.transition((append) => {
+    // A run counts against the daily budget once, when it first reaches its provider.
+    if (firstCall) deps.budget.add(run.agentId, { runs: 1 });
+    ctx.runs.startStep(run.id, run.round, provider.label, input);
+    setRun(ctx, ctx.runs.update(run.id, { state: 'running', startedAt: run.startedAt ?? new Date().toISOString() }));
+    append({
+      actor: ctx.actor,
+      action: 'agent.run.started',
+      boardId: run.boardId,
+      ...(run.taskId ? { taskId: run.taskId } : {}),
+      before: {
+        provider: provider.label,
+        round: run.round,
+        task: input.task ? { id: input.task.id, title: input.task.title } : null,
+        comments: input.comments.length,
+        answer: input.answer,
+      },
+      reason: run.round > 0 ? 'resuming with the answer' : `attempt ${run.attempt + 1}`,
+      operationId: runOperationId(run.id),
+    });
+  });
+  const started = Date.now();
+  const result = await provider.run({ input, signal: deps.signal });
+  const durationMs = Date.now() - started;
+  ctx.transition((append) => {
+    ctx.runs.finishStep(run.id, run.round, result, durationMs);
+    ctx.runs.addUsage(run.id, result.usage, durationMs);
+    deps.budget.add(run.agentId, {
+      tokens: result.usage.inputTokens + result.usage.outputTokens,
+      cost: result.usage.cost ?? 0,
+    });
+    setRun(ctx, ctx.runs.get(run.id)!);
+    append({
+      actor: ctx.actor,
+      action: 'agent.run.output',
+      boardId: run.boardId,
+      ...(run.taskId ? { taskId: run.taskId } : {}),
+      after: {
+        notes: result.output.notes.slice(0, 500),
+        ...(result.output.question ? { question: result.output.question } : {}),
+        ...(result.output.subtasks ? { subtasks: result.output.subtasks.length } : {}),
+        tokensIn: result.usage.inputTokens,
+        tokensOut: result.usage.outputTokens,
+        cost: result.usage.cost,
+        durationMs,
+      },
+      reason: provider.label,
+      operationId: runOperationId(run.id),
+    });
+  });
+  agentCrashPoint('after-output');
+}
+
+/** Submits every write of the plan (replays are no-ops), waits for the board, then moves the run on. */
+async function applyPlan(ctx: RunContext, plan: RunPlan): Promise<void> {
+  safePoint(ctx);
+  const keys = plan.intents.map((p) => ({ step: p.step, key: ctx.effects.submit(p.intent).idemKey }));
+  await ctx.effects.delivered(
+    keys.map((k) => k.key),
+    ctx.held,
+    (done) => {
+      if (done > 0) agentCrashPoint('mid-apply');
+    },
+  );
+  const { run } = ctx;
+  const now = new Date().toISOString();
+  const at = {
+    actor: ctx.actor,
+    boardId: run.boardId,
+    ...(run.taskId ? { taskId: run.taskId } : {}),
+    operationId: runOperationId(run.id),
+  };
+  const end = plan.end;
+  if (end.kind === 'ask') {
+    const questionKey = keys.find((k) => k.step === 'ask-comment')!.key;
+    ctx.transition((append) => {
+      setRun(
+        ctx,
+        ctx.runs.update(run.id, {
+          state: 'waiting-for-human',
+          question: end.question,
+          questionKey,
+          askedAt: now,
+          answer: null,
+          notifiedAt: null,
+          resumeRequested: false,
+        }),
+      );
+      append({ ...at, action: 'agent.run.waiting', after: end.question, reason: 'waiting for a person to answer' });
+    });
+    return;
+  }
+  const digestKey = keys.find((k) => k.step === 'digest')?.key;
+  const created = digestKey ? (ctx.engine.outbox.byKey(digestKey)?.result as { taskId?: string } | null) : null;
+  if (run.taskId) ctx.claims.release(run.boardId, run.taskId, run.id);
+  ctx.transition((append) => {
+    setRun(
+      ctx,
+      ctx.runs.update(run.id, {
+        state: 'done',
+        outcome: end.outcome,
+        error: null,
+        finishedAt: now,
+        ...(created?.taskId ? { resultTaskId: created.taskId } : {}),
+      }),
+    );
+    append({
+      ...at,
+      action: 'agent.run.done',
+      after: {
+        outcome: end.outcome,
+        tokensIn: ctx.run.tokensIn,
+        tokensOut: ctx.run.tokensOut,
+        cost: ctx.run.cost,
+        durationMs: ctx.run.durationMs,
+        ...(created?.taskId ? { createdTask: created.taskId } : {}),
+      },
+      reason: end.outcome,
+    });
+  });
+}
+
+/** Reads the task and its comments for a round, and checks it is still the run's to touch. */
+async function readTask(ctx: RunContext): Promise<{ task: Task; comments: Comment[] } | { skip: string }> {
+  const task = await ctx.adapter.getTask(ctx.run.taskId!);
+  if (!task) return { skip: 'the task no longer exists' };
+  // The claim may have moved the task out of a route column; from here on only an exclusion takes it away.
+  const excluded = excludedBy(ctx.agent, task);
+  if (excluded) return { skip: `a person labelled it ${excluded}` };
+  const rival = task.labels.find((l) => isClaimLabel(l) && l !== ctx.claimLabel);
+  if (rival && !task.labels.includes(ctx.claimLabel)) return { skip: `claimed on the board by ${rival}` };
+  const comments = ctx.adapter.capabilities.comments ? await ctx.adapter.listComments(task.id) : [];
+  return { task, comments };
+}
+
+function planFor(ctx: RunContext, task: Task, output: AgentOutput): RunPlan {
+  if (output.question) {
+    if (ctx.run.round + 1 >= ctx.settings.maxRounds) {
+      throw new RunFailed(
+        `the agent asked ${ctx.run.round + 1} questions without finishing; a person should take over. ` +
+          `Last question: ${output.question}`,
+      );
+    }
+    return planQuestion(ctx, task, output, output.question);
+  }
+  return ctx.agent.workflow === 'breakdown' ? planBreakdown(ctx, task, output) : planPickup(ctx, task, output);
+}
+
+/** pickup and breakdown: claim (once per round), call the provider (once per round), apply the plan (replayable). */
+async function executeTaskRun(ctx: RunContext, deps: ExecutorDeps): Promise<void> {
+  if (ctx.run.claimedRound !== ctx.run.round) {
+    safePoint(ctx);
+    const claim = await acquireClaim(ctx);
+    if (claim.kind === 'skipped') {
+      await releaseClaim(ctx, { restoreStatus: ctx.run.originalStatus, step: 'skip' });
+      return finishSkipped(ctx, claim.reason);
+    }
+    if (claim.kind === 'contested') throw new ClaimContested(claim.reason);
+    ctx.transition((append) => {
+      setRun(
+        ctx,
+        ctx.runs.update(ctx.run.id, {
+          state: 'claimed',
+          claimedRound: ctx.run.round,
+          originalStatus: ctx.run.originalStatus ?? claim.originalStatus,
+        }),
+      );
+      append({
+        actor: ctx.actor,
+        action: 'agent.run.claimed',
+        boardId: ctx.run.boardId,
+        taskId: ctx.run.taskId!,
+        after: { label: ctx.claimLabel, status: claim.task.status },
+        reason: `claimed (was in ${claim.originalStatus})`,
+        operationId: runOperationId(ctx.run.id),
+      });
+    });
+  }
+
+  let step = ctx.runs.step(ctx.run.id, ctx.run.round);
+  if (!step?.output) {
+    safePoint(ctx);
+    const read = await readTask(ctx);
+    if ('skip' in read) {
+      await releaseClaim(ctx, { restoreStatus: ctx.run.originalStatus, step: 'skip' });
+      return finishSkipped(ctx, read.skip);
+    }
+    await callProvider(ctx, deps, buildInput(ctx, read.task, read.comments, null));
+    step = ctx.runs.step(ctx.run.id, ctx.run.round)!;
+  }
+
+  let plan = step.plan as RunPlan | null;
+  if (!plan) {
+    safePoint(ctx);
+    const task = await ctx.adapter.getTask(ctx.run.taskId!);
+    if (!task) return finishSkipped(ctx, 'the task was deleted before the result could be written');
+    plan = planFor(ctx, task, step.output!);
+    ctx.runs.savePlan(ctx.run.id, ctx.run.round, plan);
+  }
+  await applyPlan(ctx, plan);
+}
+
+/** digest: gather the day's facts, call the provider once, create the one digest task of the day. */
+async function executeDigestRun(ctx: RunContext, deps: ExecutorDeps): Promise<void> {
+  const date = ctx.run.dedupeKey?.split(':').pop() ?? '';
+  let step = ctx.runs.step(ctx.run.id, 0);
+  if (!step?.output) {
+    safePoint(ctx);
+    const facts = digestFacts({ log: deps.log, base: ctx.engine.base, runs: ctx.runs }, ctx.run.boardId, date);
+    await callProvider(ctx, deps, buildInput(ctx, null, [], facts));
+    step = ctx.runs.step(ctx.run.id, 0)!;
+  }
+  let plan = step.plan as RunPlan | null;
+  if (!plan) {
+    plan = planDigest(ctx, step.output!, date);
+    ctx.runs.savePlan(ctx.run.id, 0, plan);
+  }
+  await applyPlan(ctx, plan);
+}
+
+/**
+ * Takes a run from wherever it stopped (queued, after a pause, after a crash)
+ * to its next resting state: done, waiting for a person, or an error for the
+ * scheduler to retry or fail. Every step is derived from what is persisted,
+ * so running it again never repeats an effect.
+ */
+export function executeRun(ctx: RunContext, deps: ExecutorDeps): Promise<void> {
+  return ctx.agent.workflow === 'digest' ? executeDigestRun(ctx, deps) : executeTaskRun(ctx, deps);
+}

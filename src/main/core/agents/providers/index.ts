@@ -1,0 +1,94 @@
+import type { ProviderConfig } from '../../config';
+import { registerSecretValue } from '../../logger';
+import { resolveSecret, type SecretBackends } from '../../secrets/resolve';
+import type { AgentProvider } from '../types';
+import { CommandProvider } from './command';
+import { DemoProvider } from './demo';
+import { ProviderError } from './errors';
+import { LlmProvider } from './llm';
+
+export { ProviderError } from './errors';
+
+export interface ProviderDeps {
+  secrets: SecretBackends;
+  /** Environment names the config uses as secrets; a command only gets the ones its own `env` maps. */
+  secretEnvNames: readonly string[];
+  /** The environment commands inherit (default: this process's). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** LLM streaming (SSE) instead of one JSON answer. */
+  stream?: boolean;
+  demoDelayMs?: number;
+}
+
+/** A short, secret-free description of a provider for the UI, before it is built. */
+export function describeProvider(config: ProviderConfig): string {
+  switch (config.type) {
+    case 'command':
+      return `command ${config.command.join(' ')}`.slice(0, 200);
+    case 'openai':
+      return `openai ${config.model} at ${config.base_url}`;
+    case 'anthropic':
+      return `anthropic ${config.model}`;
+    case 'demo':
+      return 'demo (offline, no AI)';
+  }
+}
+
+async function secret(ref: Parameters<typeof resolveSecret>[0], deps: ProviderDeps): Promise<string> {
+  try {
+    const value = await resolveSecret(ref, deps.secrets);
+    registerSecretValue(value);
+    return value;
+  } catch (err) {
+    throw new ProviderError('config', err instanceof Error ? err.message : String(err), false);
+  }
+}
+
+/** The environment a command starts with: ours, minus secrets meant for others, plus its own `env`. */
+async function commandEnv(
+  config: Extract<ProviderConfig, { type: 'command' }>,
+  deps: ProviderDeps,
+): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = { ...(deps.baseEnv ?? process.env) };
+  for (const name of deps.secretEnvNames) delete env[name];
+  delete env.DECKHAND_API_TOKEN;
+  for (const [name, value] of Object.entries(config.env ?? {})) {
+    env[name] = typeof value === 'string' ? value : await secret(value, deps);
+  }
+  return env;
+}
+
+/**
+ * Builds the provider an agent's config describes, resolving its secrets
+ * (keychain or env) now. A missing secret is a config error: the run fails
+ * with the message that says how to set it.
+ */
+export async function createProvider(config: ProviderConfig, deps: ProviderDeps): Promise<AgentProvider> {
+  switch (config.type) {
+    case 'command':
+      return new CommandProvider({
+        command: config.command,
+        ...(config.cwd ? { cwd: config.cwd } : {}),
+        ...(config.timeout ? { timeoutMs: config.timeout } : {}),
+        env: await commandEnv(config, deps),
+      });
+    case 'openai':
+      return new LlmProvider({
+        kind: 'openai',
+        model: config.model,
+        baseUrl: config.base_url,
+        ...(config.api_key ? { apiKey: await secret(config.api_key, deps) } : {}),
+        ...(deps.stream ? { stream: true } : {}),
+      });
+    case 'anthropic':
+      return new LlmProvider({
+        kind: 'anthropic',
+        model: config.model,
+        apiKey: await secret(config.api_key, deps),
+        ...(config.base_url ? { baseUrl: config.base_url } : {}),
+        ...(deps.stream ? { stream: true } : {}),
+      });
+    case 'demo':
+      return new DemoProvider(deps.demoDelayMs);
+  }
+}

@@ -1,0 +1,688 @@
+import type { Database } from 'better-sqlite3';
+import type { AgentNotification, AgentRun, AgentSummary, SyncLogEntry } from '../../../shared/model';
+import { BoardError } from '../boards/errors';
+import type { AgentConfig, BoardConfig } from '../config';
+import type { HumanChange } from '../engine/board-context';
+import type { SyncEngine } from '../engine/sync-engine';
+import type { EventBus } from '../events';
+import { createLogger } from '../logger';
+import type { SecretBackends } from '../secrets/resolve';
+import type { LogRepo } from '../store/log-repo';
+import type { PauseRepo, PauseScope } from '../store/pause-repo';
+import { BUDGET_PAUSER, BudgetRepo, budgetExceeded, localDay } from './budget';
+import { releaseClaim } from './claims';
+import { ClaimRepo } from './claim-repo';
+import { BoardColumns } from './columns';
+import { DEFAULT_DIGEST_SCHEDULE, dueToday, scheduleDigest } from './digest-schedule';
+import { Effects, PausedAtSafePoint, Waker } from './effects';
+import { executeRun, RunFailed } from './executor';
+import { createProvider, ProviderError } from './providers';
+import { retryDecision } from './retry-policy';
+import { claimLabel, routeTask } from './routing';
+import { DEFAULT_RUNTIME_SETTINGS, runOperationId, type RunContext, type RuntimeSettings } from './run-context';
+import { publicRun, RunRepo, type RunFilter, type RunRecord } from './run-repo';
+import { agentSummary, effectivePause } from './summaries';
+import { ACTIVE_STATES, type AgentProvider } from './types';
+import { checkWaitingRun } from './waiting';
+
+const log = createLogger('agents');
+
+export interface AgentRuntimeOptions {
+  db: Database;
+  engine: SyncEngine;
+  events: EventBus;
+  log: LogRepo;
+  pauses: PauseRepo;
+  agents: readonly AgentConfig[];
+  /** The board's config (for its column roles). */
+  boardConfig(boardId: string): BoardConfig | undefined;
+  secrets: SecretBackends;
+  secretEnvNames?: readonly string[];
+  /** The app's pause switch (logs, persists and publishes state); the runtime uses it for budgets. */
+  setPause(scope: PauseScope, target: string, paused: boolean, by: string, reason?: string): void;
+  /** Something agents show changed (run state, counts): the app republishes its state. */
+  onStateChange?(): void;
+  settings?: Partial<RuntimeSettings>;
+  /** Replaces the provider an agent's config describes (tests). */
+  providerFor?(agent: AgentConfig): AgentProvider | undefined;
+  /** LLM answers as SSE streams instead of one JSON body. */
+  stream?: boolean;
+  demoDelayMs?: number;
+  /** Local time (digest schedule and budgets); tests move it. */
+  now?(): Date;
+  /** Start timers: the retry timer, the answer poll, cron schedules (default true). */
+  autoStart?: boolean;
+}
+
+/** Runs that execute a step right now, and what they are waiting for. */
+interface Executing {
+  agentId: string;
+  done: Promise<void>;
+}
+
+/**
+ * The agent runtime: a queue of runs per agent with a concurrency limit, fed
+ * by human changes (inside the engine's transaction), a sweep at start and the
+ * digest schedule; runs execute through the executor, pause at safe points,
+ * retry per policy, wait for people, and report every state change as a sync-log
+ * entry and an `agent.state` event.
+ */
+export class AgentRuntime {
+  readonly runs: RunRepo;
+  readonly claims: ClaimRepo;
+  readonly budget: BudgetRepo;
+  readonly settings: RuntimeSettings;
+  private readonly agents = new Map<string, AgentConfig>();
+  private readonly columns = new Map<string, BoardColumns>();
+  private readonly columnsAt = new Map<string, number>();
+  private readonly providers = new Map<string, Promise<AgentProvider>>();
+  private readonly executing = new Map<number, Executing>();
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly crons: { stop(): void }[] = [];
+  private readonly waker = new Waker();
+  private readonly effects: Effects;
+  private readonly abort = new AbortController();
+  private readonly instance: string;
+  private timers: NodeJS.Timeout[] = [];
+  private closing = false;
+  private started = false;
+  private waitingCheck: Promise<void> | undefined;
+  private waitingAgain = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly opts: AgentRuntimeOptions) {
+    this.runs = new RunRepo(opts.db);
+    this.claims = new ClaimRepo(opts.db);
+    this.budget = new BudgetRepo(opts.db);
+    this.settings = { ...DEFAULT_RUNTIME_SETTINGS, ...opts.settings };
+    for (const agent of opts.agents) this.agents.set(agent.id, agent);
+    this.effects = new Effects({
+      engine: opts.engine,
+      waker: this.waker,
+      deliveryTimeoutMs: this.settings.deliveryTimeoutMs,
+    });
+    this.instance = this.claims.instanceId();
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Life cycle
+
+  /** Recovers interrupted runs, releases stale claims, sweeps for routed tasks, schedules digests, starts queues. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.opts.engine.journal.onAppend((entry) => this.onLogEntry(entry));
+    for (const boardId of new Set([...this.agents.values()].map((a) => a.board))) await this.refreshColumns(boardId);
+    this.recoverInterrupted();
+    await this.releaseStaleClaims();
+    this.sweep();
+    this.liftBudgetPauses();
+    for (const agent of this.agents.values()) {
+      if (agent.workflow !== 'digest') continue;
+      const schedule = agent.schedule ?? DEFAULT_DIGEST_SCHEDULE;
+      if (dueToday(schedule, this.now())) this.triggerDigest(agent.id, 'catch-up');
+      if (this.opts.autoStart !== false) {
+        this.crons.push(scheduleDigest(schedule, () => this.triggerDigest(agent.id, 'schedule')));
+      }
+    }
+    if (this.opts.autoStart !== false) {
+      this.timers.push(setInterval(() => void this.checkWaiting(), this.settings.answerPollMs));
+      this.timers.push(setInterval(() => this.liftBudgetPauses(), 60_000));
+      for (const t of this.timers) t.unref();
+    }
+    this.pumpAll();
+  }
+
+  /** Stops taking work; steps in flight stop at their next safe point and resume on the next start. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.unsubscribe?.();
+    for (const c of this.crons) c.stop();
+    for (const t of this.timers) clearInterval(t);
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    this.abort.abort();
+    this.waker.wake();
+    await Promise.allSettled([...this.executing.values()].map((e) => e.done));
+    await this.waitingCheck?.catch(() => undefined);
+  }
+
+  /** Resolves once no run is executing and none is due (tests). */
+  async whenIdle(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const due = [...this.agents.values()].some(
+        (a) => !this.pausedReason(a) && this.runs.inState(a.id, 'queued').some((r) => r.nextAttemptAtMs <= Date.now()),
+      );
+      if (this.executing.size === 0 && !due) return;
+      if (Date.now() > deadline) throw new Error('agent runtime did not become idle in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Triggers
+
+  /**
+   * The engine's hook, called inside the transaction that records a human
+   * change: queue a run for every agent the task is routed to (one active run
+   * per agent and task, so a replayed change never doubles it).
+   */
+  onHumanChange(change: HumanChange): void {
+    if (this.closing) return;
+    const { task } = change;
+    let touched = false;
+    for (const agent of this.agents.values()) {
+      if (agent.board !== change.boardId || agent.workflow === 'digest') continue;
+      const relevant = change.fields === 'created' || change.fields.some((f) => f === 'labels' || f === 'status');
+      if (!relevant) continue;
+      if (this.runs.activeForTask(change.boardId, task.id).some((r) => r.state === 'waiting-for-human')) {
+        touched = true;
+        continue;
+      }
+      const route = routeTask(agent, task, this.columnsOf(change.boardId));
+      if (!route.startable) continue;
+      const trigger = change.fields === 'created' ? 'created' : 'changed';
+      if (this.enqueue(agent, task.id, trigger, route.reason)) touched = true;
+    }
+    // After the commit: start queued runs, and look at waiting runs whose task moved.
+    if (touched) {
+      setImmediate(() => {
+        this.pumpAll();
+        void this.checkWaiting();
+      });
+    }
+  }
+
+  /** A comment was added to a task (the local board tells us at once; other boards are polled). */
+  nudge(boardId: string, taskId: string): void {
+    if (this.runs.activeForTask(boardId, taskId).some((r) => r.state === 'waiting-for-human')) {
+      void this.checkWaiting();
+    }
+  }
+
+  private enqueue(agent: AgentConfig, taskId: string, trigger: string, reason: string): boolean {
+    return this.opts.engine.journal.transaction((append) => {
+      const id = this.runs.insert({
+        agentId: agent.id,
+        boardId: agent.board,
+        taskId,
+        workflow: agent.workflow,
+        trigger,
+      });
+      if (id === undefined) return false;
+      append({
+        actor: `agent:${agent.id}`,
+        action: 'agent.run.queued',
+        boardId: agent.board,
+        taskId,
+        reason: `${trigger}: ${reason}`,
+        operationId: runOperationId(id),
+      });
+      return true;
+    });
+  }
+
+  /** Queues the day's digest; the dedupe key keeps it to one per agent and day. */
+  triggerDigest(agentId: string, trigger: string): number | undefined {
+    const agent = this.agents.get(agentId);
+    if (!agent || agent.workflow !== 'digest' || this.closing) return undefined;
+    const day = localDay(this.now());
+    const id = this.opts.engine.journal.transaction((append) => {
+      const runId = this.runs.insert({
+        agentId,
+        boardId: agent.board,
+        taskId: null,
+        workflow: 'digest',
+        trigger,
+        dedupeKey: `digest:${agentId}:${day}`,
+      });
+      if (runId !== undefined) {
+        append({
+          actor: `agent:${agentId}`,
+          action: 'agent.run.queued',
+          boardId: agent.board,
+          reason: `${trigger}: digest for ${day}`,
+          operationId: runOperationId(runId),
+        });
+      }
+      return runId;
+    });
+    if (id !== undefined) setImmediate(() => this.pump(agentId));
+    return id;
+  }
+
+  /** Tasks that were routed before this agent existed (or before a restart) and never had a run. */
+  private sweep(): void {
+    for (const agent of this.agents.values()) {
+      if (agent.workflow === 'digest') continue;
+      const columns = this.columnsOf(agent.board);
+      for (const snapshot of this.opts.engine.base.all(agent.board)) {
+        if (this.runs.hasAnyRun(agent.id, agent.board, snapshot.taskId)) continue;
+        const route = routeTask(agent, snapshot.fields, columns);
+        if (route.startable) this.enqueue(agent, snapshot.taskId, 'sweep', route.reason);
+      }
+    }
+  }
+
+  /** Runs a crash or shutdown interrupted go back to the queue; their persisted progress is kept. */
+  private recoverInterrupted(): void {
+    this.opts.engine.journal.transaction((append) => {
+      for (const state of ['claimed', 'running'] as const) {
+        for (const run of this.runs.allInState(state)) {
+          if (!this.agents.has(run.agentId)) continue;
+          this.runs.update(run.id, { state: 'queued' });
+          append({
+            actor: `agent:${run.agentId}`,
+            action: 'agent.run.recovered',
+            boardId: run.boardId,
+            ...(run.taskId ? { taskId: run.taskId } : {}),
+            reason: `interrupted while ${state}; resumes from its last saved step`,
+            operationId: runOperationId(run.id),
+          });
+        }
+      }
+    });
+    this.unpauseRuns();
+  }
+
+  /** Claims held here by runs that are no longer active: their label comes off the board. */
+  private async releaseStaleClaims(): Promise<void> {
+    for (const claim of this.claims.all()) {
+      const run = this.runs.get(claim.runId);
+      if (run && ACTIVE_STATES.includes(run.state)) continue;
+      const ctx = run ? this.contextFor(run) : undefined;
+      if (ctx) await releaseClaim(ctx, { restoreStatus: null, step: 'stale' }).catch(() => undefined);
+      else this.claims.release(claim.boardId, claim.taskId, claim.runId);
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Queues
+
+  private pausedReason(agent: AgentConfig): string | undefined {
+    if (this.closing) return 'Deckhand is shutting down';
+    const { pauses } = this.opts;
+    const pause = effectivePause(pauses, agent.id);
+    if (pause.paused) {
+      const who = pauses.get('global').paused ? 'all agents are paused' : `agent ${agent.id} is paused`;
+      return `${who}${pause.reason ? `: ${pause.reason}` : ''}`;
+    }
+    if (pauses.get('board', agent.board).paused) return `board ${agent.board} is paused`;
+    return undefined;
+  }
+
+  private heldReason(agent: AgentConfig): string | undefined {
+    if (this.closing) return 'Deckhand is shutting down';
+    if (this.opts.pauses.get('global').paused) return 'all agents are paused (their writes are held)';
+    if (this.opts.pauses.get('board', agent.board).paused) return `board ${agent.board} is paused`;
+    return undefined;
+  }
+
+  private pumpAll(): void {
+    for (const id of this.agents.keys()) this.pump(id);
+  }
+
+  /** Starts queued runs, oldest first, while the agent has free slots, is not paused and is within budget. */
+  private pump(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || !this.started || this.closing) return;
+    const running = (): number => [...this.executing.values()].filter((e) => e.agentId === agentId).length;
+    while (running() < agent.concurrency) {
+      if (this.pausedReason(agent)) return;
+      const queued = this.runs.inState(agentId, 'queued').filter((r) => !this.executing.has(r.id));
+      const now = Date.now();
+      const next = queued.find((r) => r.nextAttemptAtMs <= now);
+      if (!next) {
+        const soonest = Math.min(...queued.map((r) => r.nextAttemptAtMs));
+        if (Number.isFinite(soonest)) this.wakeAt(agentId, soonest);
+        return;
+      }
+      // A run whose output is already paid for may finish; only a new provider call needs budget.
+      const needsProvider = !this.runs.step(next.id, next.round)?.output;
+      const over = needsProvider ? budgetExceeded(agent, this.budget, localDay(this.now())) : undefined;
+      if (over) {
+        this.pauseForBudget(agent, over);
+        return;
+      }
+      this.launch(agent, next);
+    }
+  }
+
+  private wakeAt(agentId: string, atMs: number): void {
+    if (this.opts.autoStart === false && atMs > Date.now() + 60_000) return;
+    clearTimeout(this.retryTimers.get(agentId));
+    const timer = setTimeout(() => this.pump(agentId), Math.max(0, atMs - Date.now()) + 5);
+    timer.unref();
+    this.retryTimers.set(agentId, timer);
+  }
+
+  private launch(agent: AgentConfig, run: RunRecord): void {
+    const done = this.execute(agent, run).finally(() => {
+      this.executing.delete(run.id);
+      if (!this.closing) setImmediate(() => this.pump(agent.id));
+    });
+    this.executing.set(run.id, { agentId: agent.id, done });
+  }
+
+  private async execute(agent: AgentConfig, run: RunRecord): Promise<void> {
+    const ctx = this.contextFor(run);
+    try {
+      if (!ctx) throw new BoardError('transient', `board ${run.boardId} is not connected`);
+      await this.refreshColumns(run.boardId, 60_000);
+      ctx.columns = this.columnsOf(run.boardId);
+      await executeRun(ctx, {
+        budget: this.budget,
+        log: this.opts.log,
+        signal: this.abort.signal,
+        provider: () => this.provider(agent),
+      });
+    } catch (err) {
+      if (this.closing) return;
+      if (err instanceof PausedAtSafePoint) return this.markPaused(ctx!, err.why);
+      await this.failOrRetry(agent, ctx?.run ?? run, err, ctx);
+    }
+  }
+
+  private markPaused(ctx: RunContext, why: string): void {
+    ctx.transition((append) => {
+      ctx.run = this.runs.update(ctx.run.id, { state: 'paused' });
+      append({
+        actor: ctx.actor,
+        action: 'agent.run.paused',
+        boardId: ctx.run.boardId,
+        ...(ctx.run.taskId ? { taskId: ctx.run.taskId } : {}),
+        reason: `stopped at a safe point: ${why}`,
+        operationId: runOperationId(ctx.run.id),
+      });
+    });
+  }
+
+  private async failOrRetry(agent: AgentConfig, run: RunRecord, err: unknown, ctx?: RunContext): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ProviderError && err.kind === 'config') this.providers.delete(agent.id);
+    const attempt = run.attempt + 1;
+    const at = {
+      actor: `agent:${agent.id}`,
+      boardId: run.boardId,
+      ...(run.taskId ? { taskId: run.taskId } : {}),
+      operationId: runOperationId(run.id),
+    };
+    const decision = retryDecision(err, attempt, this.settings);
+    if (decision.retry) {
+      const delay = decision.delayMs;
+      this.opts.engine.journal.transaction((append) => {
+        this.runs.update(run.id, { state: 'queued', attempt, nextAttemptAtMs: Date.now() + delay, error: message });
+        append({
+          ...at,
+          action: 'agent.run.retry',
+          reason: `attempt ${attempt} failed: ${message}; retrying in ${Math.round(delay / 1000)}s`,
+        });
+      });
+      this.wakeAt(agent.id, Date.now() + delay);
+      return;
+    }
+    if (ctx && run.taskId) {
+      await releaseClaim(ctx, { restoreStatus: ctx.run.originalStatus, step: 'failed' }).catch((e: unknown) =>
+        log.warn(`run #${run.id}: could not release its claim: ${String(e)}`),
+      );
+    } else if (run.taskId) {
+      this.claims.release(run.boardId, run.taskId, run.id);
+    }
+    this.opts.engine.journal.transaction((append) => {
+      this.runs.update(run.id, {
+        state: 'failed',
+        attempt,
+        error: message,
+        outcome: err instanceof RunFailed ? 'failed: needs a person' : 'failed',
+        finishedAt: new Date().toISOString(),
+      });
+      append({ ...at, action: 'agent.run.failed', reason: message });
+    });
+    log.warn(`agent ${agent.id} run #${run.id} failed: ${message}`);
+    this.notify({
+      kind: 'run-failed',
+      agentId: agent.id,
+      runId: run.id,
+      boardId: run.boardId,
+      ...(run.taskId ? { taskId: run.taskId } : {}),
+      message: `Agent ${agent.id} failed${run.taskId ? ` on task ${run.taskId}` : ''}: ${message}`,
+    });
+  }
+
+  private pauseForBudget(agent: AgentConfig, reason: string): void {
+    if (this.opts.pauses.get('agent', agent.id).paused) return;
+    this.opts.setPause('agent', agent.id, true, BUDGET_PAUSER, reason);
+    this.notify({ kind: 'budget-reached', agentId: agent.id, message: `Agent ${agent.id} paused: ${reason}` });
+  }
+
+  /** A budget pause lifts itself once the day has turned (a person's pause never does). */
+  private liftBudgetPauses(): void {
+    for (const agent of this.agents.values()) {
+      const pause = this.opts.pauses.get('agent', agent.id);
+      if (pause.paused && pause.by === BUDGET_PAUSER && !budgetExceeded(agent, this.budget, localDay(this.now()))) {
+        this.opts.setPause('agent', agent.id, false, BUDGET_PAUSER);
+      }
+    }
+  }
+
+  /** Runs stopped at a safe point go back to the queue (in their original order) once nothing pauses them. */
+  private unpauseRuns(): void {
+    for (const agent of this.agents.values()) {
+      if (this.pausedReason(agent)) continue;
+      const paused = this.runs.inState(agent.id, 'paused');
+      if (paused.length === 0) continue;
+      this.opts.engine.journal.transaction((append) => {
+        for (const run of paused) {
+          this.runs.update(run.id, { state: 'queued' });
+          append({
+            actor: `agent:${agent.id}`,
+            action: 'agent.run.resumed',
+            boardId: run.boardId,
+            ...(run.taskId ? { taskId: run.taskId } : {}),
+            reason: 'the pause was lifted',
+            operationId: runOperationId(run.id),
+          });
+        }
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Waiting for people
+
+  /** Looks at every run waiting for a person (coalesced: one check at a time, one more if asked meanwhile). */
+  checkWaiting(): Promise<void> {
+    if (this.waitingCheck) {
+      this.waitingAgain = true;
+      return this.waitingCheck;
+    }
+    this.waitingCheck = (async () => {
+      do {
+        this.waitingAgain = false;
+        for (const run of this.runs.allInState('waiting-for-human')) {
+          if (this.closing) return;
+          const ctx = this.contextFor(run);
+          if (!ctx) continue;
+          try {
+            const outcome = await checkWaitingRun(ctx);
+            if (outcome === 'resumed') this.pump(run.agentId);
+            if (outcome === 'overdue') {
+              this.notify({
+                kind: 'question-unanswered',
+                agentId: run.agentId,
+                runId: run.id,
+                boardId: run.boardId,
+                taskId: run.taskId!,
+                message: `Agent ${run.agentId} is still waiting for an answer on task ${run.taskId}: ${run.question}`,
+              });
+            }
+          } catch (err) {
+            log.warn(`checking run #${run.id} for an answer failed: ${String(err)}`);
+          }
+        }
+      } while (this.waitingAgain && !this.closing);
+    })().finally(() => {
+      this.waitingCheck = undefined;
+    });
+    return this.waitingCheck;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Contexts, providers, columns
+
+  private columnsOf(boardId: string): BoardColumns {
+    return this.columns.get(boardId) ?? new BoardColumns(this.opts.boardConfig(boardId)?.columns ?? {}, []);
+  }
+
+  private async refreshColumns(boardId: string, maxAgeMs = 0): Promise<void> {
+    if (Date.now() - (this.columnsAt.get(boardId) ?? 0) < maxAgeMs && this.columns.has(boardId)) return;
+    const adapter = this.opts.engine.adapterFor(boardId);
+    if (!adapter) return;
+    try {
+      const names = await adapter.listColumns();
+      this.columns.set(boardId, new BoardColumns(this.opts.boardConfig(boardId)?.columns ?? {}, names));
+      this.columnsAt.set(boardId, Date.now());
+    } catch (err) {
+      log.warn(`could not list the columns of board ${boardId}: ${String(err)}`);
+    }
+  }
+
+  private provider(agent: AgentConfig): Promise<AgentProvider> {
+    const override = this.opts.providerFor?.(agent);
+    if (override) return Promise.resolve(override);
+    let provider = this.providers.get(agent.id);
+    if (!provider) {
+      provider = createProvider(agent.provider, {
+        secrets: this.opts.secrets,
+        secretEnvNames: this.opts.secretEnvNames ?? [],
+        ...(this.opts.stream ? { stream: true } : {}),
+        ...(this.opts.demoDelayMs !== undefined ? { demoDelayMs: this.opts.demoDelayMs } : {}),
+      });
+      provider.catch(() => this.providers.delete(agent.id));
+      this.providers.set(agent.id, provider);
+    }
+    return provider;
+  }
+
+  private contextFor(run: RunRecord): RunContext | undefined {
+    const agent = this.agents.get(run.agentId);
+    const adapter = this.opts.engine.adapterFor(run.boardId);
+    if (!agent || !adapter) return undefined;
+    const ctx: RunContext = {
+      run,
+      agent,
+      adapter,
+      columns: this.columnsOf(run.boardId),
+      engine: this.opts.engine,
+      effects: this.effects,
+      runs: this.runs,
+      claims: this.claims,
+      actor: `agent:${agent.id}`,
+      claimLabel: claimLabel(agent.id, this.instance),
+      settings: this.settings,
+      held: () => this.heldReason(agent),
+      paused: () => this.pausedReason(agent),
+      transition: (fn) => this.opts.engine.journal.transaction(fn),
+    };
+    return ctx;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Events and reporting
+
+  /** Every committed agent log entry becomes an `agent.state` event; pauses lifted let paused runs go on. */
+  private onLogEntry(entry: SyncLogEntry): void {
+    this.waker.wake();
+    if (this.closing) return;
+    const run = /^run-(\d+)$/.exec(entry.operationId ?? '');
+    if (entry.action.startsWith('agent.run.') && run) {
+      const record = this.runs.get(Number(run[1]));
+      const agent = record && this.agents.get(record.agentId);
+      if (record && agent)
+        this.opts.events.emit('agent.state', { agent: this.summaryOf(agent), run: publicRun(record) });
+      this.opts.onStateChange?.();
+      return;
+    }
+    if (/^(agent|global|board)\.(paused|resumed)$/.test(entry.action)) {
+      if (entry.action.endsWith('resumed')) {
+        this.unpauseRuns();
+        setImmediate(() => this.pumpAll());
+      }
+      for (const agent of this.agents.values()) this.opts.events.emit('agent.state', { agent: this.summaryOf(agent) });
+    }
+  }
+
+  private notify(n: Omit<AgentNotification, 'at'>): void {
+    this.opts.events.emit('agent.notification', { ...n, at: new Date().toISOString() });
+  }
+
+  private summaryOf(agent: AgentConfig): AgentSummary {
+    return agentSummary(agent, { pauses: this.opts.pauses, runs: this.runs, budget: this.budget });
+  }
+
+  hasAgent(id: string): boolean {
+    return this.agents.has(id);
+  }
+
+  agentConfigs(): AgentConfig[] {
+    return [...this.agents.values()];
+  }
+
+  summaries(): AgentSummary[] {
+    return [...this.agents.values()].map((a) => this.summaryOf(a));
+  }
+
+  /** Tasks whose agent waits for a person (the tray's "blocked on you"). */
+  blockedOnHuman(): number {
+    return this.runs.countWaitingForHuman();
+  }
+
+  listRuns(filter: RunFilter): AgentRun[] {
+    return this.runs.list(filter).map((r) => publicRun(r));
+  }
+
+  getRun(id: number): AgentRun | undefined {
+    const run = this.runs.get(id);
+    return run && publicRun(run, this.runs.steps(id));
+  }
+
+  /** Queues a failed run again from where it stopped (its saved output is replayed, not recomputed). */
+  retryRun(id: number, by: string): AgentRun {
+    const run = this.runs.get(id);
+    if (!run) throw new RunFailed(`no run #${id}`);
+    if (run.state !== 'failed') throw new RunFailed(`run #${id} is ${run.state}; only a failed run can be retried`);
+    if (!this.agents.has(run.agentId)) throw new RunFailed(`agent ${run.agentId} is no longer configured`);
+    if (run.taskId && this.runs.activeForTask(run.boardId, run.taskId).some((r) => r.agentId === run.agentId)) {
+      throw new RunFailed(`agent ${run.agentId} already has an active run on task ${run.taskId}`);
+    }
+    this.opts.engine.journal.transaction((append) => {
+      this.runs.update(id, {
+        state: 'queued',
+        attempt: 0,
+        nextAttemptAtMs: 0,
+        error: null,
+        outcome: null,
+        finishedAt: null,
+      });
+      append({
+        actor: by,
+        action: 'agent.run.retry-requested',
+        boardId: run.boardId,
+        ...(run.taskId ? { taskId: run.taskId } : {}),
+        reason: `retry of a failed run (${run.error ?? 'no error recorded'})`,
+        operationId: runOperationId(id),
+      });
+    });
+    // Writes of this run that the board refused get another chance too.
+    for (const entry of this.opts.engine.outbox.list({ state: 'parked', boardId: run.boardId })) {
+      if (entry.actor === `agent:${run.agentId}` && entry.taskId === run.taskId) this.opts.engine.retryOutbox(entry.id);
+    }
+    setImmediate(() => this.pump(run.agentId));
+    return publicRun(this.runs.get(id)!);
+  }
+}

@@ -1,0 +1,65 @@
+import type { Task } from '../../../../shared/task';
+import { runScope, type RunContext } from '../run-context';
+import type { AgentOutput } from '../types';
+import type { PlannedIntent, RunPlan } from './plan';
+
+/** The column a finished task goes to: the agent's own `status`, else on_done.move_to, else review. */
+export function doneColumn(ctx: RunContext, output: AgentOutput): { column: string | undefined; note: string } {
+  const configured = ctx.agent.on_done?.move_to ?? 'review';
+  if (output.status) {
+    const asked = ctx.columns.resolve(output.status);
+    if (asked) return { column: asked, note: '' };
+    return {
+      column: ctx.columns.resolve(configured),
+      note: ` (the agent asked for status "${output.status}", which is not a column here)`,
+    };
+  }
+  return { column: ctx.columns.resolve(configured), note: '' };
+}
+
+/** Notes signed with the agent and run, so a person reading the board knows where they came from. */
+export function signedNotes(ctx: RunContext, notes: string): string {
+  return `${notes.trim()}\n\n— ${ctx.agent.id} (run #${ctx.run.id})`;
+}
+
+/** The finishing write: notes, the claim label gone, the task moved on. Only fields of this one task. */
+export function finishingUpdate(ctx: RunContext, task: Task, notes: string, column: string | undefined): PlannedIntent {
+  return {
+    step: 'done',
+    intent: {
+      kind: 'update',
+      boardId: ctx.run.boardId,
+      taskId: task.id,
+      actor: ctx.actor,
+      patch: {
+        agentNotes: notes,
+        labels: task.labels.filter((l) => l !== ctx.claimLabel),
+        ...(column && column !== task.status ? { status: column } : {}),
+      },
+      reason: `run #${ctx.run.id} finished`,
+      scope: runScope(ctx.run, 'done'),
+    },
+  };
+}
+
+/** Pick up: write the agent's notes to the task and move it to review (plus its comment, if it made one). */
+export function planPickup(ctx: RunContext, task: Task, output: AgentOutput): RunPlan {
+  const { column, note } = doneColumn(ctx, output);
+  const intents: PlannedIntent[] = [];
+  if (output.comment) {
+    intents.push({
+      step: 'comment',
+      intent: {
+        kind: 'comment',
+        boardId: ctx.run.boardId,
+        taskId: task.id,
+        actor: ctx.actor,
+        body: output.comment,
+        reason: `comment from run #${ctx.run.id}`,
+        scope: runScope(ctx.run, 'comment'),
+      },
+    });
+  }
+  intents.push(finishingUpdate(ctx, task, signedNotes(ctx, output.notes), column));
+  return { intents, end: { kind: 'done', outcome: `completed; moved to ${column ?? task.status}${note}` } };
+}

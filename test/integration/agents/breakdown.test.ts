@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import { useTempDirs } from '../../helpers/tmp';
+import { BOARD, EXAMPLE_AGENT, startHarness, type Harness } from './harness';
+
+const tempDir = useTempDirs();
+let harness: Harness | undefined;
+let llm: FakeLlm | undefined;
+afterEach(async () => {
+  await harness?.close();
+  await llm?.close();
+  harness = undefined;
+  llm = undefined;
+});
+
+describe('break down an epic', () => {
+  it('creates each subtask once, with its estimate, linked to the epic, and a summary on the epic (command)', async () => {
+    harness = await startHarness({
+      dir: tempDir(),
+      agents: [
+        {
+          id: 'planner',
+          board: BOARD,
+          workflow: 'breakdown',
+          routes: { labels: ['epic'] },
+          provider: { type: 'command', command: EXAMPLE_AGENT },
+        },
+      ],
+    });
+    const epic = harness.create({
+      title: 'Ship the importer',
+      description: 'Plan:\n- Parse the CSV (3h)\n- Map columns to fields (1d)\n- Write the import report (90m)',
+      status: 'Backlog',
+      labels: ['epic'],
+    });
+    const run = await harness.runIn({ taskId: epic.id }, ['done', 'failed']);
+    expect(run.outcome).toMatch(/^completed; 3 subtask\(s\) created; moved to Ready for Review/);
+
+    const children = harness.tasks().filter((t) => t.parentId === epic.id);
+    expect(children.map((c) => c.title)).toEqual(['Parse the CSV', 'Map columns to fields', 'Write the import report']);
+    expect(children.map((c) => c.description)).toEqual(['Estimate: 3h', 'Estimate: 1d', 'Estimate: 90m']);
+    expect(children.every((c) => c.status === 'To do' && c.agentNotes.startsWith('Estimate: '))).toBe(true);
+    const parent = harness.task(epic.id);
+    expect(parent.agentNotes).toContain('Subtasks (3, about 12.5h in total):');
+    expect(parent.agentNotes).toContain('- Map columns to fields — 1d');
+    expect(parent.status).toBe('Ready for Review');
+    expect(parent.labels).toEqual(['epic']);
+
+    // The subtasks are our own creates: echoes, never triggers, and a retry of the run changes nothing.
+    expect(harness.runs()).toHaveLength(1);
+    await harness.core.engine.runner(BOARD).fullReconcile();
+    await harness.core.agents.whenIdle();
+    expect(harness.runs()).toHaveLength(1);
+    expect(harness.tasks().filter((t) => t.parentId === epic.id)).toHaveLength(3);
+  });
+
+  it('asks for structured subtasks from an LLM and replays its saved plan on retry, never creating twice', async () => {
+    llm = await startFakeLlm();
+    llm.setHandler(() => ({
+      content: {
+        notes: 'Three steps.',
+        question: null,
+        subtasks: [
+          { title: 'Design', estimate: '2h', description: 'Sketch it' },
+          { title: 'Build', estimate: '1d', description: null },
+          { title: 'Test', estimate: '4h', description: null },
+        ],
+      },
+    }));
+    harness = await startHarness({
+      dir: tempDir(),
+      agents: [
+        {
+          id: 'planner',
+          board: BOARD,
+          workflow: 'breakdown',
+          routes: { labels: ['epic'] },
+          provider: { type: 'openai', base_url: llm.url, model: 'fake-model' },
+        },
+      ],
+    });
+    const epic = harness.create({ title: 'Launch', labels: ['epic'] });
+    const first = await harness.runIn({ taskId: epic.id }, ['done', 'failed']);
+    expect(first.state).toBe('done');
+    expect(
+      harness
+        .tasks()
+        .filter((t) => t.parentId === epic.id)
+        .map((t) => t.title),
+    ).toEqual(['Design', 'Build', 'Test']);
+    expect(harness.tasks().find((t) => t.title === 'Design')!.description).toBe('Sketch it\n\nEstimate: 2h');
+
+    // Replaying the whole run (as after a crash) submits the same planned intents: all duplicates.
+    harness.core.agents.runs.update(first.id, { state: 'failed' });
+    await harness.call('retryRun', { id: first.id });
+    await harness.runIn({ runId: first.id }, ['done']);
+    expect(harness.tasks().filter((t) => t.parentId === epic.id)).toHaveLength(3);
+    expect(llm.requests).toHaveLength(1); // the saved output was replayed, the model not asked again
+    const duplicates = [...harness.core.logEntries({ action: 'intent.duplicate' })];
+    expect(duplicates.length).toBeGreaterThanOrEqual(3);
+  });
+});

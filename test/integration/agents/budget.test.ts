@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentNotification } from '../../../src/shared/model';
+import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import { useTempDirs } from '../../helpers/tmp';
+import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness } from './harness';
+
+const tempDir = useTempDirs();
+let harness: Harness | undefined;
+let llm: FakeLlm | undefined;
+afterEach(async () => {
+  await harness?.close();
+  await llm?.close();
+  harness = undefined;
+  llm = undefined;
+});
+
+describe('budgets', () => {
+  it('reaching runs per day pauses the agent with the reason shown; the next day it resumes by itself', async () => {
+    const dir = tempDir();
+    let now = new Date();
+    const agents = [
+      {
+        id: 'researcher',
+        board: BOARD,
+        workflow: 'pickup' as const,
+        routes: { labels: ['needs-ai'] },
+        provider: { type: 'command', command: EXAMPLE_AGENT },
+        budget: { runs_per_day: 1 },
+      },
+    ];
+    harness = await startHarness({ dir, agents, runtime: { now: () => now } });
+    const first = harness.create({ title: 'One', labels: ['needs-ai'] });
+    await harness.runIn({ taskId: first.id }, ['done']);
+    const second = harness.create({ title: 'Two', labels: ['needs-ai'] });
+
+    const summary = await waitFor(() => {
+      const s = harness!.core.agents.summaries()[0]!;
+      return s.pause.paused ? s : undefined;
+    });
+    expect(summary.status).toBe('paused');
+    expect(summary.pause).toMatchObject({ by: 'system:budget' });
+    expect(summary.pause.reason).toMatch(/^daily budget reached: 1 of 1 runs today/);
+    expect(summary.budget).toMatchObject({ runs: 1, runsPerDay: 1 });
+    const notice = harness.events.find((e) => e.type === 'agent.notification')?.payload as AgentNotification;
+    expect(notice).toMatchObject({ kind: 'budget-reached', agentId: 'researcher' });
+    expect(harness.runs({ taskId: second.id })[0]!.state).toBe('queued');
+
+    await harness.close();
+    now = new Date(now.getTime() + 24 * 60 * 60_000);
+    harness = await startHarness({ dir, agents, runtime: { now: () => now } });
+    await harness.runIn({ taskId: second.id }, ['done']);
+    expect(harness.core.agents.summaries()[0]!.pause.paused).toBe(false);
+  });
+
+  it('reaching tokens per day pauses the agent after the run that crossed it', async () => {
+    llm = await startFakeLlm();
+    llm.setHandler(() => ({
+      content: { notes: 'ok', question: null, subtasks: null },
+      usage: { prompt_tokens: 40, completion_tokens: 20 },
+    }));
+    harness = await startHarness({
+      dir: tempDir(),
+      agents: [
+        {
+          id: 'writer',
+          board: BOARD,
+          workflow: 'pickup',
+          routes: { labels: ['needs-ai'] },
+          provider: { type: 'openai', base_url: llm.url, model: 'fake-model' },
+          budget: { tokens_per_day: 50 },
+        },
+      ],
+    });
+    const a = harness.create({ title: 'A', labels: ['needs-ai'] });
+    const b = harness.create({ title: 'B', labels: ['needs-ai'] });
+    await harness.runIn({ taskId: a.id }, ['done']);
+    const s = await waitFor(() => harness!.core.agents.summaries()[0]!.pause.reason);
+    expect(s).toMatch(/^daily budget reached: 60 of 50 tokens today/);
+    expect(harness.runs({ taskId: b.id })[0]!.state).toBe('queued');
+    expect(llm.requests).toHaveLength(1);
+  });
+});
