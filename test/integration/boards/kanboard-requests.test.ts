@@ -99,6 +99,23 @@ describe('kanboard request budget', () => {
     });
   }
 
+  it('moves the cursor up to the server clock after a quiet search, so the next idle poll returns nothing', async () => {
+    const { fake, adapter } = await startKanboard('app', { tasks: 200 });
+    running.push(fake);
+    // Everything was last changed three days ago: the day-granular filter would re-list that day forever.
+    const threeDaysAgo = fake.now() - 3 * 86_400;
+    for (const task of fake.store.tasks) Object.assign(task, { date_modification: threeDaysAgo });
+    const first = await adapter.listChangedSince(new Date((threeDaysAgo - 60) * 1000).toISOString());
+    expect(first.tasks).toHaveLength(200);
+    expect(Date.parse(first.cursor!)).toBeGreaterThanOrEqual((fake.now() - 3) * 1000);
+    fake.resetStats();
+    // The engine polls again from the cursor minus its two-minute overlap.
+    const idle = await adapter.listChangedSince(new Date(Date.parse(first.cursor!) - 120_000).toISOString());
+    expect(idle.tasks).toEqual([]);
+    expect(fake.stats.requests).toBe(1);
+    expect(fake.stats.bytesIn + fake.stats.bytesOut).toBeLessThan(1000);
+  });
+
   it('never serves cached tags for a change made in the same second as the read', async () => {
     const { fake, adapter } = await startKanboard('app', { tasks: 3 });
     running.push(fake);

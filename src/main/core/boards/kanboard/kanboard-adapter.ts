@@ -145,13 +145,22 @@ export class KanboardAdapter implements BoardAdapter {
       throw new BoardError('invalid', `"${since}" is not a date-time cursor`);
     const sinceSeconds = sinceMs === null ? 0 : Math.max(0, Math.floor(sinceMs / 1000));
     const query = sinceSeconds > 0 ? `modified:>=${sinceSeconds}` : '';
+    const meta: ResponseMeta = {};
     const rows = this.rows(
-      await this.client.call('searchTasks', { project_id: this.board().projectId, query }, { read: true }),
+      await this.client.call('searchTasks', { project_id: this.board().projectId, query }, { read: true, meta }),
     ).filter((row) => sinceMs === null || num(row.date_modification) * 1000 >= sinceMs);
     const tasks = await this.reader.withExtras(rows, true);
     let cursor = since;
-    for (const task of tasks)
-      if (cursor === null || Date.parse(task.updatedAt) > Date.parse(cursor)) cursor = task.updatedAt;
+    const later = (candidate: string): void => {
+      if (cursor === null || Date.parse(candidate) > Date.parse(cursor)) cursor = candidate;
+    };
+    for (const task of tasks) later(task.updatedAt);
+    // The search filter only knows whole days, so a cursor stuck on the last change (days ago) would re-list that
+    // whole day on every idle poll. A complete search answered quickly proves nothing changed up to the server's
+    // own clock (less a margin for a commit still in flight), so the cursor may move up to there.
+    if (meta.serverSeconds !== undefined && meta.elapsedMs !== undefined && meta.elapsedMs < 1000) {
+      later(new Date((meta.serverSeconds - 2) * 1000).toISOString());
+    }
     return { tasks, cursor };
   }
 
