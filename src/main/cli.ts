@@ -20,7 +20,7 @@ usage:
   deckhand secrets set NAME          (value read from stdin)
   deckhand secrets delete NAME | list
   deckhand status  [--json] [--url http://127.0.0.1:7717]
-  deckhand pause   [--reason TEXT]   | resume
+  deckhand pause   [AGENT] [--reason TEXT] | resume [AGENT]   (no AGENT: all agents)
   deckhand log     [--follow] [--json] [--board ID] [--task ID] [--actor WHO]
   deckhand --version
 `;

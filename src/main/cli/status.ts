@@ -1,5 +1,5 @@
 import type { AppState, Health } from '../../shared/model';
-import { parse } from './args';
+import { parse, UsageError } from './args';
 import { callRemote, DEFAULT_URL } from './remote';
 
 const urlOption = { url: { type: 'string', default: process.env.DECKHAND_URL ?? DEFAULT_URL } } as const;
@@ -35,11 +35,20 @@ export async function statusCommand(args: string[]): Promise<number> {
 
 export async function pauseCommand(args: string[], pause: boolean): Promise<number> {
   const { values, positionals } = parse(args, { ...urlOption, reason: { type: 'string' } }, true);
-  if (positionals.length > 0) {
-    throw new Error('pausing a single agent arrives with the agent runtime; for now use: deckhand pause (all agents)');
+  if (positionals.length > 1)
+    throw new UsageError(`pause and resume take at most one AGENT (got ${positionals.join(' ')})`);
+  const agentId = positionals[0];
+  const reason = values.reason ? { reason: values.reason } : {};
+  if (agentId) {
+    const state = pause
+      ? await callRemote(values.url, 'pauseAgent', { agentId, ...reason })
+      : await callRemote(values.url, 'resumeAgent', { agentId });
+    const agent = state.agents.find((a) => a.id === agentId);
+    process.stdout.write(`${agentId}: ${agent?.pause.paused ? 'paused' : 'running'}\n`);
+    return 0;
   }
   const state = pause
-    ? await callRemote(values.url, 'pauseAll', values.reason ? { reason: values.reason } : {})
+    ? await callRemote(values.url, 'pauseAll', reason)
     : await callRemote(values.url, 'resumeAll', {});
   process.stdout.write(state.pause.paused ? 'all agents paused\n' : 'all agents running\n');
   return 0;

@@ -71,13 +71,19 @@ describe('deckhand CLI', () => {
     expect(result.code).toBe(0);
   });
 
-  it('status reports a running server, and explains when none answers', async () => {
-    const serve = await startServe(['--data', tempDir()]);
+  it('status reports a running server, pauses one agent or all, and explains when none answers', async () => {
+    // The embedded default has the offline demo agent when no local model server is probed.
+    const serve = await startServe(['--data', tempDir()], { DECKHAND_PROBE_LOCAL_LLM: '0' });
     const human = await runCli(['status', '--url', serve.url]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/local \(local\): idle/);
     const json = await runCli(['status', '--json', '--url', serve.url]);
     expect(JSON.parse(json.stdout).state.boards[0].id).toBe('local');
+    expect((await runCli(['pause', 'demo', '--url', serve.url])).stdout).toBe('demo: paused\n');
+    expect((await runCli(['resume', 'demo', '--url', serve.url])).stdout).toBe('demo: running\n');
+    const ghost = await runCli(['pause', 'ghost', '--url', serve.url]);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toMatch(/ghost/);
     expect((await runCli(['pause', '--reason', 'lunch', '--url', serve.url])).stdout).toContain('paused');
     expect((await runCli(['status', '--url', serve.url])).stdout).toMatch(/PAUSED by human:http \(lunch\)/);
     await serve.stop();
