@@ -20,7 +20,6 @@ function outboxItem(e: OutboxEntry): OutboxItem {
   };
 }
 
-
 /** Engine errors the caller can act on (unknown board, already resolved) pass through as 404/400. */
 function userFacing<T>(op: () => T): T {
   try {

@@ -94,7 +94,8 @@ export class SyncEngine {
   /** Starts syncing one more board (at start-up, or when a board is added from the UI). */
   addBoard(adapter: BoardAdapter): void {
     const { opts } = this;
-    if (this.runners.has(adapter.boardId)) throw new IntentRejected(`board "${adapter.boardId}" is already syncing`, 'conflict');
+    if (this.runners.has(adapter.boardId))
+      throw new IntentRejected(`board "${adapter.boardId}" is already syncing`, 'conflict');
     const ctx: BoardContext = {
       boardId: adapter.boardId,
       adapter,
@@ -174,7 +175,8 @@ export class SyncEngine {
    */
   submitIntent(raw: Intent): SubmitResult {
     const parsed = intentSchema.safeParse(raw);
-    if (!parsed.success) throw new IntentRejected(`invalid intent: ${describeProblems(problemsFromZod(parsed.error))}`, 'invalid');
+    if (!parsed.success)
+      throw new IntentRejected(`invalid intent: ${describeProblems(problemsFromZod(parsed.error))}`, 'invalid');
     const intent = parsed.data;
     const runner = this.runner(intent.boardId);
     const idemKey = idempotencyKey(intent);
