@@ -10,7 +10,14 @@ function toTemplate(
   return items.map((item) =>
     item.type === 'separator'
       ? { id: item.id, type: 'separator' }
-      : { id: item.id, label: item.label, enabled: item.enabled ?? true, click: () => onClick(item) },
+      : {
+          id: item.id,
+          label: item.label,
+          type: item.type ?? 'normal',
+          ...(item.checked !== undefined ? { checked: item.checked } : {}),
+          enabled: item.enabled ?? true,
+          click: () => onClick(item),
+        },
   );
 }
 

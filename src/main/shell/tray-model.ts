@@ -92,6 +92,8 @@ export type TrayAction =
   | { kind: 'open'; view?: 'conflicts' }
   | { kind: 'pause-all' }
   | { kind: 'resume-all' }
+  | { kind: 'pause-agent'; agentId: string }
+  | { kind: 'resume-agent'; agentId: string }
   | { kind: 'sync-now' }
   | { kind: 'quit' };
 
@@ -99,8 +101,10 @@ export type TrayAction =
 export interface TrayMenuItem {
   id: string;
   label: string;
-  type?: 'normal' | 'separator';
+  type?: 'normal' | 'separator' | 'checkbox';
   enabled?: boolean;
+  /** For checkbox items: ticked means the agent is running. */
+  checked?: boolean;
   action?: TrayAction;
 }
 
@@ -127,6 +131,20 @@ export function buildTrayMenu(state: AppState): TrayMenuItem[] {
     state.pause.paused
       ? { id: 'resume-all', label: 'Resume all agents', action: { kind: 'resume-all' } }
       : { id: 'pause-all', label: 'Pause all agents', action: { kind: 'pause-all' } },
+  );
+  // One toggle per agent; under a global pause a single agent cannot be resumed on its own.
+  for (const agent of state.agents) {
+    const paused = agent.pause.paused;
+    items.push({
+      id: `agent-${agent.id}`,
+      label: `Agent ${agent.id}`,
+      type: 'checkbox',
+      checked: !paused,
+      enabled: !state.pause.paused,
+      action: paused ? { kind: 'resume-agent', agentId: agent.id } : { kind: 'pause-agent', agentId: agent.id },
+    });
+  }
+  items.push(
     { id: 'sync-now', label: 'Sync now', enabled: state.boards.length > 0, action: { kind: 'sync-now' } },
     separator('sep-quit'),
     { id: 'quit', label: 'Quit Deckhand', action: { kind: 'quit' } },

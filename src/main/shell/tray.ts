@@ -149,6 +149,14 @@ export function createTrayActions(deps: TrayActionDeps): (action: TrayAction) =>
         return safely('pause all', () => deps.core.pauseAll(TRAY_ACTOR));
       case 'resume-all':
         return safely('resume all', () => deps.core.resumeAll(TRAY_ACTOR));
+      case 'pause-agent':
+      case 'resume-agent': {
+        const method = action.kind === 'pause-agent' ? 'pauseAgent' : 'resumeAgent';
+        return safely(method, async () => {
+          const result = await dispatch(deps.core.handlers, method, { agentId: action.agentId }, TRAY_CONTEXT);
+          if (!result.ok) log.warn(`${method}: ${result.error.message}`);
+        });
+      }
       case 'sync-now':
         return safely('sync now', async () => {
           const result = await dispatch(deps.core.handlers, 'syncNow', {}, TRAY_CONTEXT);

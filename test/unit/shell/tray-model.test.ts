@@ -134,13 +134,14 @@ describe('trayIconName', () => {
 });
 
 describe('buildTrayMenu', () => {
-  it('while running: status, Open, Pause all, Sync now, Quit', () => {
+  it('while running: status, Open, Pause all, a toggle per agent, Sync now, Quit', () => {
     const menu = buildTrayMenu(state());
     expect(menu.map((i) => i.id)).toEqual([
       'status',
       'sep-status',
       'open',
       'pause-all',
+      'agent-researcher',
       'sync-now',
       'sep-quit',
       'quit',
@@ -153,6 +154,22 @@ describe('buildTrayMenu', () => {
     });
     expect(menu.filter((i) => i.type === 'separator').map((i) => i.id)).toEqual(['sep-status', 'sep-quit']);
     expect(menu.at(-1)).toMatchObject({ label: 'Quit Deckhand', action: { kind: 'quit' } });
+  });
+
+  it('toggles one agent: ticked while it runs, pausing or resuming just that agent', () => {
+    const running = buildTrayMenu(state()).find((i) => i.id === 'agent-researcher')!;
+    expect(running).toMatchObject({
+      type: 'checkbox',
+      checked: true,
+      enabled: true,
+      action: { kind: 'pause-agent', agentId: 'researcher' },
+    });
+    const agent = { ...state().agents[0]!, pause: paused };
+    const stopped = buildTrayMenu(state({ agents: [agent] })).find((i) => i.id === 'agent-researcher')!;
+    expect(stopped).toMatchObject({ checked: false, action: { kind: 'resume-agent', agentId: 'researcher' } });
+    // Under a global pause a single agent cannot be resumed on its own.
+    const global = buildTrayMenu(state({ pause: paused })).find((i) => i.id === 'agent-researcher')!;
+    expect(global.enabled).toBe(false);
   });
 
   it('while paused: Resume all instead of Pause all, and the status says who paused', () => {

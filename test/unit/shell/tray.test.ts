@@ -147,8 +147,10 @@ describe('tray controller', () => {
 describe('tray actions', () => {
   function actions() {
     const syncNow = vi.fn(() => ({ boards: ['local'] }));
+    const pauseAgent = vi.fn(() => ({}));
+    const resumeAgent = vi.fn(() => ({}));
     const core = {
-      handlers: { syncNow } as unknown as Handlers,
+      handlers: { syncNow, pauseAgent, resumeAgent } as unknown as Handlers,
       pauseAll: vi.fn(),
       resumeAll: vi.fn(() => {
         throw new Error('database is closed');
@@ -156,7 +158,7 @@ describe('tray actions', () => {
     };
     const open = vi.fn();
     const quit = vi.fn();
-    return { act: createTrayActions({ core, open, quit }), core, syncNow, open, quit };
+    return { act: createTrayActions({ core, open, quit }), core, syncNow, pauseAgent, resumeAgent, open, quit };
   }
 
   it('pauses and resumes all agents as human:tray', () => {
@@ -167,6 +169,14 @@ describe('tray actions', () => {
     // A failure is logged, not thrown into Electron's menu code.
     expect(() => act({ kind: 'resume-all' })).not.toThrow();
     expect(core.resumeAll).toHaveBeenCalledWith('human:tray');
+  });
+
+  it('pauses and resumes one agent through the validated contract call', async () => {
+    const { act, pauseAgent, resumeAgent } = actions();
+    act({ kind: 'pause-agent', agentId: 'researcher' });
+    await vi.waitFor(() => expect(pauseAgent).toHaveBeenCalledWith({ agentId: 'researcher' }, { transport: 'ipc' }));
+    act({ kind: 'resume-agent', agentId: 'researcher' });
+    await vi.waitFor(() => expect(resumeAgent).toHaveBeenCalledWith({ agentId: 'researcher' }, { transport: 'ipc' }));
   });
 
   it('opens the window (optionally at a view), syncs through dispatch, and quits', async () => {
