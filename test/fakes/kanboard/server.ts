@@ -43,6 +43,11 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Drop the connection without an answer. */
   destroy?: boolean;
+  /**
+   * Run the calls first, then fail as above (`status` or `destroy`): the write
+   * happened on the server but its answer is lost, as when a proxy times out.
+   */
+  afterRun?: boolean;
 }
 
 export interface FakeStats {
@@ -187,6 +192,10 @@ export class FakeKanboard {
     const fault = this.takeFault(methods);
     const delay = this.latencyMs + (fault?.delayMs ?? 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (fault?.afterRun) {
+      await this.execute(payload, req.headers.authorization);
+      await this.flushEvents();
+    }
     if (fault?.destroy) {
       req.socket.destroy();
       return;

@@ -212,6 +212,20 @@ async function deliverComment(ctx: BoardContext, entry: OutboxEntry, retrying: b
   });
 }
 
+/**
+ * What a create found by its marker still lacks. On some boards a create is
+ * several calls (Kanboard: the task, then its parent link and the agent notes),
+ * so an attempt that failed or lost its answer part-way leaves the task there
+ * without them. Only missing values are filled in; a value the task has is never
+ * overwritten.
+ */
+function unfinishedCreate(task: Task, fields: CreatePayload['fields']): FieldPatch | undefined {
+  const patch: FieldPatch = {};
+  if (fields.parentId && !task.parentId) patch.parentId = fields.parentId;
+  if (fields.agentNotes && !task.agentNotes) patch.agentNotes = fields.agentNotes;
+  return Object.keys(patch).length > 0 ? patch : undefined;
+}
+
 async function deliverCreate(ctx: BoardContext, entry: OutboxEntry, retrying: boolean): Promise<void> {
   const payload = entry.payload as CreatePayload;
   let task = retrying ? await ctx.adapter.findTaskByMarker(payload.marker) : null;
@@ -219,6 +233,9 @@ async function deliverCreate(ctx: BoardContext, entry: OutboxEntry, retrying: bo
   if (!task) {
     task = await ctx.adapter.createTask({ fields: payload.fields, marker: payload.marker });
     crashPoint('after-board-write');
+  } else {
+    const unfinished = unfinishedCreate(task, payload.fields);
+    if (unfinished) task = await ctx.adapter.updateTask(task.id, unfinished);
   }
   const created = task;
   ctx.journal.transaction((append) => {
