@@ -8,8 +8,12 @@ import { createCore, type Core } from './core/app';
 import { errorMessage } from './core/api/dispatch';
 import { createLogger } from './core/logger';
 import { defaultDataDir } from './core/paths';
+import { applyStartAtLogin, startedAtLogin } from './shell/electron-login-item';
+import { electronNotifier } from './shell/electron-notifications';
 import { electronTrayFactory } from './shell/electron-tray';
 import { registerIpc } from './shell/ipc';
+import { createNotifier, type Notifier } from './shell/notifications';
+import { watchPreferences, type PreferencesWatch } from './shell/preferences';
 import { rendererLocation } from './shell/sender';
 import { createTrayActions, createTrayController, trayIconPath, type TrayController } from './shell/tray';
 import { createMainWindow, hardenSession } from './shell/window';
@@ -30,9 +34,12 @@ function main(): void {
   let core: Core | undefined;
   let window: BrowserWindow | undefined;
   let tray: TrayController | undefined;
+  let notifier: Notifier | undefined;
+  let preferences: PreferencesWatch | undefined;
   let quitting = false;
 
-  const showWindow = (view?: 'conflicts'): void => {
+  /** Opens (or raises) the window, optionally at a hash route such as `conflicts` or `board/local`. */
+  const showWindow = (view?: string): void => {
     if (!core) return; // Still starting: the window opens when the core is up.
     if (!window || window.isDestroyed()) {
       const preload = join(__dirname, '../preload/index.js');
@@ -57,6 +64,8 @@ function main(): void {
     core = undefined;
     event.preventDefault();
     tray?.dispose();
+    notifier?.dispose();
+    preferences?.dispose();
     closing
       .close()
       .catch((err: unknown) => log.error('closing the core failed', err))
@@ -78,8 +87,21 @@ function main(): void {
         events: started.events,
         act: createTrayActions({ core: started, open: showWindow, quit: () => app.quit() }),
       });
+      preferences = await watchPreferences({
+        handlers: started.handlers,
+        events: started.events,
+        onChange: (settings, before) => {
+          if (before?.startAtLogin !== settings.startAtLogin) applyStartAtLogin(settings.startAtLogin);
+        },
+      });
+      notifier = createNotifier({
+        events: started.events,
+        getState: started.getState,
+        enabled: () => preferences?.current().notifications ?? true,
+        show: electronNotifier(showWindow, join(resourcesDir, 'icon.png')),
+      });
       // Started at login: stay in the tray until asked.
-      if (!process.argv.includes('--hidden')) showWindow();
+      if (!startedAtLogin()) showWindow();
     })
     .catch((err: unknown) => {
       log.error('start-up failed', err);

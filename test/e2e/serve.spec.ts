@@ -161,6 +161,37 @@ test.describe('deckhand serve UI', () => {
     expect(diagnostics.consoleErrors).toEqual([]);
   });
 
+  test('start at login and notifications are switches stored by the core', async ({
+    page,
+    server,
+    request,
+    diagnostics,
+  }) => {
+    await page.goto(`${server.url}/#/settings`);
+    await expectLive(page);
+    const login = page.getByRole('checkbox', { name: 'Start Deckhand at login' });
+    const notifications = page.getByRole('checkbox', { name: 'Notifications' });
+    await expect(login).not.toBeChecked();
+    await expect(notifications).toBeChecked();
+    // A browser tab says where the setting applies.
+    await expect(login).toHaveAccessibleDescription(/Applies to the desktop app/);
+
+    await login.focus();
+    await page.keyboard.press('Space');
+    await expect(login).toBeChecked();
+    await notifications.click();
+    await expect(notifications).not.toBeChecked();
+    await expect
+      .poll(async () => await callCore<Settings>(request, server.url, 'getSettings'))
+      .toMatchObject({ startAtLogin: true, notifications: false });
+
+    await page.reload();
+    await expectLive(page);
+    await expect(login).toBeChecked();
+    await expect(notifications).not.toBeChecked();
+    expect(diagnostics.consoleErrors).toEqual([]);
+  });
+
   test('every view passes axe and is captured in light and dark', async ({ page, server, diagnostics }) => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.goto(server.url);
