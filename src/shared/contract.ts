@@ -14,6 +14,7 @@ import type {
   AppState,
   Conflict,
   Health,
+  OnboardingInfo,
   OutboxItem,
   SecretName,
   Settings,
@@ -109,6 +110,37 @@ const boardSlugSchema = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, "-" and "_" (it becomes part of the webhook URL)');
 
+/** A model base URL: http(s) only, so a typo is caught before the first run. */
+const modelBaseUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(500, 'must be at most 500 characters')
+  .refine((value) => {
+    try {
+      return /^https?:$/.test(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL, like http://127.0.0.1:11434/v1');
+const modelNameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/** Goes to the OS keychain; never stored in the database nor sent back. */
+const apiKeySchema = z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters');
+
+/** The model behind the default agent, as onboarding chooses it. An absent Anthropic key keeps the stored one. */
+export const agentModelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('demo') }).strict(),
+  z
+    .object({
+      type: z.literal('openai'),
+      baseUrl: modelBaseUrlSchema,
+      model: modelNameSchema,
+      apiKey: apiKeySchema.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('anthropic'), model: modelNameSchema, apiKey: apiKeySchema.optional() }).strict(),
+]);
+
 /** Input schemas, one per call. */
 export const callInputs = {
   health: empty,
@@ -193,6 +225,13 @@ export const callInputs = {
     .strict(),
   getRun: z.object({ id: z.number().int().min(1) }).strict(),
   retryRun: z.object({ id: z.number().int().min(1) }).strict(),
+  // --- onboarding (issue 6) ---
+  getOnboarding: empty,
+  setDefaultAgentBoard: z.object({ boardId: boardIdSchema }).strict(),
+  setDefaultAgentModel: agentModelSchema,
+  testAgentModel: agentModelSchema,
+  completeOnboarding: z.object({ outcome: z.enum(['completed', 'skipped']).default('completed') }).strict(),
+  restartOnboarding: empty,
 } as const;
 
 /** A card on the local board, in board order. */
@@ -249,6 +288,14 @@ export interface CallOutputs {
   /** With its steps (provider input and output per round). */
   getRun: AgentRun;
   retryRun: AgentRun;
+  // --- onboarding (issue 6) ---
+  getOnboarding: OnboardingInfo;
+  setDefaultAgentBoard: OnboardingInfo;
+  setDefaultAgentModel: OnboardingInfo;
+  /** One tiny request to the model; the message says what went wrong. */
+  testAgentModel: { ok: boolean; message: string };
+  completeOnboarding: OnboardingInfo;
+  restartOnboarding: OnboardingInfo;
 }
 
 export type CallName = keyof typeof callInputs;

@@ -215,3 +215,37 @@ export interface OutboxItem {
   lastError: string | null;
   createdAt: string;
 }
+
+// --- onboarding (issue 6) ---
+
+/** The model behind the default agent, without its key (only whether one is stored). */
+export interface OnboardingModel {
+  type: 'demo' | 'openai' | 'anthropic' | 'command';
+  /** What the UI shows, e.g. "demo (offline, no AI)", "openai llama3.1 at http://…". */
+  label: string;
+  baseUrl?: string;
+  model?: string;
+  keySet: boolean;
+}
+
+/** A local OpenAI-compatible server that answered (Ollama, LM Studio). */
+export interface LocalModelServer {
+  name: string;
+  baseUrl: string;
+  model: string;
+}
+
+/** What the first-start onboarding needs to know. */
+export interface OnboardingInfo {
+  /** Show it: the embedded default runs and the person has neither finished nor skipped it. */
+  show: boolean;
+  status: 'pending' | 'completed' | 'skipped';
+  /** Running without a config file; only then is there a default agent to set up. */
+  embedded: boolean;
+  /** The default agent (the embedded default's one agent), if there is one. */
+  agent: { id: string; boardId: string; model: OnboardingModel } | null;
+  /** Local model servers that answer now. */
+  localModels: LocalModelServer[];
+  /** Boards the default agent may work on. */
+  boards: { id: string; name: string; type: string; error?: string }[];
+}

@@ -1,5 +1,5 @@
 import type { AppState, BoardSummary, SyncLogEntry } from '../../shared/model';
-import { embeddedAgents } from './agents/embedded';
+import { embeddedAgents, OnboardingRepo } from './agents/embedded';
 import { AgentRuntime, type AgentRuntimeOptions } from './agents/runtime';
 import { describeProblems, type Problem } from '../../shared/validation';
 import type { Handlers } from './api/dispatch';
@@ -41,6 +41,8 @@ export interface CoreOptions {
   agents?: Pick<AgentRuntimeOptions, 'settings' | 'providerFor' | 'stream' | 'demoDelayMs' | 'now' | 'autoStart'> & {
     /** Look for Ollama / LM Studio on localhost for the embedded default (default true; env DECKHAND_PROBE_LOCAL_LLM=0). */
     probeLocalLlm?: boolean;
+    /** Where onboarding looks for local model servers (tests; default Ollama and LM Studio). */
+    localLlmServers?: readonly { name: string; baseUrl: string }[];
   };
 }
 
@@ -93,10 +95,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const { source, embedded } = loaded;
   // The embedded default comes with one agent on the local board: a local model if one answers, else the demo.
   const probeLocalLlm = options.agents?.probeLocalLlm ?? process.env.DECKHAND_PROBE_LOCAL_LLM !== '0';
-  const config: DeckhandConfig = embedded
-    ? { ...loaded.config, agents: [...loaded.config.agents, ...(await embeddedAgents({ probe: probeLocalLlm }))] }
-    : loaded.config;
   const db = openDatabase(options.dataDir);
+  // What onboarding chose for the default agent (its model, its board) applies again on every start.
+  const onboarding = new OnboardingRepo(db);
+  const choice = embedded ? onboarding.get() : undefined;
+  const config: DeckhandConfig = embedded
+    ? {
+        ...loaded.config,
+        agents: [
+          ...loaded.config.agents,
+          ...(await embeddedAgents({ probe: probeLocalLlm, ...(choice ? { choice } : {}) })),
+        ],
+      }
+    : loaded.config;
+  const defaultAgent = embedded ? config.agents.at(-1) : undefined;
   const events = new EventBus();
   const pauses = new PauseRepo(db);
   const logRepo = new LogRepo(db);
@@ -145,6 +157,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     else boards.fail({ id: saved.id, type: saved.type } as BoardConfig, 'app', describeProblems(checked.problems));
   }
   if (embedded) localBoards.seedSampleTasks('local');
+  if (defaultAgent && !boards.get(defaultAgent.board)) {
+    log.warn(`board ${defaultAgent.board} chosen for agent ${defaultAgent.id} is gone; it works on the local board`);
+    defaultAgent.board = 'local';
+  }
 
   // Local edits reach the engine in-process, the way webhooks do for remote boards.
   localBoards.onChange((event) => {
@@ -240,6 +256,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log: logRepo,
     pauses,
     agents: config.agents,
+    agentDefaults: config.agent_defaults,
     boardConfig: (boardId) => boards.get(boardId)?.config,
     secrets,
     secretEnvNames: envSecretNames(config),
@@ -268,6 +285,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     publishState,
     setPause,
     agents: runtime,
+    onboarding: {
+      embedded,
+      defaultAgentId: defaultAgent?.id,
+      repo: onboarding,
+      probeLocalLlm,
+      ...(options.agents?.localLlmServers ? { localLlmServers: options.agents.localLlmServers } : {}),
+    },
   };
 
   // The runtime knows the boards' columns before the first poll can report a human change to it.

@@ -47,6 +47,11 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   resumeAgent: { agentId: 'demo' },
   getRun: { id: 999_999 },
   retryRun: { id: 999_999 },
+  // onboarding (issue 6): harmless choices for the default agent
+  setDefaultAgentBoard: { boardId: 'local' },
+  setDefaultAgentModel: { type: 'demo' },
+  testAgentModel: { type: 'demo' },
+  completeOnboarding: { outcome: 'completed' },
 };
 
 /** Calls that cannot succeed on a fresh data dir; they must still fail cleanly. */

@@ -1,4 +1,6 @@
-import type { AgentConfig } from '../config';
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import type { AgentConfig, ProviderConfig } from '../config';
 import { createLogger } from '../logger';
 
 const log = createLogger('agents');
@@ -33,8 +35,101 @@ export async function findLocalLlm(
   servers: readonly { name: string; baseUrl: string }[] = LOCAL_LLM_SERVERS,
   timeoutMs = 500,
 ): Promise<LocalLlm | undefined> {
+  return (await findLocalLlms(servers, timeoutMs))[0];
+}
+
+/** Every local OpenAI-compatible server that answers, in the order given. */
+export async function findLocalLlms(
+  servers: readonly { name: string; baseUrl: string }[] = LOCAL_LLM_SERVERS,
+  timeoutMs = 500,
+): Promise<LocalLlm[]> {
   const found = await Promise.all(servers.map((s) => probe(s, timeoutMs)));
-  return found.find((f) => f !== undefined);
+  return found.filter((f): f is LocalLlm => f !== undefined);
+}
+
+// ---------------------------------------------------------------------------
+// Onboarding: the person's choices for the default agent, kept in the settings table
+
+const ONBOARDING_KEY = 'onboarding';
+
+/** The model chosen in onboarding. A key is only ever named here (a keychain entry), never stored. */
+const chosenModelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('demo') }),
+  z.object({ type: z.literal('openai'), baseUrl: z.string(), model: z.string(), keyName: z.string().optional() }),
+  z.object({ type: z.literal('anthropic'), model: z.string(), keyName: z.string() }),
+]);
+export type ChosenModel = z.infer<typeof chosenModelSchema>;
+
+const onboardingChoiceSchema = z.object({
+  status: z.enum(['pending', 'completed', 'skipped']).catch('pending'),
+  /** The default agent's id when the choice was made, so it stays the same across restarts. */
+  agentId: z.string().optional().catch(undefined),
+  boardId: z.string().optional().catch(undefined),
+  model: chosenModelSchema.optional().catch(undefined),
+});
+export type OnboardingChoice = z.infer<typeof onboardingChoiceSchema>;
+
+/** The onboarding row of the settings table; a hand-edited or old row falls back field by field. */
+export class OnboardingRepo {
+  constructor(private readonly db: Database) {}
+
+  get(): OnboardingChoice {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(ONBOARDING_KEY) as
+      { value: string } | undefined;
+    let raw: unknown;
+    try {
+      raw = row ? JSON.parse(row.value) : {};
+    } catch {
+      raw = {};
+    }
+    const parsed = onboardingChoiceSchema.safeParse(raw);
+    return parsed.success ? parsed.data : { status: 'pending' };
+  }
+
+  update(patch: Partial<OnboardingChoice>): OnboardingChoice {
+    const next = onboardingChoiceSchema.parse({ ...this.get(), ...patch });
+    this.db
+      .prepare(
+        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
+      .run(ONBOARDING_KEY, JSON.stringify(next), new Date().toISOString());
+    return next;
+  }
+}
+
+/** The keychain entry holding the default agent's API key. */
+export function apiKeyNameFor(agentId: string): string {
+  return `deckhand.agent.${agentId}.api-key`;
+}
+
+/** The provider config a chosen model stands for (the key as a keychain reference). */
+export function providerFromChoice(model: ChosenModel): ProviderConfig {
+  switch (model.type) {
+    case 'demo':
+      return { type: 'demo' };
+    case 'openai':
+      return {
+        type: 'openai',
+        base_url: model.baseUrl,
+        model: model.model,
+        ...(model.keyName ? { api_key: { keychain: model.keyName } } : {}),
+      };
+    case 'anthropic':
+      return { type: 'anthropic', model: model.model, api_key: { keychain: model.keyName } };
+  }
+}
+
+/** The agent's role line for a chosen model. */
+export function roleForChoice(model: ChosenModel, serverName?: string): string {
+  switch (model.type) {
+    case 'demo':
+      return 'demo (offline, no AI)';
+    case 'openai':
+      return `assistant (${serverName ? `${serverName}, ` : ''}${model.model})`;
+    case 'anthropic':
+      return `assistant (Anthropic, ${model.model})`;
+  }
 }
 
 /**
@@ -43,14 +138,33 @@ export async function findLocalLlm(
  * answers on localhost, and otherwise the clearly labelled offline demo, so a
  * new user sees the loop (claim, notes, review) work in the first minute.
  */
-export async function embeddedAgents(options: { probe: boolean; boardId?: string }): Promise<AgentConfig[]> {
+export async function embeddedAgents(options: {
+  probe: boolean;
+  boardId?: string;
+  /** What onboarding chose: it wins over the probe, and keeps the agent's id. */
+  choice?: OnboardingChoice;
+}): Promise<AgentConfig[]> {
+  const chosen = options.choice?.model;
+  if (chosen) {
+    return [
+      {
+        id: options.choice?.agentId ?? (chosen.type === 'demo' ? 'demo' : 'assistant'),
+        role: roleForChoice(chosen),
+        board: options.choice?.boardId ?? options.boardId ?? 'local',
+        workflow: 'pickup',
+        routes: { labels: ['needs-ai'], columns: [], exclude_labels: [] },
+        provider: providerFromChoice(chosen),
+        concurrency: 1,
+      },
+    ];
+  }
   const local = options.probe ? await findLocalLlm() : undefined;
   if (local) log.info(`found ${local.name} at ${local.baseUrl} (model ${local.model}); the embedded agent uses it`);
   return [
     {
       id: local ? 'assistant' : 'demo',
       role: local ? `assistant (${local.name}, ${local.model})` : 'demo (offline, no AI)',
-      board: options.boardId ?? 'local',
+      board: options.choice?.boardId ?? options.boardId ?? 'local',
       workflow: 'pickup',
       routes: { labels: ['needs-ai'], columns: [], exclude_labels: [] },
       provider: local ? { type: 'openai', base_url: local.baseUrl, model: local.model } : { type: 'demo' },

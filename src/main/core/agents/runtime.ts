@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { AgentNotification, AgentRun, AgentSummary, SyncLogEntry } from '../../../shared/model';
 import { BoardError } from '../boards/errors';
-import type { AgentConfig, BoardConfig } from '../config';
+import type { AgentConfig, AgentDefaultsConfig, BoardConfig } from '../config';
 import type { HumanChange } from '../engine/board-context';
 import type { SyncEngine } from '../engine/sync-engine';
 import type { EventBus } from '../events';
@@ -9,6 +9,7 @@ import { createLogger } from '../logger';
 import type { SecretBackends } from '../secrets/resolve';
 import type { LogRepo } from '../store/log-repo';
 import type { PauseRepo, PauseScope } from '../store/pause-repo';
+import { agentSettings } from './agent-settings';
 import { BUDGET_PAUSER, BudgetRepo, budgetExceeded, localDay } from './budget';
 import { releaseClaim } from './claims';
 import { ClaimRepo } from './claim-repo';
@@ -34,6 +35,8 @@ export interface AgentRuntimeOptions {
   log: LogRepo;
   pauses: PauseRepo;
   agents: readonly AgentConfig[];
+  /** The config's `agent_defaults`: runtime settings for every agent, below each agent's own keys. */
+  agentDefaults?: AgentDefaultsConfig | undefined;
   /** The board's config (for its column roles). */
   boardConfig(boardId: string): BoardConfig | undefined;
   secrets: SecretBackends;
@@ -73,6 +76,8 @@ export class AgentRuntime {
   readonly budget: BudgetRepo;
   readonly settings: RuntimeSettings;
   private readonly agents = new Map<string, AgentConfig>();
+  /** Per agent: the runtime settings with its config (`agent_defaults`, its own keys) applied. */
+  private readonly agentSettings = new Map<string, RuntimeSettings>();
   private readonly columns = new Map<string, BoardColumns>();
   private readonly columnsAt = new Map<string, number>();
   private readonly providers = new Map<string, Promise<AgentProvider>>();
@@ -95,7 +100,10 @@ export class AgentRuntime {
     this.claims = new ClaimRepo(opts.db);
     this.budget = new BudgetRepo(opts.db);
     this.settings = { ...DEFAULT_RUNTIME_SETTINGS, ...opts.settings };
-    for (const agent of opts.agents) this.agents.set(agent.id, agent);
+    for (const agent of opts.agents) {
+      this.agents.set(agent.id, agent);
+      this.agentSettings.set(agent.id, agentSettings(this.settings, opts.agentDefaults, agent));
+    }
     this.effects = new Effects({
       engine: opts.engine,
       waker: this.waker,
@@ -192,6 +200,7 @@ export class AgentRuntime {
     // After the commit: start queued runs, and look at waiting runs whose task moved.
     if (touched) {
       setImmediate(() => {
+        if (this.closing) return;
         this.pumpAll();
         void this.checkWaiting();
       });
@@ -557,7 +566,8 @@ export class AgentRuntime {
     if (override) return Promise.resolve(override);
     let provider = this.providers.get(agent.id);
     if (!provider) {
-      provider = createProvider(agent.provider, {
+      // The agent's current config: a reconfigured agent's next call uses its new provider.
+      provider = createProvider((this.agents.get(agent.id) ?? agent).provider, {
         secrets: this.opts.secrets,
         secretEnvNames: this.opts.secretEnvNames ?? [],
         ...(this.opts.stream ? { stream: true } : {}),
@@ -584,7 +594,7 @@ export class AgentRuntime {
       claims: this.claims,
       actor: `agent:${agent.id}`,
       claimLabel: claimLabel(agent.id, this.instance),
-      settings: this.settings,
+      settings: this.agentSettings.get(agent.id) ?? this.settings,
       held: () => this.heldReason(agent),
       paused: () => this.pausedReason(agent),
       transition: (fn) => this.opts.engine.journal.transaction(fn),
@@ -627,6 +637,33 @@ export class AgentRuntime {
 
   hasAgent(id: string): boolean {
     return this.agents.has(id);
+  }
+
+  /**
+   * Changes one agent's board, provider or role while running, keeping its id
+   * (its runs, pauses and budget stay its own). Runs already executing finish
+   * with what they started with; the next provider call uses the new one, and
+   * tasks routed on a new board are swept in at once.
+   */
+  async reconfigureAgent(
+    id: string,
+    patch: Partial<Pick<AgentConfig, 'board' | 'provider' | 'role'>>,
+  ): Promise<AgentSummary> {
+    const current = this.agents.get(id);
+    if (!current) throw new RunFailed(`no agent "${id}"`);
+    const next: AgentConfig = { ...current, ...patch };
+    this.agents.set(id, next);
+    this.providers.delete(id);
+    log.info(`agent ${id} reconfigured: board ${next.board}, provider ${next.provider.type}`);
+    if (this.started && !this.closing) {
+      if (next.board !== current.board) await this.refreshColumns(next.board);
+      this.sweep();
+      this.pumpAll();
+    }
+    const summary = this.summaryOf(next);
+    this.opts.events.emit('agent.state', { agent: summary });
+    this.opts.onStateChange?.();
+    return summary;
   }
 
   agentConfigs(): AgentConfig[] {

@@ -2,6 +2,7 @@ import { agentHandlers } from './agent-handlers';
 import { boardHandlers } from './board-handlers';
 import { boardConnectionHandlers } from './board-connection-handlers';
 import type { Handlers } from './dispatch';
+import { onboardingHandlers } from './onboarding-handlers';
 import { ownershipHandlers } from './ownership-handlers';
 import { pauseHandlers } from './pause-handlers';
 import { secretHandlers } from './secret-handlers';
@@ -22,5 +23,6 @@ export function createHandlers(services: CoreServices): Handlers {
     ...boardConnectionHandlers(services),
     ...boardHandlers(services),
     ...agentHandlers(services),
+    ...onboardingHandlers(services),
   };
 }

@@ -9,6 +9,7 @@ import type { SyncEngine } from '../engine/sync-engine';
 import type { EventBus } from '../events';
 import type { SecretBackends } from '../secrets/resolve';
 import type { LogRepo } from '../store/log-repo';
+import type { OnboardingDeps } from './onboarding-handlers';
 import type { OwnershipRepo } from '../store/ownership-repo';
 import type { PauseScope } from '../store/pause-repo';
 import type { SettingsRepo } from '../store/settings-repo';
@@ -36,4 +37,6 @@ export interface CoreServices {
   setPause(scope: PauseScope, target: string, paused: boolean, by: string, reason?: string): AppState;
   /** The agent runtime (issue 5): queues, runs, pauses per agent. */
   agents: AgentRuntime;
+  /** First-start onboarding (issue 6): the default agent and the person's choices. */
+  onboarding: OnboardingDeps;
 }
