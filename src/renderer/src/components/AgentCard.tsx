@@ -1,0 +1,203 @@
+import { useId, type ReactElement } from 'react';
+import type { AgentSummary, PauseState } from '../../../shared/model';
+import { describeActor, formatTime, plural } from '../format';
+import type { AgentAction, AgentRuns } from '../state/agents-store';
+import { AgentBudget } from './AgentBudget';
+import { EmptyState } from './EmptyState';
+import { Icon } from './Icon';
+import { Notice } from './Notice';
+import { RunList } from './RunList';
+import { RunStatePill } from './RunStatePill';
+import { Skeleton } from './Skeleton';
+import { StatusPill } from './StatusPill';
+
+export interface AgentCardProps {
+  agent: AgentSummary;
+  /** The pause over all agents, which holds this one too. */
+  globalPause: PauseState;
+  runs: AgentRuns | undefined;
+  pending: AgentAction | undefined;
+  message: { tone: 'good' | 'bad'; text: string } | undefined;
+  retrying: Readonly<Record<number, true>>;
+  retryErrors: Readonly<Record<number, string>>;
+  onPause(): void;
+  onResume(): void;
+  onOpenRun(runId: number): void;
+  onRetryRun(runId: number): void;
+  onReloadRuns(): void;
+  onOlderRuns(): void;
+  onOpenBoard(boardId: string): void;
+}
+
+function pauseText(pause: PauseState): string {
+  return `Paused by ${describeActor(pause.by)}${pause.at ? ` at ${formatTime(pause.at)}` : ''}${pause.reason ? `: ${pause.reason}` : ''}`;
+}
+
+function RunsSection(props: AgentCardProps): ReactElement {
+  const { agent, runs } = props;
+  if (!runs || runs.status === 'idle' || runs.status === 'loading') {
+    return (
+      <div role="status" aria-label="Loading" className="run-list-placeholder">
+        <Skeleton lines={3} />
+      </div>
+    );
+  }
+  if (runs.status === 'error') {
+    return (
+      <Notice tone="error" title="Could not load the runs" action={{ label: 'Try again', onClick: props.onReloadRuns }}>
+        {runs.error}
+      </Notice>
+    );
+  }
+  if (runs.items.length === 0) {
+    return (
+      <EmptyState title="No runs yet">
+        <p>
+          {agent.id} starts a run when a task on <span className="mono">{agent.board}</span> matches its routes
+          {agent.id === 'demo' ? (
+            <>
+              {' '}
+              — give a card the label <code>needs-ai</code> on the Board view
+            </>
+          ) : (
+            ' (see its routes in your config)'
+          )}
+          . Each run shows here as it happens.
+        </p>
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      <RunList
+        agentId={agent.id}
+        runs={runs.items}
+        retrying={props.retrying}
+        retryErrors={props.retryErrors}
+        onOpen={props.onOpenRun}
+        onRetry={props.onRetryRun}
+      />
+      {runs.error ? <p className="text-bad">{runs.error}</p> : null}
+      {runs.hasMore ? (
+        <button
+          type="button"
+          className="button button-ghost button-small run-older"
+          disabled={runs.loadingOlder}
+          aria-busy={runs.loadingOlder}
+          onClick={props.onOlderRuns}
+        >
+          {runs.loadingOlder ? 'Loading older runs…' : 'Show older runs'}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/** One agent: what it is doing, what waits for it, what it used today, its brake, and its latest runs. */
+export function AgentCard(props: AgentCardProps): ReactElement {
+  const { agent, globalPause, pending, message, onPause, onResume, onOpenBoard } = props;
+  const titleId = useId();
+  const runsTitleId = useId();
+  const paused = agent.pause.paused;
+  const current = agent.currentTask;
+  const statusLine =
+    message?.tone === 'bad'
+      ? message.text
+      : paused
+        ? pauseText(agent.pause)
+        : globalPause.paused
+          ? `Held by the pause on all agents (${pauseText(globalPause)}). Resume all to let it go on.`
+          : (message?.text ?? 'Not paused: it picks up routed tasks as they come.');
+  const lineTone = message?.tone === 'bad' ? 'text-bad' : paused || globalPause.paused ? 'text-warn' : 'text-muted';
+  return (
+    <section className="panel agent-card" aria-labelledby={titleId} data-testid="agent-card" data-agent-id={agent.id}>
+      <div className="agent-head">
+        <div className="agent-title">
+          <h2 className="panel-title" id={titleId}>
+            <span className="mono">{agent.id}</span>
+          </h2>
+          <span data-testid="agent-status">
+            <StatusPill status={agent.status} />
+          </span>
+          <span className="agent-role">
+            {agent.role ?? agent.workflow}
+            {agent.provider && agent.provider !== agent.role ? ` · ${agent.provider}` : ''}
+          </span>
+        </div>
+        <button
+          type="button"
+          className={`button agent-toggle ${paused ? 'button-primary' : 'button-secondary'}`}
+          disabled={pending !== undefined}
+          aria-busy={pending !== undefined}
+          aria-label={`${paused ? 'Resume' : 'Pause'} agent ${agent.id}`}
+          onClick={paused ? onResume : onPause}
+        >
+          <Icon name={paused ? 'play' : 'pause'} />
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+      </div>
+      <p className={`agent-line ${lineTone}`} role="status" data-testid="agent-pause-line">
+        {statusLine}
+      </p>
+      <dl className="agent-facts">
+        <div className="agent-fact agent-fact-wide">
+          <dt>Current task</dt>
+          <dd data-testid="agent-current">
+            {current ? (
+              <>
+                {current.taskId ? (
+                  <a
+                    href={`#/board/${encodeURIComponent(agent.board)}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      onOpenBoard(agent.board);
+                    }}
+                  >
+                    task #{current.taskId}
+                  </a>
+                ) : (
+                  'digest'
+                )}{' '}
+                <RunStatePill state={current.state} /> <span className="text-muted">run #{current.runId}</span>
+              </>
+            ) : (
+              <span className="text-muted">nothing right now</span>
+            )}
+          </dd>
+        </div>
+        <div className="agent-fact">
+          <dt>Queued</dt>
+          <dd data-testid="agent-queue">{agent.queued ?? '—'}</dd>
+        </div>
+        <div className="agent-fact">
+          <dt>Waiting for you</dt>
+          <dd data-testid="agent-waiting" className={agent.waitingForHuman ? 'text-warn' : undefined}>
+            {agent.waitingForHuman ?? '—'}
+          </dd>
+        </div>
+        <div className="agent-fact">
+          <dt>Board · workflow</dt>
+          <dd>
+            <span className="mono">{agent.board}</span> · {agent.workflow}
+          </dd>
+        </div>
+        <div className="agent-fact agent-fact-full">
+          <dt>Last error</dt>
+          <dd data-testid="agent-last-error" className={agent.lastError ? 'text-bad' : 'text-muted'}>
+            {agent.lastError ?? 'none'}
+          </dd>
+        </div>
+      </dl>
+      <AgentBudget agentId={agent.id} budget={agent.budget} />
+      <div className="agent-runs" role="group" aria-labelledby={runsTitleId}>
+        <h3 className="section-title" id={runsTitleId}>
+          Latest runs
+          {props.runs?.status === 'ready' && props.runs.items.length > 0 ? (
+            <span className="panel-aside"> · {plural(props.runs.items.length, 'shown', 'shown')}</span>
+          ) : null}
+        </h3>
+        <RunsSection {...props} />
+      </div>
+    </section>
+  );
+}
