@@ -382,3 +382,110 @@ describe('ownership', () => {
     ]);
   });
 });
+
+describe('agent runtime settings', () => {
+  const llm = { type: 'openai', base_url: 'http://127.0.0.1:11434/v1', model: 'llama3.1' };
+
+  it('are all optional: the defaults live in the runtime', () => {
+    const result = validateConfig(base());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.agent_defaults).toBeUndefined();
+    const agent = result.config.agents[0]!;
+    expect([agent.resume_on, agent.question_timeout, agent.claim_stale_after]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('parses agent_defaults, per-agent keys and LLM timeout/stream, durations in milliseconds', () => {
+    const raw = base();
+    raw.agent_defaults = { resume_on: 'answer', question_timeout: '4h', claim_stale_after: '30m' };
+    const agents = raw.agents as Record<string, unknown>[];
+    Object.assign(agents[0]!, { resume_on: 'answer_and_move', question_timeout: '1h30m', claim_stale_after: '3h' });
+    agents.push(
+      { id: 'planner', board: 'kb', workflow: 'breakdown', routes: { labels: ['epic'] }, provider: { ...llm } },
+      {
+        id: 'writer',
+        board: 'kb',
+        workflow: 'pickup',
+        routes: { labels: ['copy'] },
+        provider: { ...llm, timeout: '120s', stream: true },
+      },
+      {
+        id: 'claude',
+        board: 'kb',
+        workflow: 'pickup',
+        routes: { labels: ['hard'] },
+        provider: {
+          type: 'anthropic',
+          model: 'claude',
+          api_key: { keychain: 'anthropic' },
+          timeout: '2m',
+          stream: false,
+        },
+      },
+    );
+    const result = validateConfig(raw);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (!result.ok) return;
+    expect(result.config.agent_defaults).toEqual({
+      resume_on: 'answer',
+      question_timeout: 14_400_000,
+      claim_stale_after: 1_800_000,
+    });
+    expect(result.config.agents[0]).toMatchObject({
+      resume_on: 'answer_and_move',
+      question_timeout: 5_400_000,
+      claim_stale_after: 10_800_000,
+    });
+    expect(result.config.agents[1]!.provider).not.toHaveProperty('timeout');
+    expect(result.config.agents[1]!.provider).not.toHaveProperty('stream');
+    expect(result.config.agents[2]!.provider).toMatchObject({ timeout: 120_000, stream: true });
+    expect(result.config.agents[3]!.provider).toMatchObject({ timeout: 120_000, stream: false });
+  });
+
+  it('names each bad value by its path', () => {
+    const raw = base();
+    raw.agent_defaults = { resume_on: 'move', question_timeout: 3600, claim_stale_after: '0s', retries: 2 };
+    const agents = raw.agents as Record<string, unknown>[];
+    Object.assign(agents[0]!, { resume_on: true, question_timeout: 'tomorrow' });
+    const provider = agents[0]!.provider as Record<string, unknown>;
+    provider.stream = true; // a command does not stream
+    agents.push({
+      id: 'writer',
+      board: 'kb',
+      workflow: 'pickup',
+      routes: { labels: ['copy'] },
+      provider: { ...llm, timeout: '2 minutes', stream: 'yes' },
+    });
+    expect(lines(raw)).toEqual([
+      'agent_defaults.resume_on: expected one of: answer, answer_and_move, got "move"',
+      'agent_defaults.question_timeout: expected a duration with a unit, like 15s, 10m or 2h (a bare number has no unit)',
+      'agent_defaults.claim_stale_after: must be longer than zero',
+      'agent_defaults.retries: unknown key',
+      'agents[0].provider.stream: unknown key',
+      'agents[0].resume_on: expected one of: answer, answer_and_move',
+      'agents[0].question_timeout: invalid duration "tomorrow": write a number followed by ms, s, m, h or d, for example 500ms, 15s, 10m, 2h or 1h30m',
+      'agents[1].provider.timeout: invalid duration "2 minutes": write a number followed by ms, s, m, h or d, for example 500ms, 15s, 10m, 2h or 1h30m',
+      'agents[1].provider.stream: expected true or false, got text',
+    ]);
+  });
+
+  it('are refused on a digest agent, which claims no task and waits for no answer', () => {
+    const raw = base();
+    (raw.agents as Record<string, unknown>[]).push({
+      id: 'secretary',
+      board: 'kb',
+      workflow: 'digest',
+      resume_on: 'answer',
+      claim_stale_after: '1h',
+      provider: { type: 'demo' },
+    });
+    expect(lines(raw)).toEqual([
+      'agents[1].resume_on: not used by workflow: digest (a digest agent claims no task and waits for no answer)',
+      'agents[1].claim_stale_after: not used by workflow: digest (a digest agent claims no task and waits for no answer)',
+    ]);
+  });
+});

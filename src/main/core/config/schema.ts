@@ -324,6 +324,14 @@ const commandProviderSchema = z
   })
   .strict();
 
+/** Settings every LLM provider takes. */
+const llmCallSettings = {
+  /** The whole call, streaming or not; a call that runs over is a failed attempt, retried per policy. Default 5m. */
+  timeout: durationSchema.optional(),
+  /** Ask for the answer as a stream (SSE) instead of one body. Default false. */
+  stream: z.boolean().optional(),
+};
+
 const openaiProviderSchema = z
   .object({
     type: z.literal('openai'),
@@ -331,6 +339,7 @@ const openaiProviderSchema = z
     model: nonEmpty,
     /** Optional: local servers such as Ollama need no key. */
     api_key: secretRefSchema.optional(),
+    ...llmCallSettings,
   })
   .strict();
 
@@ -340,6 +349,7 @@ const anthropicProviderSchema = z
     model: nonEmpty,
     api_key: secretRefSchema,
     base_url: httpUrl.optional(),
+    ...llmCallSettings,
   })
   .strict();
 
@@ -371,6 +381,27 @@ const routesSchema = z
   })
   .strict();
 
+/** How a run waiting for a person resumes: on their answer alone, or once they also moved the task back. */
+export const RESUME_ON = ['answer', 'answer_and_move'] as const;
+export type ResumeOnSetting = (typeof RESUME_ON)[number];
+
+/**
+ * Runtime behaviour an agent can set for itself, or every agent through
+ * `agent_defaults` (an agent's own value wins).
+ */
+const agentRuntimeSettings = {
+  /** `answer_and_move` (default): a written answer plus moving the task out of the blocked column; `answer`: either. */
+  resume_on: z.enum(RESUME_ON).optional(),
+  /** A question unanswered this long raises one notification. Default 24h. */
+  question_timeout: durationSchema.optional(),
+  /** Another instance's claim label on a task older than this is stale and removed. Default 2h. */
+  claim_stale_after: durationSchema.optional(),
+};
+
+/** Defaults for every agent; each key can be set again on an agent. */
+export const agentDefaultsSchema = z.object(agentRuntimeSettings).strict();
+export type AgentDefaultsConfig = z.output<typeof agentDefaultsSchema>;
+
 const agentSchema = z
   .object({
     id: slug,
@@ -395,6 +426,7 @@ const agentSchema = z
       .strict()
       .optional(),
     prompt: nonEmpty.optional(),
+    ...agentRuntimeSettings,
   })
   .strict();
 
@@ -417,6 +449,8 @@ export const configShape = z
       })
       .min(1, 'declare at least one board; `- { id: home, type: local }` is the built-in local board'),
     ownership: ownershipSchema.prefault(() => ({})),
+    /** Runtime settings for every agent (resume_on, question_timeout, claim_stale_after). */
+    agent_defaults: agentDefaultsSchema.optional(),
     agents: z
       .array(agentSchema, {
         error: (iss) => (iss.code === 'invalid_type' ? unlessMissing('expected a list of agents')(iss) : undefined),
@@ -513,6 +547,16 @@ function crossFieldIssues(raw: unknown): CrossIssue[] {
         });
       }
     });
+    if (workflow === 'digest') {
+      for (const key of ['resume_on', 'question_timeout', 'claim_stale_after'] as const) {
+        if (agent[key] !== undefined) {
+          issues.push({
+            path: ['agents', i, key],
+            message: 'not used by workflow: digest (a digest agent claims no task and waits for no answer)',
+          });
+        }
+      }
+    }
     if (typeof workflow === 'string' && workflow !== 'digest') {
       for (const key of ['digest', 'schedule'] as const) {
         if (agent[key] !== undefined) {

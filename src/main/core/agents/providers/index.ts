@@ -15,7 +15,7 @@ export interface ProviderDeps {
   secretEnvNames: readonly string[];
   /** The environment commands inherit (default: this process's). */
   baseEnv?: NodeJS.ProcessEnv;
-  /** LLM streaming (SSE) instead of one JSON answer. */
+  /** LLM streaming (SSE) instead of one JSON answer, unless the provider's config says `stream`. */
   stream?: boolean;
   demoDelayMs?: number;
 }
@@ -58,6 +58,18 @@ async function commandEnv(
   return env;
 }
 
+/** Timeout and streaming of an LLM call: the provider's config, else the runtime's choice. */
+function llmCallOptions(
+  config: Extract<ProviderConfig, { type: 'openai' | 'anthropic' }>,
+  deps: ProviderDeps,
+): { timeoutMs?: number; stream?: boolean } {
+  const stream = config.stream ?? deps.stream;
+  return {
+    ...(config.timeout !== undefined ? { timeoutMs: config.timeout } : {}),
+    ...(stream !== undefined ? { stream } : {}),
+  };
+}
+
 /**
  * Builds the provider an agent's config describes, resolving its secrets
  * (keychain or env) now. A missing secret is a config error: the run fails
@@ -78,7 +90,7 @@ export async function createProvider(config: ProviderConfig, deps: ProviderDeps)
         model: config.model,
         baseUrl: config.base_url,
         ...(config.api_key ? { apiKey: await secret(config.api_key, deps) } : {}),
-        ...(deps.stream ? { stream: true } : {}),
+        ...llmCallOptions(config, deps),
       });
     case 'anthropic':
       return new LlmProvider({
@@ -86,7 +98,7 @@ export async function createProvider(config: ProviderConfig, deps: ProviderDeps)
         model: config.model,
         apiKey: await secret(config.api_key, deps),
         ...(config.base_url ? { baseUrl: config.base_url } : {}),
-        ...(deps.stream ? { stream: true } : {}),
+        ...llmCallOptions(config, deps),
       });
     case 'demo':
       return new DemoProvider(deps.demoDelayMs);
