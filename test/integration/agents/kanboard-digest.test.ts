@@ -99,7 +99,7 @@ describe('daily digest on Kanboard', () => {
     expect(kb.fake.store.metadataOf(digest.id).agent_notes).toMatch(/^Made by agent secretary from the sync log/);
   }, 60_000);
 
-  it('openai: the model writes the digest from the facts; a lost answer on the create still makes one task', async () => {
+  it('openai (streaming): the model writes the digest from the facts; a lost answer on the create still makes one task', async () => {
     const kb = await startKanboardBoard(cleanup);
     const llm = await startFakeLlm();
     cleanup.push(() => llm.close());
@@ -118,11 +118,12 @@ describe('daily digest on Kanboard', () => {
     });
     const { digest } = await oneDigestAcrossRestarts(kb, [
       researcher,
-      secretary({ type: 'openai', base_url: llm.url, model: 'fake-model' }),
+      secretary({ type: 'openai', base_url: llm.url, model: 'fake-model', stream: true }),
     ]);
     expect(kb.fake.faults).toHaveLength(0);
     expect(digest.description).toBe('Yesterday: the RFC was summarised.');
     expect(llm.requests).toHaveLength(1); // one model call for the day, across both restarts
     expect(llm.requests[0]!.text).toContain('Summarise the RFC');
+    expect(llm.requests[0]!.stream).toBe(true); // the provider's `stream: true`: SSE chunks
   }, 60_000);
 });

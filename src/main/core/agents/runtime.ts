@@ -76,8 +76,6 @@ export class AgentRuntime {
   readonly budget: BudgetRepo;
   readonly settings: RuntimeSettings;
   private readonly agents = new Map<string, AgentConfig>();
-  /** Per agent: the runtime settings with its config (`agent_defaults`, its own keys) applied. */
-  private readonly agentSettings = new Map<string, RuntimeSettings>();
   private readonly columns = new Map<string, BoardColumns>();
   private readonly columnsAt = new Map<string, number>();
   private readonly providers = new Map<string, Promise<AgentProvider>>();
@@ -100,10 +98,7 @@ export class AgentRuntime {
     this.claims = new ClaimRepo(opts.db);
     this.budget = new BudgetRepo(opts.db);
     this.settings = { ...DEFAULT_RUNTIME_SETTINGS, ...opts.settings };
-    for (const agent of opts.agents) {
-      this.agents.set(agent.id, agent);
-      this.agentSettings.set(agent.id, agentSettings(this.settings, opts.agentDefaults, agent));
-    }
+    for (const agent of opts.agents) this.agents.set(agent.id, agent);
     this.effects = new Effects({
       engine: opts.engine,
       waker: this.waker,
@@ -594,7 +589,8 @@ export class AgentRuntime {
       claims: this.claims,
       actor: `agent:${agent.id}`,
       claimLabel: claimLabel(agent.id, this.instance),
-      settings: this.agentSettings.get(agent.id) ?? this.settings,
+      // The agent's config (`agent_defaults`, its own keys) over the runtime's settings.
+      settings: agentSettings(this.settings, this.opts.agentDefaults, agent),
       held: () => this.heldReason(agent),
       paused: () => this.pausedReason(agent),
       transition: (fn) => this.opts.engine.journal.transaction(fn),
