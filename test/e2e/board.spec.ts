@@ -118,6 +118,39 @@ test.describe('local board', () => {
     expect(diagnostics.consoleErrors).toEqual([]);
   });
 
+  test('columns out of view are faded on their side, and reached by scrolling or by keyboard focus', async ({
+    page,
+    server,
+    diagnostics,
+  }) => {
+    await page.goto(`${server.url}/#/board/local`);
+    await expectLive(page);
+    const columns = page.getByTestId('board-columns');
+    await expect(card(page, 'Welcome to Deckhand')).toBeVisible();
+    // At 1120 px four of the six columns fit; the rest are to the right.
+    await expect(columns).toHaveAttribute('data-hidden-edges', 'end');
+    await expect(column(page, 'Ready for Review')).toBeInViewport({ ratio: 1 });
+    await expect(column(page, 'Done')).not.toBeInViewport();
+
+    await columns.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect(columns).toHaveAttribute('data-hidden-edges', 'start');
+    await expect(column(page, 'Done')).toBeInViewport({ ratio: 1 });
+
+    // Focus moving to a card in a hidden column brings the column into view.
+    await columns.evaluate((el) => el.scrollTo({ left: 0 }));
+    await expect(columns).toHaveAttribute('data-hidden-edges', 'end');
+    await column(page, 'Done')
+      .getByRole('button', { name: /Add card/ })
+      .focus();
+    await expect(column(page, 'Done')).toBeInViewport();
+    await expect(columns).not.toHaveAttribute('data-hidden-edges', 'end');
+
+    // With room for all six, nothing is hidden and nothing fades.
+    await page.setViewportSize({ width: 1600, height: 800 });
+    await expect(columns).toHaveAttribute('data-hidden-edges', 'none');
+    expect(diagnostics.consoleErrors).toEqual([]);
+  });
+
   test('board calls refuse bad input with 400 and unknown tasks with 404', async ({ server, request }) => {
     const post = (method: string, data: object) => request.post(`${server.url}/api/call/${method}`, { data });
     const unknownColumn = await post('moveTask', { boardId: 'local', taskId: '1', status: 'Nowhere' });

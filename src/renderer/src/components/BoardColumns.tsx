@@ -1,6 +1,7 @@
-import { useEffect, useState, type DragEvent, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type ReactElement } from 'react';
 import type { BoardTask } from '../../../shared/contract';
 import { plural } from '../format';
+import { useHiddenEdges } from '../lib/scroll-edges';
 import { TaskCard } from './TaskCard';
 
 export interface BoardColumnsProps {
@@ -50,6 +51,8 @@ export function BoardColumns({
   onFocused,
 }: BoardColumnsProps): ReactElement {
   const [dragging, setDragging] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const hiddenEdges = useHiddenEdges(scroller);
   const [target, setTarget] = useState<DropTarget | null>(null);
 
   useEffect(() => {
@@ -86,7 +89,8 @@ export function BoardColumns({
   };
 
   return (
-    <div className="board-columns" data-testid="board-columns">
+    // The fade on a side with columns out of view says "there is more this way" without a scrollbar hunt.
+    <div className="board-columns" data-testid="board-columns" data-hidden-edges={hiddenEdges} ref={scroller}>
       {columns.map((column) => {
         const cards = tasks.filter((t) => t.status === column);
         const isTarget = target?.column === column;
