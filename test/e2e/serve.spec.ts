@@ -1,12 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { AppState, Health, Settings } from '../../src/shared/model';
 import { expect, freshDataDir, startServe, test, type ServeHandle } from './fixtures';
-import { settled } from './helpers';
-
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+import { callCore, expectLive, expectNoSeriousViolations, nav, openView, SCREENSHOTS, settled } from './helpers';
 
 const VIEWS = [
   { id: 'activity', nav: 'Activity', heading: 'Activity' },
@@ -18,43 +15,9 @@ const VIEWS = [
   { id: 'settings', nav: 'Settings', heading: 'Settings' },
 ] as const;
 
-/** Calls the core directly over HTTP, bypassing the UI, and unwraps the envelope. */
-async function callCore<T>(request: APIRequestContext, url: string, method: string, input: object = {}): Promise<T> {
-  const response = await request.post(`${url}/api/call/${method}`, { data: input });
-  expect(response.status(), `${method} status`).toBe(200);
-  const body = (await response.json()) as { ok: boolean; value: T };
-  expect(body.ok).toBe(true);
-  return body.value;
-}
-
-function nav(page: Page, name: string) {
-  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true });
-}
-
-async function openView(page: Page, view: (typeof VIEWS)[number]): Promise<void> {
-  await nav(page, view.nav).click();
-  await expect(nav(page, view.nav)).toHaveAttribute('aria-current', 'page');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(view.heading);
-  // Every view renders from live state; wait until no placeholder is left.
-  await expect(page.getByRole('status', { name: 'Loading' })).toHaveCount(0);
-}
-
-/** Runs axe-core on the whole page; serious and critical findings fail the test. */
-async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${where}`).toEqual([]);
-}
-
 /** An expression string, because the tests are type-checked without the DOM library. */
 function bodyBackground(page: Page): Promise<string> {
   return page.evaluate('getComputedStyle(document.body).backgroundColor') as Promise<string>;
-}
-
-async function expectLive(page: Page): Promise<void> {
-  await expect(page.getByTestId('connection-status')).toHaveText(/Live/);
 }
 
 test.describe('deckhand serve UI', () => {
@@ -72,7 +35,7 @@ test.describe('deckhand serve UI', () => {
     await expect(page.getByTestId('config-source')).toHaveText(state.configSource);
     await expect(page.getByTestId('pause-state')).toHaveText('Agents running');
 
-    await openView(page, VIEWS[4]);
+    await openView(page, VIEWS[4].nav, VIEWS[4].heading);
     const boards = page.getByTestId('boards-table');
     const local = boards.getByRole('row', { name: /local/ });
     await expect(local).toBeVisible();
@@ -84,12 +47,12 @@ test.describe('deckhand serve UI', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Board: ${state.boards[0]!.name}`);
     expect(new URL(page.url()).hash).toBe('#/board/local');
 
-    await openView(page, VIEWS[3]);
+    await openView(page, VIEWS[3].nav, VIEWS[3].heading);
     if (state.agents.length === 0) {
       await expect(page.getByText('No agents configured — add one under agents: in your config')).toBeVisible();
     }
 
-    await openView(page, VIEWS[1]);
+    await openView(page, VIEWS[1].nav, VIEWS[1].heading);
     expect(state.counts.conflicts).toBe(0);
     await expect(page.getByText('No open conflicts')).toBeVisible();
 
@@ -199,13 +162,13 @@ test.describe('deckhand serve UI', () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       for (const view of VIEWS) {
-        await openView(page, view);
+        await openView(page, view.nav, view.heading);
         await settled(page);
         await expectNoSeriousViolations(page, `${view.id} in ${colorScheme}`);
         await page.screenshot({ path: join(SCREENSHOTS, `${view.id}-${colorScheme}.png`) });
       }
       // The paused frame has its own colours (the header band), so check and capture it too.
-      await openView(page, VIEWS[0]);
+      await openView(page, VIEWS[0].nav, VIEWS[0].heading);
       await page.getByRole('button', { name: 'Pause all' }).click();
       await expect(page.getByTestId('pause-state')).toHaveText('All agents paused');
       await settled(page);
