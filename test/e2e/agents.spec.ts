@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { AgentRun } from '../../src/shared/model';
 import { expect, test } from './fixtures';
@@ -5,6 +9,41 @@ import { callCore, captureBothSchemes, card, expectLive, expectNoSeriousViolatio
 
 // The embedded default must use its offline demo agent, whatever happens to listen on localhost.
 process.env.DECKHAND_PROBE_LOCAL_LLM = '0';
+
+const ROOT = join(__dirname, '..', '..');
+const NOTES_AGENT = join(ROOT, 'examples', 'agents', 'notes-agent.mjs');
+
+/** `deckhand serve --config FILE`, for a test that needs agents other than the embedded demo. */
+function startServeWithConfig(
+  config: string,
+  dataDir: string,
+): Promise<{ url: string; stop(): Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'deckhand.cjs'), 'serve', '--config', config, '--data', dataDir, '--port', '0'],
+      { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /deckhand serving on (http:\/\/[^\s]+)/.exec(output);
+      if (match) {
+        resolve({
+          url: match[1]!,
+          stop: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    });
+    child.once('error', reject);
+    void exited.then((code) => reject(new Error(`deckhand serve exited with ${code}:\n${output}`)));
+  });
+}
 
 function agentCard(page: Page, id: string): Locator {
   return page.locator(`[data-testid="agent-card"][data-agent-id="${id}"]`);
@@ -195,10 +234,80 @@ test.describe('agents view', () => {
     expect(diagnostics.consoleErrors).toEqual([]);
   });
 
-  // The offline demo agent cannot fail on its own: it has no model, no network and no command to break, and a
-  // task deleted mid-run ends as "skipped", not failed. Producing a failed run would mean faking one, so this
-  // waits for a test config with a command agent that exits non-zero.
-  test.skip('retry a failed run', () => {});
+  test('retry a failed run once its cause is fixed', async ({ page, diagnostics }) => {
+    // A config whose agent runs a program that is not installed yet: its first run fails for good
+    // ("could not start"), a person installs the program, then retries the run from the Agents view.
+    const dir = mkdtempSync(join(tmpdir(), 'deckhand-e2e-retry-'));
+    const program = join(dir, 'notes-agent');
+    const config = join(dir, 'deckhand.yml');
+    writeFileSync(
+      config,
+      [
+        'schema_version: 1',
+        'boards:',
+        '  - id: home',
+        '    type: local',
+        'agents:',
+        '  - id: notes',
+        '    role: note taker',
+        '    board: home',
+        '    workflow: pickup',
+        '    routes: { labels: [needs-ai] }',
+        `    provider: { type: command, command: [${JSON.stringify(program)}], timeout: 30s }`,
+        '',
+      ].join('\n'),
+    );
+    const server = await startServeWithConfig(config, join(dir, 'data'));
+    try {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${server.url}/#/agents`);
+      await expectLive(page);
+      const notes = agentCard(page, 'notes');
+      await expect(notes).toContainText('note taker');
+      await expect(notes).toContainText(`command ${program}`);
+      await expect(notes.getByText('No runs yet')).toBeVisible();
+
+      const board = await page.context().newPage();
+      await board.goto(`${server.url}/#/board/home`);
+      await expectLive(board);
+      const taskId = await createCard(board, 'Sum up the retro', 'What went well, what did not.', 'needs-ai');
+
+      const run = notes.getByTestId('run-row').first();
+      await expect(run).toContainText(`task #${taskId}`);
+      await expect(run).toHaveAttribute('data-state', 'failed');
+      await expect(run).toContainText(`could not start ${program}`);
+      await expect(notes.getByTestId('agent-last-error')).toContainText(`could not start ${program}`);
+      await expect(notes.getByTestId('agent-status')).toHaveText('idle');
+      await run.getByRole('button', { name: /^Run #\d+/ }).click();
+      const detail = page.getByRole('dialog', { name: /^Run #\d+ · notes$/ });
+      await expect(detail.getByRole('button', { name: 'Retry run' })).toBeVisible();
+      await captureBothSchemes(page, 'agents-failed-run');
+      await page.keyboard.press('Escape');
+      await expect(detail).toHaveCount(0);
+
+      // The person installs the program, then retries.
+      writeFileSync(program, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(NOTES_AGENT)}\n`);
+      chmodSync(program, 0o755);
+      await run.getByRole('button', { name: /^Retry run #\d+$/ }).click();
+      await expect(run).toHaveAttribute('data-state', 'done');
+      await expect(run).toContainText('completed; moved to');
+      await expect(run.getByRole('button', { name: /^Retry run/ })).toHaveCount(0);
+      await expect(notes.getByTestId('agent-last-error')).toHaveText('none');
+      await expect(notes.getByTestId('run-row')).toHaveCount(1);
+      await run.getByRole('button', { name: /^Run #\d+/ }).click();
+      await expect(detail.getByTestId('run-output-notes')).toContainText('Read "Sum up the retro"');
+      await page.keyboard.press('Escape');
+      await card(board, 'Sum up the retro').getByText('Agent notes').click();
+      await expect(card(board, 'Sum up the retro').locator('.agent-notes-text')).toContainText(
+        'Read "Sum up the retro"',
+      );
+      expect(diagnostics.consoleErrors).toEqual([]);
+    } finally {
+      const code = await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      expect(code, 'deckhand serve exits 0 on SIGTERM').toBe(0);
+    }
+  });
 
   test('axe and screenshots of the Agents view in light and dark', async ({ page, server }) => {
     const demo = await openAgents(page, server.url);

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import type { AgentRun, AgentRunStep } from '../../../shared/model';
-import { formatFullTime } from '../format';
+import { formatFullTime, plural } from '../format';
 import type { ListStatus } from '../state/log-store';
 import { formatCost, formatCount, formatDuration } from '../state/agents-store';
 import { Dialog } from './Dialog';
@@ -122,7 +122,8 @@ export function RunDetail(props: RunDetailProps): ReactElement {
               ) : null}
               <dt>Attempts</dt>
               <dd>
-                {run.attempt} failed so far · round {run.round}
+                {run.attempt === 0 ? 'first attempt' : `${plural(run.attempt, 'failed attempt')} so far`}
+                {run.round > 0 ? ` · resumed after ${plural(run.round, 'answer')} from a person` : ''}
               </dd>
               <dt>Tokens</dt>
               <dd className="mono">
