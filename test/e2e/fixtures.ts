@@ -98,9 +98,24 @@ interface Fixtures {
   /** A fresh `deckhand serve` on a fresh data directory; must exit 0 on SIGTERM. */
   server: ServeHandle;
   diagnostics: PageDiagnostics;
+  /** Show first-start onboarding (`test.use({ onboarding: true })`); otherwise the page marks it done first. */
+  onboarding: boolean;
 }
 
 export const test = base.extend<Fixtures>({
+  onboarding: [false, { option: true }],
+  // A fresh data dir would open on onboarding; unless a test opts in, mark it done through the API before the
+  // UI asks, on whichever server the page talks to.
+  page: async ({ page, onboarding }, use) => {
+    if (!onboarding) {
+      await page.route('**/api/call/getOnboarding', async (route) => {
+        const url = new URL('/api/call/completeOnboarding', route.request().url()).href;
+        await page.request.post(url, { data: { outcome: 'skipped' } }).catch(() => undefined);
+        await route.fallback();
+      });
+    }
+    await use(page);
+  },
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use, testInfo) => {
     const dataDir = freshDataDir();

@@ -5,6 +5,7 @@ import { NavMenu, type NavItem } from './components/NavMenu';
 import { StatusBar } from './components/StatusBar';
 import { Toast } from './components/Toast';
 import { useAppStore } from './state/app-store';
+import { useOnboardingStore } from './state/onboarding-store';
 import { useConnectionStore } from './state/connection-store';
 import { useSettingsStore } from './state/settings-store';
 import { useViewStore, type ViewId } from './state/view-store';
@@ -13,6 +14,7 @@ import { AgentsView } from './views/AgentsView';
 import { BoardsView } from './views/BoardsView';
 import { BoardView } from './views/BoardView';
 import { ConflictsView } from './views/ConflictsView';
+import { OnboardingView } from './views/OnboardingView';
 import { OwnershipView } from './views/OwnershipView';
 import { SettingsView } from './views/SettingsView';
 
@@ -36,9 +38,28 @@ function useTheme(): void {
   }, [theme]);
 }
 
+/** `#/welcome` opens onboarding again (for a "Run setup again" link); on first start the core says to show it. */
+const ONBOARDING_HASH = '#/welcome';
+
+function useOnboarding(): { open: boolean; pending: boolean } {
+  const open = useOnboardingStore((s) => s.open);
+  const status = useOnboardingStore((s) => s.status);
+  useEffect(() => {
+    const load = useOnboardingStore.getState().load;
+    void load(location.hash === ONBOARDING_HASH);
+    const onHash = (): void => {
+      if (location.hash === ONBOARDING_HASH) void load(true);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return { open, pending: status === 'loading' };
+}
+
 /** The root: connects the stores to the frame and shows the current view. */
 export function App(): ReactElement {
   useTheme();
+  const onboarding = useOnboarding();
   const state = useAppStore((s) => s.state);
   const load = useAppStore((s) => s.load);
   const pausePending = useAppStore((s) => s.pausePending);
@@ -52,8 +73,8 @@ export function App(): ReactElement {
 
   const title = VIEWS[view].title;
   useEffect(() => {
-    document.title = `${title} · Deckhand`;
-  }, [title]);
+    document.title = onboarding.open ? 'Set up · Deckhand' : `${title} · Deckhand`;
+  }, [title, onboarding.open]);
 
   const conflicts = state?.counts.conflicts ?? 0;
   const items: NavItem<ViewId>[] = [
@@ -65,6 +86,10 @@ export function App(): ReactElement {
     { id: 'board', label: 'Board', icon: 'board' },
   ];
   const footerItems: NavItem<ViewId>[] = [{ id: 'settings', label: 'Settings', icon: 'settings' }];
+
+  // Until the core says whether to onboard, show nothing rather than a view that would jump away.
+  if (onboarding.pending) return <div className="onboarding-pending" aria-busy="true" />;
+  if (onboarding.open) return <OnboardingView />;
 
   return (
     <>
