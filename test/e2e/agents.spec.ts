@@ -231,6 +231,17 @@ test.describe('agents view', () => {
     expect(later?.taskId).toBe(second);
     expect(Date.parse(earlier!.finishedAt!)).toBeLessThanOrEqual(Date.parse(later!.startedAt!));
     await expect(card(board, 'Check the broken links').getByText('Agent notes')).toBeVisible();
+
+    // The pause on all agents holds this one too; its own switch waits for Resume all.
+    await page.getByRole('button', { name: 'Pause all' }).click();
+    await expect(demo.getByTestId('agent-pause-line')).toHaveText(
+      /^All agents are paused by you \(web UI\) at .*Use Resume all/,
+    );
+    await expect(demo.getByTestId('agent-status')).toHaveText('paused');
+    await expect(demo.getByRole('button', { name: 'Resume agent demo' })).toBeDisabled();
+    await page.getByRole('button', { name: 'Resume all' }).click();
+    await expect(demo.getByRole('button', { name: 'Pause agent demo' })).toBeEnabled();
+    await expect(demo.getByTestId('agent-status')).toHaveText('idle');
     expect(diagnostics.consoleErrors).toEqual([]);
   });
 
@@ -278,6 +289,10 @@ test.describe('agents view', () => {
       await expect(run).toContainText(`could not start ${program}`);
       await expect(notes.getByTestId('agent-last-error')).toContainText(`could not start ${program}`);
       await expect(notes.getByTestId('agent-status')).toHaveText('idle');
+      // The core's run-failed notification says so on the card, until the run moves on.
+      await expect(notes.getByTestId('agent-pause-line')).toContainText(
+        `Agent notes failed on task ${taskId}: could not start`,
+      );
       await run.getByRole('button', { name: /^Run #\d+/ }).click();
       const detail = page.getByRole('dialog', { name: /^Run #\d+ · notes$/ });
       await expect(detail.getByRole('button', { name: 'Retry run' })).toBeVisible();
@@ -293,6 +308,9 @@ test.describe('agents view', () => {
       await expect(run).toContainText('completed; moved to');
       await expect(run.getByRole('button', { name: /^Retry run/ })).toHaveCount(0);
       await expect(notes.getByTestId('agent-last-error')).toHaveText('none');
+      await expect(notes.getByTestId('agent-pause-line')).toHaveText(
+        'Not paused: it picks up routed tasks as they come.',
+      );
       await expect(notes.getByTestId('run-row')).toHaveCount(1);
       await run.getByRole('button', { name: /^Run #\d+/ }).click();
       await expect(detail.getByTestId('run-output-notes')).toContainText('Read "Sum up the retro"');

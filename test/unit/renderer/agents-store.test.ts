@@ -5,6 +5,7 @@ import {
   formatCost,
   formatDuration,
   mergeRun,
+  noticeOver,
   upsertAgent,
 } from '../../../src/renderer/src/state/agents-store';
 
@@ -99,5 +100,25 @@ describe('run and budget formatting', () => {
     expect(runs).toMatchObject({ fraction: 0.9, text: '45 of 50', tone: 'warn' });
     expect(tokens).toMatchObject({ fraction: null, text: '1,200, no limit', tone: 'good' });
     expect(cost).toMatchObject({ fraction: 1, text: '$2.00 of $2.00', tone: 'bad' });
+  });
+});
+
+describe('noticeOver', () => {
+  const notice = (kind: 'run-failed' | 'question-unanswered' | 'budget-reached', runId?: number) => ({
+    kind,
+    agentId: 'demo',
+    ...(runId === undefined ? {} : { runId }),
+    message: 'x',
+    at: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('ends a failure once its run is retried, and a question once it is answered', () => {
+    expect(noticeOver(notice('run-failed', 4), run(4, { state: 'queued' }))).toBe(true);
+    expect(noticeOver(notice('run-failed', 4), run(4, { state: 'failed' }))).toBe(false);
+    expect(noticeOver(notice('run-failed', 4), run(5, { state: 'done' }))).toBe(false);
+    expect(noticeOver(notice('question-unanswered', 2), run(2, { state: 'waiting-for-human' }))).toBe(false);
+    expect(noticeOver(notice('question-unanswered', 2), run(2, { state: 'running' }))).toBe(true);
+    expect(noticeOver(notice('budget-reached'), run(2, { state: 'done' }))).toBe(false);
+    expect(noticeOver(undefined, run(2))).toBe(false);
   });
 });

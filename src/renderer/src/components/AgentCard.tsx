@@ -1,5 +1,5 @@
 import { useId, type ReactElement } from 'react';
-import type { AgentSummary, PauseState } from '../../../shared/model';
+import type { AgentNotification, AgentSummary, PauseState } from '../../../shared/model';
 import { describeActor, formatTime, plural } from '../format';
 import type { AgentAction, AgentRuns } from '../state/agents-store';
 import { AgentBudget } from './AgentBudget';
@@ -18,6 +18,8 @@ export interface AgentCardProps {
   runs: AgentRuns | undefined;
   pending: AgentAction | undefined;
   message: { tone: 'good' | 'bad'; text: string } | undefined;
+  /** The latest thing a person should know about this agent, until it is over. */
+  notification: AgentNotification | undefined;
   retrying: Readonly<Record<number, true>>;
   retryErrors: Readonly<Record<number, string>>;
   onPause(): void;
@@ -29,8 +31,9 @@ export interface AgentCardProps {
   onOpenBoard(boardId: string): void;
 }
 
-function pauseText(pause: PauseState): string {
-  return `Paused by ${describeActor(pause.by)}${pause.at ? ` at ${formatTime(pause.at)}` : ''}${pause.reason ? `: ${pause.reason}` : ''}`;
+/** "by you (web UI) at 10:02: lunch", or "by system:budget at 10:02: daily token budget reached". */
+function pausedBy(pause: PauseState): string {
+  return `by ${describeActor(pause.by)}${pause.at ? ` at ${formatTime(pause.at)}` : ''}${pause.reason ? `: ${pause.reason}` : ''}`;
 }
 
 function RunsSection(props: AgentCardProps): ReactElement {
@@ -95,20 +98,31 @@ function RunsSection(props: AgentCardProps): ReactElement {
 
 /** One agent: what it is doing, what waits for it, what it used today, its brake, and its latest runs. */
 export function AgentCard(props: AgentCardProps): ReactElement {
-  const { agent, globalPause, pending, message, onPause, onResume, onOpenBoard } = props;
+  const { agent, globalPause, pending, message, notification, onPause, onResume, onOpenBoard } = props;
   const titleId = useId();
   const runsTitleId = useId();
+  const lineId = useId();
   const paused = agent.pause.paused;
   const current = agent.currentTask;
-  const statusLine =
+  // One line, always there, so nothing below moves: the most urgent of these wins.
+  const line: { tone: string; text: string } =
     message?.tone === 'bad'
-      ? message.text
-      : paused
-        ? pauseText(agent.pause)
-        : globalPause.paused
-          ? `Held by the pause on all agents (${pauseText(globalPause)}). Resume all to let it go on.`
-          : (message?.text ?? 'Not paused: it picks up routed tasks as they come.');
-  const lineTone = message?.tone === 'bad' ? 'text-bad' : paused || globalPause.paused ? 'text-warn' : 'text-muted';
+      ? { tone: 'text-bad', text: message.text }
+      : globalPause.paused
+        ? {
+            tone: 'text-warn',
+            text: `All agents are paused ${pausedBy(globalPause)}. Use Resume all at the top to let them go on.`,
+          }
+        : paused
+          ? { tone: 'text-warn', text: `Paused ${pausedBy(agent.pause)}` }
+          : notification
+            ? {
+                tone: notification.kind === 'run-failed' ? 'text-bad' : 'text-warn',
+                text: `${notification.message} (${formatTime(notification.at)})`,
+              }
+            : message
+              ? { tone: 'text-muted', text: message.text }
+              : { tone: 'text-muted', text: 'Not paused: it picks up routed tasks as they come.' };
   return (
     <section className="panel agent-card" aria-labelledby={titleId} data-testid="agent-card" data-agent-id={agent.id}>
       <div className="agent-head">
@@ -127,8 +141,10 @@ export function AgentCard(props: AgentCardProps): ReactElement {
         <button
           type="button"
           className={`button agent-toggle ${paused ? 'button-primary' : 'button-secondary'}`}
-          disabled={pending !== undefined}
+          // Under the pause on all agents, this agent's own switch changes nothing you could see.
+          disabled={pending !== undefined || globalPause.paused}
           aria-busy={pending !== undefined}
+          aria-describedby={globalPause.paused ? lineId : undefined}
           aria-label={`${paused ? 'Resume' : 'Pause'} agent ${agent.id}`}
           onClick={paused ? onResume : onPause}
         >
@@ -136,8 +152,8 @@ export function AgentCard(props: AgentCardProps): ReactElement {
           {paused ? 'Resume' : 'Pause'}
         </button>
       </div>
-      <p className={`agent-line ${lineTone}`} role="status" data-testid="agent-pause-line">
-        {statusLine}
+      <p className={`agent-line ${line.tone}`} role="status" id={lineId} data-testid="agent-pause-line">
+        {line.text}
       </p>
       <dl className="agent-facts">
         <div className="agent-fact agent-fact-wide">

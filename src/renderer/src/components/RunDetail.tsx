@@ -34,7 +34,8 @@ function Step({ step }: { step: AgentRunStep }): ReactElement {
       </h3>
       <p className="cell-sub">
         {formatCount(step.tokensIn)} tokens in · {formatCount(step.tokensOut)} out · cost {formatCost(step.cost)} ·{' '}
-        {formatDuration(step.finishedAt ? step.durationMs : null)} · started <Time iso={step.startedAt} />
+        {step.finishedAt ? `took ${formatDuration(step.durationMs)}` : 'no answer'} · started{' '}
+        <Time iso={step.startedAt} />
       </p>
       <RunStepOutput output={step.output} />
       <details className="run-raw">

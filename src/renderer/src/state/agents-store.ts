@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { EventPayloads } from '../../../shared/contract';
-import type { AgentBudgetUse, AgentRun, AgentSummary } from '../../../shared/model';
+import type { AgentBudgetUse, AgentNotification, AgentRun, AgentSummary } from '../../../shared/model';
 import { describeError } from '../api/envelope';
 import { api } from './api';
 import { useAppStore } from './app-store';
@@ -35,6 +35,8 @@ export interface AgentsStore {
   messages: Record<string, { tone: 'good' | 'bad'; text: string }>;
   retrying: Record<number, true>;
   retryErrors: Record<number, string>;
+  /** The latest notification per agent (a failed run, a budget reached, an unanswered question), until it is over. */
+  notifications: Record<string, AgentNotification>;
   /** The run whose detail is open, with its steps once loaded. */
   selectedRunId: number | null;
   detail: AgentRun | null;
@@ -51,6 +53,8 @@ export interface AgentsStore {
   select(runId: number | null): void;
   loadDetail(): Promise<void>;
   receive(payload: EventPayloads['agent.state']): void;
+  notify(notification: AgentNotification): void;
+  dismissNotification(agentId: string): void;
 }
 
 // ---- Pure helpers (unit-tested) ----
@@ -132,6 +136,14 @@ export function isActiveRun(run: Pick<AgentRun, 'state'>): boolean {
   return run.state === 'queued' || run.state === 'claimed' || run.state === 'running' || run.state === 'paused';
 }
 
+/** A notification about a run is over once that run moves on: a failed run retried, a question answered. */
+export function noticeOver(notice: AgentNotification | undefined, run: Pick<AgentRun, 'id' | 'state'>): boolean {
+  if (!notice || notice.runId !== run.id) return false;
+  if (notice.kind === 'run-failed') return run.state !== 'failed';
+  if (notice.kind === 'question-unanswered') return run.state !== 'waiting-for-human';
+  return false;
+}
+
 // ---- The store ----
 
 const emptyRuns = (): AgentRuns => ({ items: [], status: 'idle', error: null, hasMore: false, loadingOlder: false });
@@ -181,6 +193,7 @@ export const useAgentsStore = create<AgentsStore>()((set, get) => {
     messages: {},
     retrying: {},
     retryErrors: {},
+    notifications: {},
     selectedRunId: null,
     detail: null,
     detailStatus: 'idle',
@@ -191,6 +204,7 @@ export const useAgentsStore = create<AgentsStore>()((set, get) => {
       if (get().agents === null && fromApp) set({ agents: fromApp });
       const stopEvents = api().subscribe((event) => {
         if (event.type === 'agent.state') get().receive(event.payload);
+        else if (event.type === 'agent.notification') get().notify(event.payload);
       });
       // state.changed carries the agents too (pause, resume, config); the newest report wins.
       const stopApp = useAppStore.subscribe((s, previous) => {
@@ -320,7 +334,10 @@ export const useAgentsStore = create<AgentsStore>()((set, get) => {
 
     receive({ agent, run }) {
       set((s) => ({ agents: upsertAgent(s.agents ?? [], agent) }));
+      const notice = get().notifications[agent.id];
+      if (notice?.kind === 'budget-reached' && !agent.pause.paused) get().dismissNotification(agent.id);
       if (!run) return;
+      if (noticeOver(get().notifications[run.agentId], run)) get().dismissNotification(run.agentId);
       const list = get().runs[run.agentId];
       if (list && list.status === 'ready') patchRuns(run.agentId, (r) => ({ items: mergeRun(r.items, run) }));
       if (get().selectedRunId === run.id) {
@@ -328,6 +345,17 @@ export const useAgentsStore = create<AgentsStore>()((set, get) => {
         set((s) => ({ detail: s.detail ? { ...s.detail, ...run, steps: s.detail.steps } : run }));
         scheduleDetail();
       }
+    },
+
+    notify(notification) {
+      set((s) => ({ notifications: { ...s.notifications, [notification.agentId]: notification } }));
+    },
+
+    dismissNotification(agentId) {
+      set((s) => {
+        const { [agentId]: _gone, ...rest } = s.notifications;
+        return { notifications: rest };
+      });
     },
   };
 });

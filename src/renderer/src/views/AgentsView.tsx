@@ -21,6 +21,7 @@ function Agents({ state }: { state: AppState }): ReactElement {
   const messages = useAgentsStore((s) => s.messages);
   const retrying = useAgentsStore((s) => s.retrying);
   const retryErrors = useAgentsStore((s) => s.retryErrors);
+  const notifications = useAgentsStore((s) => s.notifications);
   const selectedRunId = useAgentsStore((s) => s.selectedRunId);
   const detail = useAgentsStore((s) => s.detail);
   const detailStatus = useAgentsStore((s) => s.detailStatus);
@@ -92,6 +93,7 @@ function Agents({ state }: { state: AppState }): ReactElement {
               runs={runs[agent.id]}
               pending={pending[agent.id]}
               message={messages[agent.id]}
+              notification={notifications[agent.id]}
               retrying={retrying}
               retryErrors={retryErrors}
               onPause={() => void pause(agent.id)}
