@@ -124,13 +124,14 @@ describe('agent settings from the config file', () => {
   });
 
   it('provider stream: true asks for SSE, false for one JSON body, whatever the runtime default', async () => {
-    llm = await startFakeLlm();
+    const server = await startFakeLlm();
+    llm = server;
     const writer = (id: string, stream: boolean): AgentSpec => ({
       id,
       board: BOARD,
       workflow: 'pickup',
       routes: { labels: [id] },
-      provider: { type: 'openai', base_url: llm!.url, model: `model-${id}`, stream },
+      provider: { type: 'openai', base_url: server.url, model: `model-${id}`, stream },
     });
     for (const runtimeStream of [false, true]) {
       harness = await startHarness({
@@ -147,7 +148,7 @@ describe('agent settings from the config file', () => {
       await harness.close();
       harness = undefined;
     }
-    const byModel = (model: string): boolean[] => llm.requests.filter((r) => r.model === model).map((r) => r.stream);
+    const byModel = (model: string): boolean[] => server.requests.filter((r) => r.model === model).map((r) => r.stream);
     expect(byModel('model-streamed')).toEqual([true, true]);
     expect(byModel('model-whole')).toEqual([false, false]);
   });
