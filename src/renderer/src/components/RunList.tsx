@@ -40,80 +40,82 @@ function taskLabel(run: AgentRun): string {
 /** An agent's latest runs, newest first: what started each, how it ended, what it cost. */
 export function RunList({ agentId, runs, retrying, retryErrors, onOpen, onRetry }: RunListProps): ReactElement {
   return (
-    <table className="table run-table" data-testid="run-list">
-      <caption className="visually-hidden">Latest runs of {agentId}, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Task</th>
-          <th scope="col">State and outcome</th>
-          <th scope="col" className="num">
-            Tokens in / out
-          </th>
-          <th scope="col" className="num">
-            Cost
-          </th>
-          <th scope="col" className="num">
-            Duration
-          </th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody onKeyDown={onListKeyDown}>
-        {runs.map((run) => (
-          <tr key={run.id} data-testid="run-row" data-run-id={run.id} data-state={run.state}>
-            <th scope="row">
-              <button
-                type="button"
-                className="button button-ghost button-small run-open"
-                data-run-open=""
-                aria-label={`Run #${run.id}: ${taskLabel(run)}, ${run.state}. Open details`}
-                onClick={() => onOpen(run.id)}
-              >
-                #{run.id}
-              </button>
-              <div className="cell-sub">
-                <time dateTime={run.createdAt}>{formatTime(run.createdAt)}</time> · {run.trigger}
-              </div>
+    <div className="run-table-wrap">
+      <table className="table run-table" data-testid="run-list">
+        <caption className="visually-hidden">Latest runs of {agentId}, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Task</th>
+            <th scope="col">State and outcome</th>
+            <th scope="col" className="num">
+              Tokens in / out
             </th>
-            <td>
-              <span className="mono">{taskLabel(run)}</span>
-              <div className="cell-sub">{run.workflow}</div>
-            </td>
-            <td className="run-state-cell">
-              <RunStatePill state={run.state} />
-              {run.outcome ? <div className="cell-sub run-outcome">{run.outcome}</div> : null}
-              {run.error ? <div className="cell-sub text-bad run-error">{run.error}</div> : null}
-              {retryErrors[run.id] ? (
-                <div className="cell-sub text-bad" role="alert">
-                  {retryErrors[run.id]}
-                </div>
-              ) : null}
-            </td>
-            <td className="num mono">
-              {formatCount(run.tokensIn)} / {formatCount(run.tokensOut)}
-            </td>
-            <td className="num mono">{formatCost(run.cost)}</td>
-            <td className="num mono">{formatDuration(run.durationMs)}</td>
-            <td className="cell-actions">
-              {run.state === 'failed' ? (
+            <th scope="col" className="num">
+              Cost
+            </th>
+            <th scope="col" className="num">
+              Duration
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody onKeyDown={onListKeyDown}>
+          {runs.map((run) => (
+            <tr key={run.id} data-testid="run-row" data-run-id={run.id} data-state={run.state}>
+              <th scope="row">
                 <button
                   type="button"
-                  className="button button-secondary button-small"
-                  disabled={retrying[run.id] === true}
-                  aria-busy={retrying[run.id] === true}
-                  aria-label={`Retry run #${run.id}`}
-                  onClick={() => onRetry(run.id)}
+                  className="button button-ghost button-small run-open"
+                  data-run-open=""
+                  aria-label={`Run #${run.id}: ${taskLabel(run)}, ${run.state}. Open details`}
+                  onClick={() => onOpen(run.id)}
                 >
-                  Retry
+                  #{run.id}
                 </button>
-              ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+                <div className="cell-sub">
+                  <time dateTime={run.createdAt}>{formatTime(run.createdAt)}</time> · {run.trigger}
+                </div>
+              </th>
+              <td>
+                <span className="mono">{taskLabel(run)}</span>
+                <div className="cell-sub">{run.workflow}</div>
+              </td>
+              <td className="run-state-cell">
+                <RunStatePill state={run.state} />
+                {run.outcome ? <div className="cell-sub run-outcome">{run.outcome}</div> : null}
+                {run.error ? <div className="cell-sub text-bad run-error">{run.error}</div> : null}
+                {retryErrors[run.id] ? (
+                  <div className="cell-sub text-bad" role="alert">
+                    {retryErrors[run.id]}
+                  </div>
+                ) : null}
+              </td>
+              <td className="num mono">
+                {formatCount(run.tokensIn)} / {formatCount(run.tokensOut)}
+              </td>
+              <td className="num mono">{formatCost(run.cost)}</td>
+              <td className="num mono">{formatDuration(run.durationMs)}</td>
+              <td className="cell-actions">
+                {run.state === 'failed' ? (
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    disabled={retrying[run.id] === true}
+                    aria-busy={retrying[run.id] === true}
+                    aria-label={`Retry run #${run.id}`}
+                    onClick={() => onRetry(run.id)}
+                  >
+                    Retry
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
