@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hiddenEdges } from '../../../src/renderer/src/lib/scroll-edges';
+import { hiddenEdges } from '../../../src/renderer/src/lib/hidden-edges';
 
 describe('hiddenEdges', () => {
   it('names the sides with content out of view', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent, type ReactElement } from 'react';
 import type { BoardTask } from '../../../shared/contract';
 import { plural } from '../format';
-import { useHiddenEdges } from '../lib/scroll-edges';
+import { useHiddenEdges } from '../lib/use-hidden-edges';
 import { TaskCard } from './TaskCard';
 
 export interface BoardColumnsProps {

@@ -1,14 +1,5 @@
 import { useEffect, useState, type RefObject } from 'react';
-
-/** Which sides of a horizontal scroller have content out of view. */
-export type HiddenEdges = 'none' | 'start' | 'end' | 'both';
-
-export function hiddenEdges(scrollLeft: number, clientWidth: number, scrollWidth: number): HiddenEdges {
-  // One pixel of slack: zoomed layouts report fractional widths.
-  const before = scrollLeft > 1;
-  const after = scrollLeft + clientWidth < scrollWidth - 1;
-  return before && after ? 'both' : before ? 'start' : after ? 'end' : 'none';
-}
+import { hiddenEdges, type HiddenEdges } from './hidden-edges';
 
 /** Follows a scroller's hidden edges as it scrolls, resizes or its content changes. */
 export function useHiddenEdges(ref: RefObject<HTMLElement | null>): HiddenEdges {
