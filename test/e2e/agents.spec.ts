@@ -300,11 +300,25 @@ test.describe('agents view', () => {
       await page.keyboard.press('Escape');
       await expect(detail).toHaveCount(0);
 
-      // The person installs the program, then retries.
-      writeFileSync(program, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(NOTES_AGENT)}\n`);
+      // The person installs the program, then retries. This program waits for a go-ahead file before it
+      // answers, so the test can watch the run while it is running, without guessing at timings.
+      const goAhead = join(dir, 'go');
+      writeFileSync(
+        program,
+        `#!/bin/sh\nwhile [ ! -f ${JSON.stringify(goAhead)} ]; do sleep 0.05; done\n` +
+          `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(NOTES_AGENT)}\n`,
+      );
       chmodSync(program, 0o755);
       await run.getByRole('button', { name: /^Retry run #\d+$/ }).click();
+      await expect(run).toHaveAttribute('data-state', 'running');
+      await expect(notes.getByTestId('agent-status')).toHaveText('running');
+      await expect(notes.getByTestId('agent-current')).toContainText(`task #${taskId}`);
+      await expect(notes.getByTestId('agent-current').getByTestId('run-state')).toHaveText('running');
+      await expect(card(board, 'Sum up the retro').getByTestId('agent-working')).toBeVisible();
+      await captureBothSchemes(page, 'agents-running');
+      writeFileSync(goAhead, '');
       await expect(run).toHaveAttribute('data-state', 'done');
+      await expect(notes.getByTestId('agent-current')).toHaveText('nothing right now');
       await expect(run).toContainText('completed; moved to');
       await expect(run.getByRole('button', { name: /^Retry run/ })).toHaveCount(0);
       await expect(notes.getByTestId('agent-last-error')).toHaveText('none');

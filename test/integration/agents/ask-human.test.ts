@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentNotification } from '../../../src/shared/model';
-import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness } from './harness';
+import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness, closeAfterEach, startLlm } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await llm?.close();
-  harness = undefined;
-  llm = undefined;
-});
+closeAfterEach();
 
 const agent = {
   id: 'researcher',
@@ -66,7 +61,7 @@ describe('ask a human', () => {
   });
 
   it('with resumeOn answer, a comment alone resumes; an unanswered question raises one notification', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     llm.setHandler((req) =>
       req.text.includes('A person answered')
         ? { content: { notes: 'Done, using the answer.', question: null, subtasks: null } }

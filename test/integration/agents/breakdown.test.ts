@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import { describe, expect, it } from 'vitest';
+import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, type Harness } from './harness';
+import { BOARD, EXAMPLE_AGENT, startHarness, type Harness, closeAfterEach, startLlm } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await llm?.close();
-  harness = undefined;
-  llm = undefined;
-});
+closeAfterEach();
 
 describe('break down an epic', () => {
   it('creates each subtask once, with its estimate, linked to the epic, and a summary on the epic (command)', async () => {
@@ -55,7 +50,7 @@ describe('break down an epic', () => {
   });
 
   it('asks for structured subtasks from an LLM and replays its saved plan on retry, never creating twice', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     llm.setHandler(() => ({
       content: {
         notes: 'Three steps.',

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentNotification } from '../../../src/shared/model';
-import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness } from './harness';
+import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness, closeAfterEach, startLlm } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await llm?.close();
-  harness = undefined;
-  llm = undefined;
-});
+closeAfterEach();
 
 describe('budgets', () => {
   it('reaching runs per day pauses the agent with the reason shown; the next day it resumes by itself', async () => {
@@ -53,7 +48,7 @@ describe('budgets', () => {
   });
 
   it('reaching tokens per day pauses the agent after the run that crossed it', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     llm.setHandler(() => ({
       content: { notes: 'ok', question: null, subtasks: null },
       usage: { prompt_tokens: 40, completion_tokens: 20 },

@@ -1,13 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness } from './harness';
+import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness, closeAfterEach } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+closeAfterEach();
 
 const agent = {
   id: 'researcher',

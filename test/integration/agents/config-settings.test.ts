@@ -1,8 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentNotification } from '../../../src/shared/model';
-import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type AgentSpec, type Harness } from './harness';
+import {
+  BOARD,
+  EXAMPLE_AGENT,
+  startHarness,
+  waitFor,
+  type AgentSpec,
+  type Harness,
+  closeAfterEach,
+  startLlm,
+} from './harness';
 
 /**
  * The runtime settings a config file sets (agent_defaults, per-agent keys, LLM provider keys), each shown to
@@ -11,12 +20,7 @@ import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type AgentSpec, type Harne
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await llm?.close();
-  harness = undefined;
-  llm = undefined;
-});
+closeAfterEach();
 
 const asker = (id: string, label: string, extra: Record<string, unknown> = {}): AgentSpec => ({
   id,
@@ -99,7 +103,7 @@ describe('agent settings from the config file', () => {
   });
 
   it('provider timeout: a model slower than it is a failed attempt, retried, and the run then completes', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     llm.enqueue({ delayMs: 1_500, content: { notes: 'Too late.', question: null, subtasks: null } });
     harness = await startHarness({
       dir: tempDir(),
@@ -124,7 +128,7 @@ describe('agent settings from the config file', () => {
   });
 
   it('provider stream: true asks for SSE, false for one JSON body, whatever the runtime default', async () => {
-    const server = await startFakeLlm();
+    const server = await startLlm();
     llm = server;
     const writer = (id: string, stream: boolean): AgentSpec => ({
       id,

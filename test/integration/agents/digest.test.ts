@@ -1,14 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localDay } from '../../../src/main/core/agents/budget';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, type AgentSpec, type Harness } from './harness';
+import { BOARD, EXAMPLE_AGENT, startHarness, type AgentSpec, type Harness, closeAfterEach } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+closeAfterEach();
 
 const agents: AgentSpec[] = [
   {

@@ -1,20 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentNotification } from '../../../src/shared/model';
-import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, startHarness, waitFor, type Harness } from './harness';
+import { BOARD, startHarness, waitFor, type Harness, closeAfterEach, startLlm } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await llm?.close();
-  harness = undefined;
-  llm = undefined;
-});
+closeAfterEach();
 
 /** A command agent that fails its first `failures` runs (exit 3, a message on stderr), then prints notes. */
 function flakyScript(dir: string, failures: number): string[] {
@@ -88,7 +83,7 @@ describe('failures and retries', () => {
   });
 
   it('429 with Retry-After from the model server: retried after the delay it asked for', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     llm.enqueue({ status: 429, retryAfter: '1', errorMessage: 'Rate limit reached' });
     harness = await startHarness({
       dir: tempDir(),
@@ -119,7 +114,7 @@ describe('failures and retries', () => {
 
   for (const cause of ['a missing key', 'HTTP 401'] as const) {
     it(`a provider error that retrying cannot fix (${cause}) fails at once`, async () => {
-      llm = await startFakeLlm();
+      llm = await startLlm();
       llm.setHandler(() => ({ status: 401, errorMessage: 'Invalid API key' }));
       const keyRef = cause === 'a missing key' ? { env: 'DECKHAND_TEST_NO_SUCH_KEY' } : { keychain: 'stale-key' };
       harness = await startHarness({

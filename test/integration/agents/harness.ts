@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { stringify } from 'yaml';
 import type { AgentRuntimeOptions } from '../../../src/main/core/agents/runtime';
 import { createCore, type Core } from '../../../src/main/core/app';
@@ -9,6 +10,7 @@ import type { SecretStore } from '../../../src/main/core/secrets/secret-store';
 import type { DeckhandEvent } from '../../../src/shared/contract';
 import type { AgentRun } from '../../../src/shared/model';
 import type { Task, TaskFields } from '../../../src/shared/task';
+import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 /** The documented example agent, run with this Node (no PATH lookup). */
@@ -103,6 +105,23 @@ export function writeConfig(dir: string, agents: AgentSpec[], extra: Record<stri
   return file;
 }
 
+/** What the current test started; closed when it ends (closing twice is harmless for both). */
+const started: { close(): Promise<void> }[] = [];
+
+/** Call once at the top of a test file: every harness and fake LLM a test starts is closed when the test ends. */
+export function closeAfterEach(): void {
+  afterEach(async () => {
+    for (const item of started.splice(0).reverse()) await item.close();
+  });
+}
+
+/** The scripted OpenAI-compatible server on loopback, closed after the test (see closeAfterEach). */
+export async function startLlm(options?: Parameters<typeof startFakeLlm>[0]): Promise<FakeLlm> {
+  const llm = await startFakeLlm(options);
+  started.push(llm);
+  return llm;
+}
+
 /** A core on a real SQLite file and the local board, with agents from a real config file. */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const configPath = writeConfig(options.dir, options.agents, options.config);
@@ -158,5 +177,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     close: () => core.close(),
   };
+  started.push(harness);
   return harness;
 }

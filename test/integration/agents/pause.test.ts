@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import { describe, expect, it } from 'vitest';
+import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, startHarness, waitFor, type AgentSpec, type Harness } from './harness';
+import { BOARD, startHarness, waitFor, type AgentSpec, type Harness, closeAfterEach, startLlm } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await llm?.close();
-  harness = undefined;
-  llm = undefined;
-});
+closeAfterEach();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -27,7 +22,7 @@ function writer(url: string): AgentSpec {
 
 describe('pause', () => {
   it('during a run: the running step ends at a safe point, nothing new starts, resume continues in order', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     llm.setHandler((req) => {
       const user = req.messages.find((m) => m.role === 'user')!.content as string;
       return { delayMs: 600, content: { notes: `notes for ${user.split('\n')[0]}`, question: null, subtasks: null } };
@@ -74,7 +69,7 @@ describe('pause', () => {
   });
 
   it('survives a restart, and a paused queue waits then runs in order; pause all is honoured too', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     const dir = tempDir();
     harness = await startHarness({ dir, agents: [writer(llm.url)] });
     await harness.call('pauseAgent', { agentId: 'writer' });
@@ -104,7 +99,7 @@ describe('pause', () => {
   });
 
   it('names an unknown agent', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     harness = await startHarness({ dir: tempDir(), agents: [writer(llm.url)] });
     const res = await harness.call('pauseAgent', { agentId: 'nobody' });
     expect(res).toMatchObject({

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
+import { describe, expect, it } from 'vitest';
+import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness } from './harness';
+import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness, closeAfterEach, startLlm } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await llm?.close();
-  harness = undefined;
-  llm = undefined;
-});
+closeAfterEach();
 
 const commandAgent = {
   id: 'researcher',
@@ -102,7 +97,7 @@ describe('pickup on the local board', () => {
 
   for (const stream of [false, true]) {
     it(`works with an OpenAI-compatible server (${stream ? 'SSE streaming' : 'one JSON answer'}), key from the keychain`, async () => {
-      llm = await startFakeLlm({ model: 'llama-test' });
+      llm = await startLlm({ model: 'llama-test' });
       harness = await startHarness({
         dir: tempDir(),
         keychain: { 'llm-key': 'sk-test-123456' },
@@ -139,7 +134,7 @@ describe('pickup on the local board', () => {
   }
 
   it('takes plain text from a model that ignores the schema as the notes', async () => {
-    llm = await startFakeLlm();
+    llm = await startLlm();
     llm.setHandler(() => ({ content: 'Just prose, no JSON at all.' }));
     harness = await startHarness({
       dir: tempDir(),

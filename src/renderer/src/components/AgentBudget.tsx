@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import type { AgentBudgetUse } from '../../../shared/model';
-import { budgetMeters } from '../state/agents-store';
+import { budgetMeters } from '../lib/agent-runs';
 
 /** Today's runs, tokens and cost against the agent's daily limits, each with a small meter. */
 export function AgentBudget({

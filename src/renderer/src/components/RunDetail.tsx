@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import type { AgentRun, AgentRunStep } from '../../../shared/model';
 import { formatFullTime, plural } from '../format';
 import type { ListStatus } from '../state/log-store';
-import { formatCost, formatCount, formatDuration } from '../state/agents-store';
+import { formatCost, formatCount, formatDuration } from '../lib/agent-runs';
 import { Dialog } from './Dialog';
 import { Notice } from './Notice';
 import { RunStatePill } from './RunStatePill';

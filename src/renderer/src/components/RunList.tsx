@@ -1,7 +1,7 @@
 import type { KeyboardEvent, ReactElement } from 'react';
 import type { AgentRun } from '../../../shared/model';
 import { formatTime } from '../format';
-import { formatCost, formatCount, formatDuration } from '../state/agents-store';
+import { formatCost, formatCount, formatDuration } from '../lib/agent-runs';
 import { RunStatePill } from './RunStatePill';
 
 export interface RunListProps {

@@ -7,7 +7,7 @@ import {
   mergeRun,
   noticeOver,
   upsertAgent,
-} from '../../../src/renderer/src/state/agents-store';
+} from '../../../src/renderer/src/lib/agent-runs';
 
 const run = (id: number, over: Partial<AgentRun> = {}): AgentRun => ({
   id,
