@@ -316,6 +316,8 @@ test.describe('agents view', () => {
       await expect(notes.getByTestId('agent-current').getByTestId('run-state')).toHaveText('running');
       await expect(card(board, 'Sum up the retro').getByTestId('agent-working')).toBeVisible();
       await captureBothSchemes(page, 'agents-running');
+      // Still running once the retry's own answer is in: a late answer never sets a run back to queued.
+      await expect(run.getByTestId('run-state')).toHaveText('running');
       writeFileSync(goAhead, '');
       await expect(run).toHaveAttribute('data-state', 'done');
       await expect(notes.getByTestId('agent-current')).toHaveText('nothing right now');

@@ -5,6 +5,7 @@ import {
   formatCost,
   formatDuration,
   mergeRun,
+  mergeRunPage,
   noticeOver,
   upsertAgent,
 } from '../../../src/renderer/src/lib/agent-runs';
@@ -120,5 +121,28 @@ describe('noticeOver', () => {
     expect(noticeOver(notice('question-unanswered', 2), run(2, { state: 'running' }))).toBe(true);
     expect(noticeOver(notice('budget-reached'), run(2, { state: 'done' }))).toBe(false);
     expect(noticeOver(undefined, run(2))).toBe(false);
+  });
+});
+
+describe('snapshots never undo what events already showed', () => {
+  const at = (ms: number): string => new Date(Date.UTC(2026, 10, 24, 9, 0, 0, ms)).toISOString();
+
+  it('a retry answer that arrives after the run already moved on is ignored', () => {
+    const shown = [run(1, { state: 'running', updatedAt: at(20) })];
+    const answer = run(1, { state: 'queued', updatedAt: at(10) });
+    expect(mergeRun(shown, answer, 'snapshot')[0]?.state).toBe('running');
+    // A tie keeps what is shown: the events for that moment already arrived or are on their way.
+    expect(mergeRun(shown, run(1, { state: 'queued', updatedAt: at(20) }), 'snapshot')[0]?.state).toBe('running');
+    // An event always wins, and a newer snapshot replaces an older version.
+    expect(mergeRun(shown, answer)[0]?.state).toBe('queued');
+    expect(mergeRun(shown, run(1, { state: 'done', updatedAt: at(30) }), 'snapshot')[0]?.state).toBe('done');
+  });
+
+  it('a fetched page keeps newer versions and runs started since it was taken', () => {
+    const shown = [run(4, { updatedAt: at(5) }), run(3, { state: 'running', updatedAt: at(9) }), run(2)];
+    const page = [run(3, { state: 'queued', updatedAt: at(1) }), run(2, { state: 'done', updatedAt: at(8) }), run(1)];
+    const merged = mergeRunPage(shown, page);
+    expect(ids(merged)).toEqual([4, 3, 2, 1]);
+    expect(merged.map((r) => r.state)).toEqual(['queued', 'running', 'done', 'queued']);
   });
 });

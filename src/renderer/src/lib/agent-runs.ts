@@ -2,14 +2,50 @@ import type { AgentBudgetUse, AgentNotification, AgentRun, AgentSummary } from '
 
 // Pure helpers for the Agents view, kept free of DOM and store code so they are unit-tested under Node.
 
+/**
+ * Where a run came from. Events arrive in order, so an event's run is always the latest word. A snapshot (the
+ * answer to a call) may have been taken before events already shown, so it only replaces an older version.
+ */
+export type RunSource = 'event' | 'snapshot';
+
+/** Whether a snapshot of a run says something newer than the version shown (a tie keeps what is shown). */
+export function snapshotIsNewer(shown: Pick<AgentRun, 'updatedAt'> | undefined, snapshot: Pick<AgentRun, 'updatedAt'>) {
+  return shown === undefined || snapshot.updatedAt > shown.updatedAt;
+}
+
 /** Puts a run in a newest-first list: replaces the one with its id, or inserts it in id order. */
-export function mergeRun(runs: readonly AgentRun[], run: AgentRun): AgentRun[] {
+export function mergeRun(runs: readonly AgentRun[], run: AgentRun, source: RunSource = 'event'): AgentRun[] {
+  if (
+    source === 'snapshot' &&
+    !snapshotIsNewer(
+      runs.find((r) => r.id === run.id),
+      run,
+    )
+  )
+    return [...runs];
   const rest = runs.filter((r) => r.id !== run.id);
   const at = rest.findIndex((r) => r.id < run.id);
   // A run older than everything shown belongs to a page not loaded yet, unless it replaced one shown.
   if (at === -1 && rest.length === runs.length && rest.length > 0) return rest;
   const index = at === -1 ? rest.length : at;
   return [...rest.slice(0, index), { ...run }, ...rest.slice(index)];
+}
+
+/**
+ * A fetched first page of runs (newest first). A run shown in a newer version than the page's (from an event
+ * that arrived while the page was on its way) stays as shown, and so does a run started after the page was taken.
+ */
+export function mergeRunPage(shown: readonly AgentRun[], page: readonly AgentRun[]): AgentRun[] {
+  const byId = new Map(shown.map((r) => [r.id, r]));
+  const newestInPage = page[0]?.id ?? 0;
+  const startedSince = shown.filter((r) => r.id > newestInPage);
+  return [
+    ...startedSince,
+    ...page.map((run) => {
+      const current = byId.get(run.id);
+      return current && !snapshotIsNewer(current, run) ? current : run;
+    }),
+  ];
 }
 
 /** Replaces an agent in a list (or adds it at the end), keeping the list's order. */

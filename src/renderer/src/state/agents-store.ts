@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { EventPayloads } from '../../../shared/contract';
 import type { AgentNotification, AgentRun, AgentSummary } from '../../../shared/model';
 import { describeError } from '../api/envelope';
-import { mergeRun, noticeOver, upsertAgent } from '../lib/agent-runs';
+import { mergeRun, mergeRunPage, noticeOver, snapshotIsNewer, upsertAgent } from '../lib/agent-runs';
 import { api } from './api';
 import { useAppStore } from './app-store';
 import { useConnectionStore } from './connection-store';
@@ -157,8 +157,8 @@ export const useAgentsStore = create<AgentsStore>()((set, get) => {
       if (!shown || shown.status !== 'ready') patchRuns(agentId, () => ({ status: 'loading', error: null }));
       try {
         const items = await api().call('listRuns', { agentId, limit: limit + 1 });
-        patchRuns(agentId, () => ({
-          items: items.slice(0, limit),
+        patchRuns(agentId, (r) => ({
+          items: mergeRunPage(r.items, items.slice(0, limit)),
           hasMore: items.length > limit,
           status: 'ready',
           error: null,
@@ -207,7 +207,7 @@ export const useAgentsStore = create<AgentsStore>()((set, get) => {
       try {
         const run = await api().call('retryRun', { id: runId });
         const list = get().runs[run.agentId];
-        if (list) patchRuns(run.agentId, (r) => ({ items: mergeRun(r.items, run) }));
+        if (list) patchRuns(run.agentId, (r) => ({ items: mergeRun(r.items, run, 'snapshot') }));
         if (get().selectedRunId === runId) await get().loadDetail();
       } catch (err) {
         set((s) => ({ retryErrors: { ...s.retryErrors, [runId]: `Could not retry: ${describeError(err)}` } }));
@@ -239,7 +239,12 @@ export const useAgentsStore = create<AgentsStore>()((set, get) => {
       try {
         const run = await api().call('getRun', { id });
         if (get().selectedRunId !== id) return;
-        set({ detail: run, detailStatus: 'ready', detailError: null });
+        // The steps are new; the state may be older than an event shown meanwhile.
+        set((s) => ({
+          detail: s.detail && !snapshotIsNewer(s.detail, run) ? { ...s.detail, steps: run.steps } : run,
+          detailStatus: 'ready',
+          detailError: null,
+        }));
       } catch (err) {
         if (get().selectedRunId !== id) return;
         set({ detailStatus: 'error', detailError: describeError(err) });
