@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes/kanboard';
+import { startFakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, startHarness, waitFor, type AgentSpec, type Harness } from './harness';
+import { EXAMPLE_AGENT, waitFor, type AgentSpec, type Harness } from './harness';
+import { columnOf, kbTask, startKanboardBoard, startOnKanboard, tagsOf, type KanboardBoard } from './kanboard-setup';
 
 /** The pickup and ask-a-human loops on a Kanboard board (the fake JSON-RPC server), and two instances sharing it. */
 const tempDir = useTempDirs();
@@ -12,60 +12,35 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-const COLUMNS = ['Backlog', 'Ready', 'Work in progress', 'Ready for Review', 'Blocked — Needs Input', 'Done'];
+const COMMAND = { type: 'command', command: EXAMPLE_AGENT };
 
-const researcher: AgentSpec = {
+const researcher = (provider: Record<string, unknown> = COMMAND): AgentSpec => ({
   id: 'researcher',
   board: 'kb',
   workflow: 'pickup',
   routes: { labels: ['needs-ai'] },
-  provider: { type: 'command', command: EXAMPLE_AGENT },
-};
+  provider,
+});
 
-async function kanboard(): Promise<{ fake: FakeKanboard; board: StandardBoard }> {
-  const fake = await FakeKanboard.start();
-  cleanup.push(() => fake.stop());
-  return { fake, board: seedStandardBoard(fake, { columns: COLUMNS }) };
-}
-
-async function deckhand(fake: FakeKanboard, board: StandardBoard, dir: string): Promise<Harness> {
-  mkdirSync(dir, { recursive: true });
-  const harness = await startHarness({
-    dir,
-    agents: [researcher],
-    keychain: { 'kb-token': board.appToken },
-    config: {
-      boards: [
-        {
-          id: 'kb',
-          type: 'kanboard',
-          url: fake.url,
-          project: board.projectName,
-          token: { keychain: 'kb-token' },
-          poll: { interval: '2s' },
-          columns: {
-            todo: 'Ready',
-            working: 'Work in progress',
-            review: 'Ready for Review',
-            blocked: 'Blocked — Needs Input',
-          },
-        },
-      ],
-    },
-  });
+async function deckhand(kb: KanboardBoard, dir: string, provider?: Record<string, unknown>): Promise<Harness> {
+  const harness = await startOnKanboard(kb, dir, [researcher(provider)]);
   cleanup.push(() => harness.close());
   return harness;
 }
 
-const task = (fake: FakeKanboard, id: number) => fake.store.task(id)!;
-const columnOf = (fake: FakeKanboard, id: number): string =>
-  fake.store.projectColumns(task(fake, id).project_id).find((c) => c.id === task(fake, id).column_id)!.title;
-const tagsOf = (fake: FakeKanboard, id: number): string[] => Object.values(fake.store.tagList(id));
+/** The scripted OpenAI-compatible server on loopback; `answer` picks the reply from what the request says. */
+async function model(answer: (text: string) => { notes: string; question: string | null }) {
+  const llm = await startFakeLlm();
+  cleanup.push(() => llm.close());
+  llm.setHandler((req) => ({ content: { ...answer(req.text), subtasks: null } }));
+  return { llm, provider: { type: 'openai', base_url: llm.url, model: 'fake-model' } };
+}
 
 describe('agents on Kanboard', () => {
-  it('pickup: claims, writes notes and moves the card to review', async () => {
-    const { fake, board } = await kanboard();
-    const harness = await deckhand(fake, board, tempDir());
+  it('pickup (command): claims, writes notes and moves the card to review', async () => {
+    const kb = await startKanboardBoard(cleanup);
+    const { fake, board } = kb;
+    const harness = await deckhand(kb, tempDir());
     const id = await fake.human('alice').createTask(board.projectId, {
       title: 'Check the cache',
       description: 'Why is it stale?',
@@ -76,39 +51,88 @@ describe('agents on Kanboard', () => {
     expect(run.outcome).toMatch(/^completed; moved to Ready for Review/);
     expect(columnOf(fake, id)).toBe('Ready for Review');
     expect(fake.store.metadataOf(id)).toMatchObject({ agent_notes: expect.stringContaining('Read "Check the cache"') });
-    expect(task(fake, id).title).toBe('Check the cache');
+    expect(kbTask(fake, id).title).toBe('Check the cache');
     const state = harness.core.engine.base.get('kb', String(id))!.fields;
     expect(state.labels).toEqual(['needs-ai']);
   });
 
-  it('ask a human: the question is one Kanboard comment; an answer there plus a move back resumes the run', async () => {
-    const { fake, board } = await kanboard();
-    const harness = await deckhand(fake, board, tempDir());
+  it('pickup (openai): the model sees the Kanboard task and its notes land in the card, claim removed', async () => {
+    const kb = await startKanboardBoard(cleanup);
+    const { fake, board } = kb;
+    const { llm, provider } = await model(() => ({ notes: 'The TTL is 0 in prod; set it to 300.', question: null }));
+    const harness = await deckhand(kb, tempDir(), provider);
     const id = await fake.human('alice').createTask(board.projectId, {
-      title: 'Pick a region',
-      description: 'ask: Which region do we deploy to?',
+      title: 'Check the cache',
+      description: 'Why is it stale?',
       column: 'Ready',
       tags: ['needs-ai'],
     });
-    const waiting = await harness.runIn({ taskId: String(id) }, ['waiting-for-human'], 30_000);
-    expect(columnOf(fake, id)).toBe('Blocked — Needs Input');
-    const questions = fake.store.comments.filter((c) => c.task_id === id && c.comment.includes('Which region'));
-    expect(questions).toHaveLength(1);
-
-    await fake.human('alice').comment(id, 'eu-central-1');
-    await fake.human('alice').moveTask(id, 'Ready');
-    const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 30_000);
-    expect(done).toMatchObject({ state: 'done', answer: 'eu-central-1', round: 1 });
+    const run = await harness.runIn({ taskId: String(id) }, ['done', 'failed'], 30_000);
+    expect(run).toMatchObject({ state: 'done', tokensIn: expect.any(Number) });
+    expect(run.tokensIn + run.tokensOut).toBeGreaterThan(0);
+    expect(llm.requests).toHaveLength(1);
+    expect(llm.requests[0]!.text).toContain('Why is it stale?');
+    expect(llm.requests[0]!.schema).toBeDefined();
     expect(columnOf(fake, id)).toBe('Ready for Review');
-    expect(fake.store.metadataOf(id)).toMatchObject({
-      agent_notes: expect.stringContaining('The answer: eu-central-1'),
-    });
+    expect(String(fake.store.metadataOf(id).agent_notes)).toContain('The TTL is 0 in prod; set it to 300.');
+    // The notes are mirrored into one marked comment; the description, a human field, is untouched.
+    expect(fake.store.comments.filter((c) => c.task_id === id && c.comment.includes('set it to 300'))).toHaveLength(1);
+    expect(kbTask(fake, id).description).toBe('Why is it stale?');
+    expect(tagsOf(fake, id)).toEqual(['needs-ai']);
   });
 
+  for (const kind of ['command', 'openai'] as const) {
+    it(`ask a human (${kind}): the question is one Kanboard comment; an answer there plus a move back resumes the run`, async () => {
+      const kb = await startKanboardBoard(cleanup);
+      const { fake, board } = kb;
+      let provider: Record<string, unknown> | undefined;
+      let requests: { text: string }[] = [];
+      if (kind === 'openai') {
+        const scripted = await model((text) =>
+          text.includes('A person answered')
+            ? { notes: 'The answer: eu-central-1. Deploying there.', question: null }
+            : { notes: 'I need one fact first.', question: 'Which region do we deploy to?' },
+        );
+        provider = scripted.provider;
+        requests = scripted.llm.requests;
+      }
+      const harness = await deckhand(kb, tempDir(), provider);
+      const id = await fake.human('alice').createTask(board.projectId, {
+        title: 'Pick a region',
+        description: 'ask: Which region do we deploy to?',
+        column: 'Ready',
+        tags: ['needs-ai'],
+      });
+      const waiting = await harness.runIn({ taskId: String(id) }, ['waiting-for-human'], 30_000);
+      expect(columnOf(fake, id)).toBe('Blocked — Needs Input');
+      const questions = (): string[] =>
+        fake.store.comments
+          .filter((c) => c.task_id === id && c.comment.startsWith('Question from agent'))
+          .map((c) => c.comment);
+      expect(questions()).toEqual([expect.stringContaining('Which region do we deploy to?')]);
+
+      await fake.human('alice').comment(id, 'eu-central-1');
+      await fake.human('alice').moveTask(id, 'Ready');
+      const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 30_000);
+      expect(done).toMatchObject({ state: 'done', answer: 'eu-central-1', round: 1 });
+      expect(columnOf(fake, id)).toBe('Ready for Review');
+      expect(fake.store.metadataOf(id)).toMatchObject({
+        agent_notes: expect.stringContaining('The answer: eu-central-1'),
+      });
+      // Still one question on the board after the resume.
+      expect(questions()).toHaveLength(1);
+      if (kind === 'openai') {
+        expect(requests).toHaveLength(2);
+        expect(requests[1]!.text).toContain('A person answered: eu-central-1');
+      }
+    });
+  }
+
   it('two Deckhand instances on one board never work the same task', async () => {
-    const { fake, board } = await kanboard();
+    const kb = await startKanboardBoard(cleanup);
+    const { fake, board } = kb;
     const root = tempDir();
-    const [a, b] = [await deckhand(fake, board, join(root, 'a')), await deckhand(fake, board, join(root, 'b'))];
+    const [a, b] = [await deckhand(kb, join(root, 'a')), await deckhand(kb, join(root, 'b'))];
     expect(a.core.agents.claims.instanceId()).not.toBe(b.core.agents.claims.instanceId());
     // Both instances queue every task while paused, then race for them the moment they resume.
     for (const h of [a, b]) await h.call('pauseAgent', { agentId: 'researcher' });
