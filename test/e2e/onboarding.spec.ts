@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { OnboardingInfo } from '../../src/shared/model';
+import { FakeKanboard, seedStandardBoard } from '../fakes/kanboard';
 import { startFakeLlm, type FakeLlm } from '../fakes/llm/server';
 import { expect, test } from './fixtures';
 import { callCore, captureBothSchemes, card, column } from './helpers';
@@ -156,6 +157,96 @@ test.describe('onboarding on first start', () => {
       expect(diagnostics.pageErrors).toEqual([]);
     } finally {
       await llm?.close();
+    }
+  });
+
+  test('connect a Kanboard board with its tokens, watch a card added there picked up within seconds, and no token ever comes back', async ({
+    page,
+    server,
+    request,
+    diagnostics,
+  }) => {
+    // The fake Kanboard speaks Kanboard's JSON-RPC wire format over real HTTP on 127.0.0.1 (test/fakes/kanboard).
+    const fake = await FakeKanboard.start();
+    try {
+      const columns = ['Backlog', 'Ready', 'Work in progress', 'Ready for Review', 'Blocked — Needs Input', 'Done'];
+      const board = seedStandardBoard(fake, { projectName: 'Team', columns });
+      const token = board.appToken;
+      // Kanboard's Settings > Webhooks points at Deckhand, with a token Deckhand checks on every delivery.
+      const hookToken = `whk-e2e-${Date.now()}-b71e`;
+      fake.setWebhook(`${server.url}/webhooks/team`, hookToken);
+      const keychain = await request.post(`${server.url}/api/call/listSecrets`, { data: {} });
+      expect(keychain.status(), 'the token goes to the OS keychain: run through npm test (a keyring session)').toBe(
+        200,
+      );
+      const bodies: string[] = [];
+      page.on('response', async (response) => {
+        if (response.url().includes('/api/')) bodies.push(await response.text().catch(() => ''));
+      });
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => ws.on('framereceived', (frame) => sockets.push(String(frame.payload))));
+
+      await page.goto(server.url);
+      await expectStep(page, 1, 'Where should the agent pick up tasks?');
+      await page.getByRole('button', { name: 'Connect a board…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a board' });
+      await dialog.getByLabel('Type').selectOption('kanboard');
+      await dialog.getByLabel('Id').fill('team');
+      await dialog.getByRole('textbox', { name: 'Name (optional)' }).fill('Team board');
+      await dialog.getByLabel('JSON-RPC URL').fill(fake.endpoint);
+      await dialog.getByLabel('Project').fill('Team');
+      await dialog.getByLabel('Username').fill('jsonrpc');
+      await dialog.getByLabel('API token', { exact: true }).fill(token);
+      await dialog.getByLabel('Webhook token (optional)').fill(hookToken);
+      await dialog.getByRole('button', { name: 'Test connection' }).click();
+      await expect(dialog.getByTestId('connection-result')).toContainText('Connected');
+      await dialog.getByRole('button', { name: 'Add board' }).click();
+      await expect(dialog).toHaveCount(0);
+
+      // The new board is chosen for the agent; the demo agent works it.
+      await expect(page.getByRole('radio', { name: /Team board/ })).toBeChecked();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expectStep(page, 2, 'Which model should the agent use?');
+      await expect(page.getByRole('radio', { name: /Offline demo agent/ })).toBeChecked();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expectStep(page, 3, 'See it work');
+      // Deckhand writes nothing of its own on a person's real board: it asks for a card and waits for one.
+      await expect(page.getByTestId('first-task-status')).toHaveText('Waiting for a card labelled needs-ai on team…');
+      expect(fake.store.tasks).toHaveLength(0);
+      await fake.human('alice').createTask(board.projectId, {
+        title: 'Say hello to Deckhand',
+        description: 'A first card for the agent.',
+        column: 'Ready',
+        tags: ['needs-ai'],
+      });
+      // The webhook brings it in at once (the poll is 15 s away), and the page follows the run.
+      await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in review/, {
+        timeout: 12_000,
+      });
+      await expect(page.getByTestId('first-task-notes')).toContainText('Say hello to Deckhand');
+      await captureBothSchemes(page, 'onboarding-kanboard-done');
+
+      // On Kanboard itself: the card is in review, with the agent's notes in its metadata.
+      const created = fake.store.tasks.filter((t) => t.title === 'Say hello to Deckhand');
+      expect(created).toHaveLength(1);
+      const column = fake.store.projectColumns(board.projectId).find((c) => c.id === created[0]!.column_id);
+      expect(column?.title).toBe('Ready for Review');
+      expect(String(fake.store.metadataOf(created[0]!.id).agent_notes)).toContain('[Demo agent: offline');
+
+      const info = await callCore<OnboardingInfo>(request, server.url, 'getOnboarding');
+      expect(info.agent?.boardId).toBe('team');
+      bodies.push(JSON.stringify(info), JSON.stringify(await callCore(request, server.url, 'listBoardConnections')));
+      expect(bodies.length).toBeGreaterThan(5);
+      const content = await page.content();
+      for (const secret of [token, hookToken]) {
+        expect(bodies.filter((b) => b.includes(secret))).toEqual([]);
+        expect(sockets.filter((s) => s.includes(secret))).toEqual([]);
+        expect(content).not.toContain(secret);
+        expect(server.output()).not.toContain(secret);
+      }
+      expect(diagnostics.pageErrors).toEqual([]);
+    } finally {
+      await fake.stop();
     }
   });
 });

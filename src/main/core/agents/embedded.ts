@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { AgentConfig, ProviderConfig } from '../config';
 import { createLogger } from '../logger';
+import { SettingsTable } from '../store/settings-repo';
 
 const log = createLogger('agents');
 
@@ -71,29 +72,20 @@ export type OnboardingChoice = z.infer<typeof onboardingChoiceSchema>;
 
 /** The onboarding row of the settings table; a hand-edited or old row falls back field by field. */
 export class OnboardingRepo {
-  constructor(private readonly db: Database) {}
+  private readonly table: SettingsTable;
+
+  constructor(db: Database) {
+    this.table = new SettingsTable(db);
+  }
 
   get(): OnboardingChoice {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(ONBOARDING_KEY) as
-      { value: string } | undefined;
-    let raw: unknown;
-    try {
-      raw = row ? JSON.parse(row.value) : {};
-    } catch {
-      raw = {};
-    }
-    const parsed = onboardingChoiceSchema.safeParse(raw);
+    const parsed = onboardingChoiceSchema.safeParse(this.table.read(ONBOARDING_KEY) ?? {});
     return parsed.success ? parsed.data : { status: 'pending' };
   }
 
   update(patch: Partial<OnboardingChoice>): OnboardingChoice {
     const next = onboardingChoiceSchema.parse({ ...this.get(), ...patch });
-    this.db
-      .prepare(
-        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(ONBOARDING_KEY, JSON.stringify(next), new Date().toISOString());
+    this.table.write(ONBOARDING_KEY, next);
     return next;
   }
 }

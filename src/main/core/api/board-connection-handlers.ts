@@ -5,7 +5,8 @@ import { boardTypeInfo, BOARD_TYPE_INFO } from '../boards/descriptors';
 import { createAdapter } from '../boards/registry';
 import { secretNameFor, savedToConfig, type SavedBoard } from '../boards/saved-boards';
 import type { SecretBackends } from '../secrets/resolve';
-import { KeychainUnavailableError, type SecretStore } from '../secrets/secret-store';
+import type { SecretStore } from '../secrets/secret-store';
+import { keychainCall } from './keychain-call';
 import { UserFacingError, type Handlers } from './dispatch';
 import type { CoreServices } from './services';
 
@@ -52,15 +53,6 @@ function viewOfConfig(b: BoardConfig): SavedBoardView {
   if (b.token) settings.token = { secretSet: true };
   if (b.webhook?.token) settings['webhook.token'] = { secretSet: true };
   return { id: b.id, type: b.type, name: b.name ?? b.id, settings, source: 'config' };
-}
-
-async function keychainCall<T>(op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (err) {
-    if (err instanceof KeychainUnavailableError) throw new UserFacingError('unavailable', err.message);
-    throw err;
-  }
 }
 
 /** Adding, testing and removing board connections from the UI. Secrets go to the keychain and never come back. */

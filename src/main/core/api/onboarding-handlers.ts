@@ -17,7 +17,7 @@ import { describeProvider } from '../agents/providers';
 import { providerErrorFrom } from '../agents/providers/llm';
 import type { AgentConfig, ProviderConfig } from '../config';
 import { registerSecretValue } from '../logger';
-import { KeychainUnavailableError } from '../secrets/secret-store';
+import { keychainCall } from './keychain-call';
 import { UserFacingError, type CallContext, type Handlers } from './dispatch';
 import type { CoreServices } from './services';
 
@@ -53,15 +53,6 @@ function modelView(provider: ProviderConfig): OnboardingModel {
 
 function redactKey(message: string, key: string | undefined): string {
   return key && key.length >= 4 ? message.split(key).join('[redacted]') : message;
-}
-
-async function keychainCall<T>(op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (err) {
-    if (err instanceof KeychainUnavailableError) throw new UserFacingError('unavailable', err.message);
-    throw err;
-  }
 }
 
 /** Sends one tiny prompt; a clear message either way, without the key in it. */

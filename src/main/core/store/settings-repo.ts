@@ -8,25 +8,41 @@ const PREFERENCES_KEY = 'preferences';
 /** Stored preferences are re-validated on read: a hand-edited or old row falls back to defaults per field. */
 const storedPreferences = settingsPatchSchema.strip();
 
-export class SettingsRepo {
+/** One JSON value per key in the settings table. */
+export class SettingsTable {
   constructor(private readonly db: Database) {}
 
-  getPreferences(): Settings {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(PREFERENCES_KEY) as
-      { value: string } | undefined;
-    if (!row) return { ...DEFAULT_SETTINGS };
-    const parsed = storedPreferences.safeParse(JSON.parse(row.value));
-    return { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) };
+  /** The stored value, or undefined without a row. The table's CHECK (json_valid) keeps every row parseable. */
+  read(key: string): unknown {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
   }
 
-  updatePreferences(patch: z.output<typeof settingsPatchSchema>): Settings {
-    const next = { ...this.getPreferences(), ...patch };
+  write(key: string, value: unknown): void {
     this.db
       .prepare(
         `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       )
-      .run(PREFERENCES_KEY, JSON.stringify(next), new Date().toISOString());
+      .run(key, JSON.stringify(value), new Date().toISOString());
+  }
+}
+
+export class SettingsRepo {
+  private readonly table: SettingsTable;
+
+  constructor(db: Database) {
+    this.table = new SettingsTable(db);
+  }
+
+  getPreferences(): Settings {
+    const parsed = storedPreferences.safeParse(this.table.read(PREFERENCES_KEY) ?? {});
+    return { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) };
+  }
+
+  updatePreferences(patch: z.output<typeof settingsPatchSchema>): Settings {
+    const next = { ...this.getPreferences(), ...patch };
+    this.table.write(PREFERENCES_KEY, next);
     return next;
   }
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { ApiError, type CallInput, type DeckhandEvent } from '../../../shared/contract';
-import type { AgentRun, OnboardingInfo } from '../../../shared/model';
+import type { AgentRun, OnboardingInfo, SyncLogEntry } from '../../../shared/model';
 import { describeError } from '../api/envelope';
 import { api } from './api';
 import { useAppStore } from './app-store';
@@ -69,11 +69,15 @@ export function fieldErrorsOf(err: unknown): FieldErrors {
 let unsubscribe: (() => void) | undefined;
 let poll: ReturnType<typeof setInterval> | undefined;
 
+function stopPolling(): void {
+  if (poll) clearInterval(poll);
+  poll = undefined;
+}
+
 function stopWatching(): void {
   unsubscribe?.();
   unsubscribe = undefined;
-  if (poll) clearInterval(poll);
-  poll = undefined;
+  stopPolling();
 }
 
 export const useOnboardingStore = create<OnboardingStore>()((set, get) => {
@@ -85,15 +89,25 @@ export const useOnboardingStore = create<OnboardingStore>()((set, get) => {
     return first.taskId === null ? run.taskId !== null : run.taskId === first.taskId;
   };
 
-  const fetchNotes = async (run: AgentRun): Promise<void> => {
+  /** The agent's notes as they reached the board: a field.written entry of the sync log (same for every board). */
+  const notesFrom = (entry: SyncLogEntry): string | null => {
     const first = get().first;
-    if (!first || first.remote || !run.taskId) return;
+    if (!first || entry.action !== 'field.written' || entry.field !== 'agentNotes') return null;
+    if (entry.boardId !== first.boardId || entry.taskId !== first.taskId) return null;
+    return typeof entry.after === 'string' ? entry.after : null;
+  };
+
+  const fetchNotes = async (run: AgentRun): Promise<void> => {
+    if (!run.taskId) return;
     try {
-      const board = await api().call('listTasks', { boardId: first.boardId });
-      const task = board.tasks.find((t) => t.id === run.taskId);
-      set((s) => (s.first ? { first: { ...s.first, notes: task?.agentNotes ?? null } } : {}));
+      const { entries } = await api().call('listLog', {
+        limit: 1000,
+        filter: { boardId: run.boardId, taskId: run.taskId, action: 'field.written' },
+      });
+      const notes = entries.map(notesFrom).filter((n) => n !== null);
+      if (notes.length) set((s) => (s.first ? { first: { ...s.first, notes: notes.at(-1) ?? null } } : {}));
     } catch {
-      // The notes are a bonus; the run's state is what matters.
+      // The notes are a bonus; the run's state is what matters (and log.appended may still bring them).
     }
   };
 
@@ -104,12 +118,18 @@ export const useOnboardingStore = create<OnboardingStore>()((set, get) => {
     set((s) => (s.first ? { first: { ...s.first, taskId: run.taskId, run } } : {}));
     if (run.state === 'done' || run.state === 'waiting-for-human') {
       void fetchNotes(run);
-      if (run.state === 'done') stopWatching();
+      // Events stay on until the step is left: the notes may reach a remote board a moment later.
+      if (run.state === 'done') stopPolling();
     }
   };
 
   const onEvent = (event: DeckhandEvent): void => {
     if (event.type === 'agent.state' && event.payload.run) receiveRun(event.payload.run);
+    if (event.type === 'log.appended') {
+      // A remote board may confirm the write after the run is done: the notes follow when it does.
+      const notes = notesFrom(event.payload);
+      if (notes !== null) set((s) => (s.first ? { first: { ...s.first, notes } } : {}));
+    }
   };
 
   return {

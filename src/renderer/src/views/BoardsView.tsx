@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { AppState } from '../../../shared/model';
-import { ConnectionDialog } from '../components/ConnectionDialog';
+import { BoardConnectionDialog } from '../components/BoardConnectionDialog';
 import { EmptyState } from '../components/EmptyState';
 import { LoadGate } from '../components/LoadGate';
 import { Notice } from '../components/Notice';
@@ -196,18 +196,11 @@ function Outbox({ state }: { state: AppState }): ReactElement {
 /** Every board Deckhand syncs: status, last poll, errors, pause and sync; adding boards; and the outbox of agent writes. */
 export function BoardsView(): ReactElement {
   const { state, error, retry } = useLiveState();
-  const types = useConnectionsStore((s) => s.types);
   const connections = useConnectionsStore((s) => s.connections);
   const connectionsStatus = useConnectionsStore((s) => s.status);
   const connectionsError = useConnectionsStore((s) => s.error);
   const removeError = useConnectionsStore((s) => s.removeError);
-  const testing = useConnectionsStore((s) => s.testing);
-  const testResult = useConnectionsStore((s) => s.testResult);
-  const saving = useConnectionsStore((s) => s.saving);
-  const saveError = useConnectionsStore((s) => s.saveError);
   const loadConnections = useConnectionsStore((s) => s.load);
-  const testConnection = useConnectionsStore((s) => s.test);
-  const saveConnection = useConnectionsStore((s) => s.save);
   const resetForm = useConnectionsStore((s) => s.resetForm);
   const [form, setForm] = useState<{ editing?: string } | null>(null);
   const boardCount = state?.boards.length ?? 0;
@@ -263,21 +256,7 @@ export function BoardsView(): ReactElement {
         )}
       </LoadGate>
       {form ? (
-        <ConnectionDialog
-          types={types}
-          {...(existing ? { existing } : {})}
-          testing={testing}
-          testResult={testResult}
-          saving={saving}
-          saveError={saveError}
-          onTest={(draft) => void testConnection(draft)}
-          onSave={(draft) => {
-            void saveConnection(draft).then((ok) => {
-              if (ok) setForm(null);
-            });
-          }}
-          onClose={close}
-        />
+        <BoardConnectionDialog {...(existing ? { existing } : {})} onSaved={() => setForm(null)} onClose={close} />
       ) : null}
     </Page>
   );

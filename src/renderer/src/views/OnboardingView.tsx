@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { AgentRun } from '../../../shared/model';
-import { ConnectionDialog } from '../components/ConnectionDialog';
+import { BoardConnectionDialog } from '../components/BoardConnectionDialog';
 import { OnboardingModelForm } from '../components/OnboardingModelForm';
 import { useConnectionsStore } from '../state/connections-store';
 import { useOnboardingStore, type FirstTask, type OnboardingStep } from '../state/onboarding-store';
@@ -77,94 +77,81 @@ function BoardStep({ onSkip }: { onSkip(): void }): ReactElement {
   const busy = useOnboardingStore((s) => s.busy);
   const chooseBoard = useOnboardingStore((s) => s.chooseBoard);
   const refreshInfo = useOnboardingStore((s) => s.refreshInfo);
-  const types = useConnectionsStore((s) => s.types);
-  const testing = useConnectionsStore((s) => s.testing);
-  const testResult = useConnectionsStore((s) => s.testResult);
-  const saving = useConnectionsStore((s) => s.saving);
-  const saveError = useConnectionsStore((s) => s.saveError);
   const loadConnections = useConnectionsStore((s) => s.load);
-  const testConnection = useConnectionsStore((s) => s.test);
-  const saveConnection = useConnectionsStore((s) => s.save);
   const resetForm = useConnectionsStore((s) => s.resetForm);
   const [selected, setSelected] = useState(info?.agent?.boardId ?? 'local');
   const [connecting, setConnecting] = useState(false);
   const name = useId();
   const boards = (info?.boards ?? []).filter((b) => !b.error);
 
+  // The connection dialog has its own form, so it sits beside this one: a form inside a form would submit both.
   return (
-    <form
-      className="onboarding-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void chooseBoard(selected);
-      }}
-    >
-      <StepTitle>Where should the agent pick up tasks?</StepTitle>
-      <p className="onboarding-lead">
-        Deckhand keeps a board in sync with your agents. Start on the built-in local board, or connect one you already
-        use. Only cards labelled <span className="mono">needs-ai</span> are picked up.
-      </p>
-      <fieldset className="onboarding-options">
-        <legend className="visually-hidden">Board for the agent</legend>
-        {boards.map((b) => (
-          <label key={b.id} className={`onboarding-option${selected === b.id ? ' is-selected' : ''}`}>
-            <input
-              type="radio"
-              name={name}
-              value={b.id}
-              checked={selected === b.id}
-              onChange={() => setSelected(b.id)}
-            />
-            <span className="onboarding-option-text">
-              <span className="onboarding-option-label">
-                {b.id === 'local' ? 'Stay on the local board' : b.name}
-                {b.id === 'local' ? <span className="onboarding-tag">Recommended</span> : null}
-              </span>
-              <span className="onboarding-option-hint">
-                {b.type === 'local'
-                  ? 'Built in, stored on this computer, with a few sample cards to try.'
-                  : `A ${b.type} board (${b.id}).`}
-              </span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
-      <button
-        type="button"
-        className="button button-ghost onboarding-connect"
-        onClick={() => {
-          resetForm();
-          void loadConnections();
-          setConnecting(true);
+    <>
+      <form
+        className="onboarding-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void chooseBoard(selected);
         }}
       >
-        Connect a board…
-      </button>
-      <Footer onSkip={onSkip} busy={busy}>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          Continue
+        <StepTitle>Where should the agent pick up tasks?</StepTitle>
+        <p className="onboarding-lead">
+          Deckhand keeps a board in sync with your agents. Start on the built-in local board, or connect one you already
+          use. Only cards labelled <span className="mono">needs-ai</span> are picked up.
+        </p>
+        <fieldset className="onboarding-options">
+          <legend className="visually-hidden">Board for the agent</legend>
+          {boards.map((b) => (
+            <label key={b.id} className={`onboarding-option${selected === b.id ? ' is-selected' : ''}`}>
+              <input
+                type="radio"
+                name={name}
+                value={b.id}
+                checked={selected === b.id}
+                onChange={() => setSelected(b.id)}
+              />
+              <span className="onboarding-option-text">
+                <span className="onboarding-option-label">
+                  {b.id === 'local' ? 'Stay on the local board' : b.name}
+                  {b.id === 'local' ? <span className="onboarding-tag">Recommended</span> : null}
+                </span>
+                <span className="onboarding-option-hint">
+                  {b.type === 'local'
+                    ? 'Built in, stored on this computer, with a few sample cards to try.'
+                    : `A ${b.type} board (${b.id}).`}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <button
+          type="button"
+          className="button button-ghost onboarding-connect"
+          onClick={() => {
+            resetForm();
+            void loadConnections();
+            setConnecting(true);
+          }}
+        >
+          Connect a board…
         </button>
-      </Footer>
+        <Footer onSkip={onSkip} busy={busy}>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            Continue
+          </button>
+        </Footer>
+      </form>
       {connecting ? (
-        <ConnectionDialog
-          types={types}
-          testing={testing}
-          testResult={testResult}
-          saving={saving}
-          saveError={saveError}
-          onTest={(draft) => void testConnection(draft)}
-          onSave={(draft) => {
-            void saveConnection(draft).then(async (ok) => {
-              if (!ok) return;
-              await refreshInfo();
-              setSelected(draft.id);
-              setConnecting(false);
-            });
+        <BoardConnectionDialog
+          onSaved={async (draft) => {
+            await refreshInfo();
+            setSelected(draft.id);
+            setConnecting(false);
           }}
           onClose={() => setConnecting(false)}
         />
       ) : null}
-    </form>
+    </>
   );
 }
 
