@@ -8,6 +8,7 @@ import { createCore, type Core } from './core/app';
 import { errorMessage } from './core/api/dispatch';
 import { createLogger } from './core/logger';
 import { defaultDataDir } from './core/paths';
+import { startWebhookListener, webhookListenerOptions, type WebhookListener } from './core/server/webhook-listener';
 import { applyStartAtLogin, startedAtLogin } from './shell/electron-login-item';
 import { electronNotifier } from './shell/electron-notifications';
 import { electronTrayFactory } from './shell/electron-tray';
@@ -36,6 +37,7 @@ function main(): void {
   let tray: TrayController | undefined;
   let notifier: Notifier | undefined;
   let preferences: PreferencesWatch | undefined;
+  let webhooks: WebhookListener | null = null;
   let quitting = false;
 
   /** Opens (or raises) the window, optionally at a hash route such as `conflicts` or `board/local`. */
@@ -66,8 +68,8 @@ function main(): void {
     tray?.dispose();
     notifier?.dispose();
     preferences?.dispose();
-    closing
-      .close()
+    (webhooks?.close() ?? Promise.resolve())
+      .then(() => closing.close())
       .catch((err: unknown) => log.error('closing the core failed', err))
       .finally(() => app.quit());
   });
@@ -80,6 +82,8 @@ function main(): void {
       const started = await createCore({ dataDir: app.getPath('userData') });
       core = started;
       registerIpc(started, () => window, location);
+      // Boards push changes here; without it (port taken) every board is still polled.
+      webhooks = await startWebhookListener(started, webhookListenerOptions(process.env));
       tray = createTrayController({
         factory: electronTrayFactory(),
         iconFile: trayIconPath(resourcesDir),

@@ -39,6 +39,25 @@ export interface BoardSummary {
   status: BoardStatus;
   lastPollAt?: string;
   error?: string;
+  /** Absent for a board that takes no webhooks (the local board). */
+  webhook?: WebhookSummary;
+}
+
+/** A board's webhook as Deckhand sees it. */
+export interface WebhookSummary {
+  /** Deliveries can be verified (a webhook token is set); without one every delivery is refused. */
+  configured: boolean;
+  lastAcceptedAt?: string;
+  lastRejectedAt?: string;
+  /** Why the last refused delivery was refused. */
+  lastRejection?: string;
+}
+
+/** Where boards deliver webhooks: this Deckhand's listener, or why it is not listening. */
+export interface WebhookReceiver {
+  /** e.g. http://127.0.0.1:7717; a board posts to `<url>/webhooks/<board id>`. */
+  url?: string;
+  error?: string;
 }
 
 export type AgentStatus = 'idle' | 'running' | 'paused' | 'waiting';
@@ -150,6 +169,7 @@ export interface AppState {
   counts: { outbox: number; conflicts: number; errors: number; blockedOnHuman: number };
   /** Where the config came from: a file path, or "embedded default". */
   configSource: string;
+  webhooks: WebhookReceiver;
 }
 
 export interface Health {

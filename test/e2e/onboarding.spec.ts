@@ -3,7 +3,7 @@ import type { OnboardingInfo } from '../../src/shared/model';
 import { FakeKanboard, seedStandardBoard } from '../fakes/kanboard';
 import { startFakeLlm, type FakeLlm } from '../fakes/llm/server';
 import { expect, test } from './fixtures';
-import { callCore, captureBothSchemes, card, column } from './helpers';
+import { callCore, captureBothSchemes, card, column, openView } from './helpers';
 
 test.use({ onboarding: true });
 
@@ -232,6 +232,20 @@ test.describe('onboarding on first start', () => {
       const column = fake.store.projectColumns(board.projectId).find((c) => c.id === created[0]!.column_id);
       expect(column?.title).toBe('Ready for Review');
       expect(String(fake.store.metadataOf(created[0]!.id).agent_notes)).toContain('[Demo agent: offline');
+
+      // The Boards view shows the webhook at work, and where Kanboard posts it.
+      await page.getByRole('button', { name: 'Done' }).click();
+      await openView(page, 'Boards');
+      const row = page.getByTestId('boards-table').getByRole('row', { name: /Team board/ });
+      await expect(row.getByTestId('board-webhook')).toContainText('receiving');
+      await expect(row.getByTestId('board-webhook')).toContainText(`POST ${server.url}/webhooks/team`);
+      await expect(
+        page
+          .getByTestId('boards-table')
+          .getByRole('row', { name: /Local board/ })
+          .getByTestId('board-webhook'),
+      ).toContainText('not needed');
+      await captureBothSchemes(page, 'boards-kanboard');
 
       const info = await callCore<OnboardingInfo>(request, server.url, 'getOnboarding');
       expect(info.agent?.boardId).toBe('team');

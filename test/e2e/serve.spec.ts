@@ -39,7 +39,8 @@ test.describe('deckhand serve UI', () => {
     const boards = page.getByTestId('boards-table');
     const local = boards.getByRole('row', { name: /local/ });
     await expect(local).toBeVisible();
-    await expect(local.getByRole('cell', { name: 'local', exact: true })).toBeVisible(); // the type column
+    await expect(local.getByRole('rowheader')).toContainText('local · from the config file'); // type and origin
+    await expect(local.getByTestId('board-webhook')).toContainText('not needed');
     await expect(local).toContainText(state.boards[0]!.status);
 
     await local.getByRole('button', { name: /Open board/ }).click();

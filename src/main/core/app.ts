@@ -1,4 +1,4 @@
-import type { AppState, BoardSummary, SyncLogEntry } from '../../shared/model';
+import type { AppState, BoardSummary, SyncLogEntry, WebhookReceiver } from '../../shared/model';
 import { embeddedAgents, OnboardingRepo } from './agents/embedded';
 import { AgentRuntime, type AgentRuntimeOptions } from './agents/runtime';
 import { describeProblems, type Problem } from '../../shared/validation';
@@ -58,6 +58,8 @@ export interface Core {
   logEntries(filter?: LogFilter): Iterable<SyncLogEntry>;
   pauseAll(by: string, reason?: string): AppState;
   resumeAll(by: string): AppState;
+  /** Where this Deckhand receives board webhooks (the HTTP server or the desktop listener), or why it does not. */
+  setWebhookReceiver(receiver: WebhookReceiver): void;
   /** Stops work and closes the database; safe to call twice. */
   close(): Promise<void>;
 }
@@ -169,6 +171,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (event.kind === 'commented') live.agents?.nudge(event.boardId, event.taskId);
   });
 
+  let webhookReceiver: WebhookReceiver = { error: 'no webhook listener is running' };
+
   const state = (): AppState => {
     const globalPause = pauses.get('global');
     const runtime = new Map(engine.boardSummaries().map((b) => [b.id, b]));
@@ -181,6 +185,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         status: error ? 'error' : (live?.status ?? 'idle'),
         ...(live?.lastPollAt ? { lastPollAt: live.lastPollAt } : {}),
         ...(error || live?.error ? { error: error ?? live?.error } : {}),
+        ...(live?.webhook ? { webhook: live.webhook } : {}),
       };
     });
     const outbox = engine.outbox.counts();
@@ -189,6 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       startedAt: startedAt.toISOString(),
       pause: globalPause,
       configSource: source,
+      webhooks: { ...webhookReceiver },
       boards: boardList,
       agents: live.agents?.summaries() ?? [],
       counts: {
@@ -309,6 +315,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logEntries: (filter) => logRepo.iterate(filter),
     pauseAll: (by, reason) => setPause('global', '', true, by, reason),
     resumeAll: (by) => setPause('global', '', false, by),
+    setWebhookReceiver(receiver) {
+      webhookReceiver = receiver;
+      if (!closed) schedulePublish();
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -23,6 +23,7 @@ const state: AppState = {
   agents: [],
   counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
   configSource: 'embedded default',
+  webhooks: { url: 'http://127.0.0.1:7718' },
 };
 const broken = (error: string): AppState => ({
   ...state,

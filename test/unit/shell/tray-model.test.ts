@@ -23,6 +23,7 @@ function state(overrides: Partial<AppState> = {}): AppState {
     agents: [{ id: 'researcher', board: 'local', workflow: 'pickup', status: 'idle', pause: { paused: false } }],
     counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
     configSource: 'embedded default',
+    webhooks: { url: 'http://127.0.0.1:7718' },
     ...overrides,
   };
 }

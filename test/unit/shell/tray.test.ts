@@ -20,6 +20,7 @@ const idle: AppState = {
   agents: [],
   counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
   configSource: 'embedded default',
+  webhooks: { url: 'http://127.0.0.1:7718' },
 };
 const polling: AppState = { ...idle, boards: [{ ...idle.boards[0]!, status: 'syncing' }] };
 const paused: AppState = { ...idle, pause: { paused: true, by: 'human:tray' } };

@@ -71,5 +71,7 @@ export interface BoardAdapter {
   findCommentByMarker(taskId: string, marker: string): Promise<Comment | null>;
   /** Verifies a delivery the way this board signs it; throws WebhookRejected otherwise. */
   verifyWebhook?(delivery: WebhookDelivery): WebhookHint;
+  /** Whether deliveries can be verified now (a webhook secret is set); without one every delivery is refused. */
+  webhookConfigured?(): boolean;
   close?(): Promise<void>;
 }

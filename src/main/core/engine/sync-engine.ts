@@ -5,6 +5,7 @@ import type { TaskField, TaskFields } from '../../../shared/task';
 import { describeProblems, problemsFromZod } from '../../../shared/validation';
 import type { BoardAdapter, WebhookDelivery } from '../boards/adapter';
 import { WebhookRejected } from '../boards/errors';
+import { WebhookStatus } from './webhook-status';
 import type { EventBus } from '../events';
 import { BaseRepo } from '../store/base-repo';
 import { BoardSyncRepo } from '../store/board-sync-repo';
@@ -70,6 +71,7 @@ export class SyncEngine {
   readonly outbox: OutboxRepo;
   readonly conflicts: ConflictRepo;
   private readonly deliveries: DeliveryRepo;
+  private readonly webhooks: WebhookStatus;
   private readonly runners = new Map<string, BoardRunner>();
   private readonly adapters = new Map<string, BoardAdapter>();
   private readonly sync: BoardSyncRepo;
@@ -81,6 +83,7 @@ export class SyncEngine {
     this.outbox = new OutboxRepo(opts.db);
     this.conflicts = new ConflictRepo(opts.db);
     this.deliveries = new DeliveryRepo(opts.db);
+    this.webhooks = new WebhookStatus((boardId) => this.deliveries.lastReceivedAt(boardId));
     // Conflicts are announced from the committed log entry, so the event never runs ahead of the data.
     this.journal.onAppend((entry) => {
       if (entry.action !== 'conflict.opened' || !entry.boardId || !entry.taskId || !entry.field) return;
@@ -128,6 +131,7 @@ export class SyncEngine {
     await runner.stop();
     await this.adapters.get(boardId)?.close?.();
     this.adapters.delete(boardId);
+    this.webhooks.forget(boardId);
   }
 
   private statusListeners = new Set<() => void>();
@@ -165,7 +169,10 @@ export class SyncEngine {
   }
 
   boardSummaries(): Omit<BoardSummary, 'name' | 'type'>[] {
-    return [...this.runners.values()].map((r) => ({ id: r.boardId, ...r.status() }));
+    return [...this.runners.values()].map((r) => {
+      const webhook = this.webhooks.summary(this.adapters.get(r.boardId)!);
+      return { id: r.boardId, ...r.status(), ...(webhook ? { webhook } : {}) };
+    });
   }
 
   /**
@@ -281,13 +288,20 @@ export class SyncEngine {
     try {
       hint = adapter.verifyWebhook(delivery);
     } catch (err) {
-      if (err instanceof WebhookRejected) return { status: err.status, message: err.message };
-      return { status: 400, message: `could not read delivery: ${err instanceof Error ? err.message : String(err)}` };
+      const refused =
+        err instanceof WebhookRejected
+          ? { status: err.status, message: err.message }
+          : { status: 400, message: `could not read delivery: ${err instanceof Error ? err.message : String(err)}` };
+      this.webhooks.rejected(boardId, refused.message);
+      this.statusChanged();
+      return refused;
     }
     if (!this.deliveries.firstSeen(boardId, hint.deliveryId)) {
       return { status: 200, message: `delivery ${hint.deliveryId} already handled` };
     }
     runner.hint(hint.taskIds);
+    this.webhooks.accepted(boardId);
+    this.statusChanged();
     return { status: 202, message: `accepted ${hint.event} for ${hint.taskIds.length} task(s)` };
   }
 

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ApiErrorCode, CallResult } from '../../../shared/contract';
+import type { ApiErrorCode } from '../../../shared/contract';
 import { contentSecurityPolicy } from '../../../shared/csp';
 import type { Core } from '../app';
 import { dispatch } from '../api/dispatch';
 import { createLogger } from '../logger';
-import { BodyError, readJsonBody, readRawBody } from './body';
+import { BodyError, readJsonBody } from './body';
+import { SECURITY_HEADERS, sendError, sendJson } from './respond';
+import { handleWebhook, listen, serverUrl, webhookBoardId } from './webhook-endpoint';
 import {
   hostAllowed,
   isLoopbackHost,
@@ -22,8 +23,6 @@ const log = createLogger('server');
 
 /** Calls are small JSON documents; anything bigger is a mistake or an attack. */
 const CALL_BODY_LIMIT = 1024 * 1024;
-/** Board webhooks carry one event each; the largest real payloads are a few KB. */
-const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
 const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   invalid_input: 400,
@@ -44,28 +43,6 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
-}
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, status: number, code: ApiErrorCode, message: string): void {
-  sendJson(res, status, { ok: false, error: { code, message } } satisfies CallResult<never>);
 }
 
 export class UnsafeBindError extends Error {
@@ -93,8 +70,8 @@ export async function startServer(core: Core, options: ServerOptions): Promise<R
     }
 
     // Boards post from elsewhere and carry their own signature, so the browser-facing checks do not apply.
-    const webhook = /^\/webhooks\/([a-z0-9][a-z0-9_-]*)$/.exec(url.pathname);
-    if (webhook) return handleWebhook(req, res, webhook[1]!, url);
+    const webhookBoard = webhookBoardId(url.pathname);
+    if (webhookBoard) return handleWebhook(core.engine, req, res, webhookBoard, url);
 
     if (url.pathname.startsWith('/api/')) {
       if (!originAllowed(req)) return sendError(res, 403, 'invalid_input', 'cross-origin requests are not allowed');
@@ -122,20 +99,6 @@ export async function startServer(core: Core, options: ServerOptions): Promise<R
       ...SECURITY_HEADERS,
       'content-security-policy': contentSecurityPolicy([`ws://${host}`, `wss://${host}`]),
     });
-  };
-
-  const handleWebhook = async (req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> => {
-    if (req.method !== 'POST') return sendError(res, 405, 'invalid_input', 'webhooks must use POST');
-    let rawBody: Buffer;
-    try {
-      rawBody = await readRawBody(req, WEBHOOK_BODY_LIMIT);
-    } catch (err) {
-      if (err instanceof BodyError) return sendError(res, err.status, 'invalid_input', err.message);
-      throw err;
-    }
-    const outcome = core.engine.handleWebhook(boardId, { headers: req.headers, query: url.searchParams, rawBody });
-    if (outcome.status >= 400) log.warn(`webhook for ${boardId} rejected (${outcome.status}): ${outcome.message}`);
-    sendJson(res, outcome.status, { ok: outcome.status < 400, message: outcome.message });
   };
 
   const exportLog = (res: ServerResponse, url: URL): void => {
@@ -206,16 +169,9 @@ export async function startServer(core: Core, options: ServerOptions): Promise<R
     ws.on('error', unsubscribe);
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${shownHost}:${address.port}`;
+  await listen(server, options.port, options.host);
+  const url = serverUrl(server);
+  core.setWebhookReceiver({ url });
 
   let closing: Promise<void> | undefined;
   return {

@@ -13,6 +13,14 @@ export class DeliveryRepo {
     );
   }
 
+  /** When the board's last accepted delivery arrived, if any is still kept. */
+  lastReceivedAt(boardId: string): string | undefined {
+    const row = this.db.prepare('SELECT max(received_at) AS at FROM deliveries WHERE board_id = ?').get(boardId) as {
+      at: string | null;
+    };
+    return row.at ?? undefined;
+  }
+
   /** Drops ids older than the window; boards stop redelivering long before that. */
   prune(olderThan: Date): number {
     return this.db.prepare('DELETE FROM deliveries WHERE received_at < ?').run(olderThan.toISOString()).changes;

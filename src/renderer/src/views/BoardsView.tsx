@@ -10,6 +10,7 @@ import { Panel } from '../components/Panel';
 import { Skeleton } from '../components/Skeleton';
 import { StatusPill } from '../components/StatusPill';
 import { formatTime, plural } from '../format';
+import { describeWebhook, type WebhookView } from '../lib/webhook-status';
 import { useBoardsStore } from '../state/boards-store';
 import { useConnectionsStore } from '../state/connections-store';
 import { useLiveState } from '../state/hooks';
@@ -27,13 +28,13 @@ function BoardTable({ state, onEdit }: { state: AppState; onEdit(id: string): vo
   const resumeBoard = useBoardsStore((s) => s.resumeBoard);
   const syncNow = useBoardsStore((s) => s.syncNow);
   return (
-    <table className="table" data-testid="boards-table">
+    <table className="table boards-table" data-testid="boards-table">
       <thead>
         <tr>
           <th scope="col">Board</th>
-          <th scope="col">Type</th>
           <th scope="col">Status</th>
           <th scope="col">Last poll</th>
+          <th scope="col">Webhook</th>
           <th scope="col">
             <span className="visually-hidden">Actions</span>
           </th>
@@ -57,13 +58,17 @@ function BoardTable({ state, onEdit }: { state: AppState; onEdit(id: string): vo
                     {message.text}
                   </div>
                 ) : null}
-                <div className="cell-sub">{fromApp ? 'added here' : 'from the config file'}</div>
+                <div className="cell-sub">
+                  <span className="mono">{board.type}</span> · {fromApp ? 'added here' : 'from the config file'}
+                </div>
               </th>
-              <td className="mono">{board.type}</td>
               <td>
                 <StatusPill status={board.status} />
               </td>
               <td>{board.lastPollAt ? formatTime(board.lastPollAt) : 'never'}</td>
+              <td>
+                <WebhookCell view={describeWebhook(board, state.webhooks, formatTime)} />
+              </td>
               <td className="cell-actions">
                 <div className="row-actions">
                   <button
@@ -105,37 +110,36 @@ function BoardTable({ state, onEdit }: { state: AppState; onEdit(id: string): vo
                       Edit
                     </button>
                   ) : null}
-                </div>
-                {fromApp ? (
-                  confirming === board.id ? (
-                    <div className="row-confirm">
-                      <span>Stop syncing and forget {board.name}?</span>
-                      <button
-                        type="button"
-                        className="button button-danger button-small"
-                        disabled={removing[board.id] === true}
-                        onClick={() => void remove(board.id).then(() => setConfirming(null))}
-                      >
-                        Remove
-                      </button>
-                      <button
-                        type="button"
-                        className="button button-ghost button-small"
-                        onClick={() => setConfirming(null)}
-                      >
-                        Keep
-                      </button>
-                    </div>
-                  ) : (
+                  {fromApp && confirming !== board.id ? (
                     <button
                       type="button"
-                      className="button button-ghost button-small button-danger-text"
+                      className="button button-ghost button-danger-text"
                       aria-label={`Remove board ${board.name}`}
                       onClick={() => setConfirming(board.id)}
                     >
                       Remove
                     </button>
-                  )
+                  ) : null}
+                </div>
+                {fromApp && confirming === board.id ? (
+                  <div className="row-confirm">
+                    <span>Stop syncing and forget {board.name}?</span>
+                    <button
+                      type="button"
+                      className="button button-danger button-small"
+                      disabled={removing[board.id] === true}
+                      onClick={() => void remove(board.id).then(() => setConfirming(null))}
+                    >
+                      Remove
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-ghost button-small"
+                      onClick={() => setConfirming(null)}
+                    >
+                      Keep
+                    </button>
+                  </div>
                 ) : null}
               </td>
             </tr>
@@ -190,6 +194,23 @@ function Outbox({ state }: { state: AppState }): ReactElement {
         </>
       )}
     </Panel>
+  );
+}
+
+function WebhookCell({ view }: { view: WebhookView }): ReactElement {
+  return (
+    <div className="board-webhook" data-testid="board-webhook">
+      <span className={`pill tone-${view.tone}`}>
+        <span className="dot" aria-hidden="true" />
+        {view.label}
+      </span>
+      <div className={`cell-sub ${view.tone === 'bad' ? 'text-bad' : 'text-muted'}`}>{view.detail}</div>
+      {view.endpoint ? (
+        <div className="cell-sub mono webhook-endpoint" title="Where the board should send its webhooks">
+          POST {view.endpoint}
+        </div>
+      ) : null}
+    </div>
   );
 }
 

@@ -346,6 +346,10 @@ export class KanboardAdapter implements BoardAdapter {
     return verifyKanboardWebhook(delivery, this.options.webhookToken, projectId);
   }
 
+  webhookConfigured(): boolean {
+    return Boolean(this.options.webhookToken);
+  }
+
   /** fetch keeps no per-adapter connections: nothing to close. */
   async close(): Promise<void> {}
 
