@@ -7,7 +7,7 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/app';
 import { errorMessage } from './core/api/dispatch';
 import { createLogger } from './core/logger';
-import { defaultDataDir } from './core/paths';
+import { defaultDataDir, desktopConfigPath } from './core/paths';
 import { startWebhookListener, webhookListenerOptions, type WebhookListener } from './core/server/webhook-listener';
 import { applyStartAtLogin, startedAtLogin } from './shell/electron-login-item';
 import { electronNotifier } from './shell/electron-notifications';
@@ -79,7 +79,9 @@ function main(): void {
     .whenReady()
     .then(async () => {
       hardenSession(location);
-      const started = await createCore({ dataDir: app.getPath('userData') });
+      const dataDir = app.getPath('userData');
+      const configPath = desktopConfigPath(dataDir);
+      const started = await createCore({ dataDir, ...(configPath ? { configPath } : {}) });
       core = started;
       registerIpc(started, () => window, location);
       // Boards push changes here; without it (port taken) every board is still polled.
