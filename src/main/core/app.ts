@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { AppState, BoardSummary, SyncLogEntry, WebhookReceiver } from '../../shared/model';
 import { embeddedAgents, OnboardingRepo } from './agents/embedded';
+import { ProcessRegistry } from './agents/providers/process-registry';
 import { AgentRuntime, type AgentRuntimeOptions } from './agents/runtime';
 import { describeProblems, type Problem } from '../../shared/validation';
 import type { Handlers } from './api/dispatch';
@@ -268,6 +270,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     secretEnvNames: envSecretNames(config),
     setPause: (scope, target, paused, by, reason) => void setPause(scope, target, paused, by, reason),
     onStateChange: schedulePublish,
+    processes: new ProcessRegistry(join(options.dataDir, 'agent-processes')),
     ...options.agents,
   });
   live.agents = runtime;

@@ -1,3 +1,4 @@
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalBoardStore } from '../../../src/main/core/boards/local/local-board-store';
@@ -108,6 +109,76 @@ describe('crash mid-run (SIGKILL) and restart', () => {
       expect(epic.labels).toEqual(['epic']);
     });
   }
+
+  it('a command agent left running by a killed Deckhand is stopped at the restart; its run then completes once', async () => {
+    const dir = tempDir();
+    const pids = join(dir, 'agent.pids');
+    const goAhead = join(dir, 'go');
+    const program = join(dir, 'slow-agent');
+    // Notes its pid, works until told to finish (a coding agent mid-task), then answers like the example agent.
+    writeFileSync(
+      program,
+      `#!/bin/sh\necho $$ >> ${JSON.stringify(pids)}\n` +
+        `while [ ! -f ${JSON.stringify(goAhead)} ]; do sleep 0.05; done\n` +
+        `exec ${EXAMPLE_AGENT.map((part) => JSON.stringify(part)).join(' ')}\n`,
+    );
+    chmodSync(program, 0o755);
+    writeConfig(dir, [
+      {
+        id: 'coder',
+        board: BOARD,
+        workflow: 'pickup',
+        routes: { labels: ['needs-ai'] },
+        provider: { type: 'command', command: [program], timeout: '60s' },
+      },
+    ]);
+    const agentPids = (): number[] =>
+      existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const until = async (what: string, probe: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 15_000;
+      while (!probe()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+
+    const first = await serve(dir);
+    const created = await call(first.url, 'createTask', {
+      boardId: BOARD,
+      fields: { title: 'Refactor the parser', description: 'Split it in two.', labels: ['needs-ai'] },
+    });
+    await until('the agent to start', () => agentPids().length === 1);
+    const [orphan] = agentPids();
+    first.child.kill('SIGKILL');
+    expect(await died(first)).toBe('SIGKILL');
+    // Nothing stops it: Deckhand was killed, the agent works on.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alive(orphan!)).toBe(true);
+
+    const second = await serve(dir);
+    // The restart stops it before the interrupted run starts again (a second agent on the same task).
+    await until('the orphaned agent to be stopped', () => !alive(orphan!));
+    await until('the run to start again', () => agentPids().length === 2);
+    writeFileSync(goAhead, '');
+    const [run] = await settled(second.url, 'coder');
+    expect(run).toMatchObject({ state: 'done', taskId: created.json.value.id });
+    const task = (await tasks(second.url)).find((t) => t.id === created.json.value.id)!;
+    expect(task.status).toBe('Ready for Review');
+    expect(task.agentNotes.match(/Read "Refactor the parser"/g)).toHaveLength(1);
+    const log = (await call(second.url, 'listLog', { filter: { action: 'agent.process.stopped' } })).json.value;
+    expect(log.entries).toHaveLength(1);
+    expect(log.entries[0].reason).toContain(`(pid ${orphan})`);
+    expect(agentPids()).toHaveLength(2);
+    expect(readdirSync(join(dir, 'data', 'agent-processes'))).toEqual([]);
+  });
 
   it('pickup killed after the model answered: the notes land after the restart, without asking the model again', async () => {
     llm = await startFakeLlm();

@@ -18,6 +18,7 @@ import { DEFAULT_DIGEST_SCHEDULE, dueToday, scheduleDigest } from './digest-sche
 import { Effects, PausedAtSafePoint, Waker } from './effects';
 import { executeRun, RunFailed } from './executor';
 import { createProvider, ProviderError } from './providers';
+import type { ProcessRegistry } from './providers/process-registry';
 import { retryDecision } from './retry-policy';
 import { claimLabel, routeTask } from './routing';
 import { DEFAULT_RUNTIME_SETTINGS, runOperationId, type RunContext, type RuntimeSettings } from './run-context';
@@ -55,6 +56,8 @@ export interface AgentRuntimeOptions {
   now?(): Date;
   /** Start timers: the retry timer, the answer poll, cron schedules (default true). */
   autoStart?: boolean;
+  /** Command agents running now; at start, those a crashed predecessor left running are stopped. */
+  processes?: ProcessRegistry;
 }
 
 /** Runs that execute a step right now, and what they are waiting for. */
@@ -120,6 +123,9 @@ export class AgentRuntime {
     this.started = true;
     this.unsubscribe = this.opts.engine.journal.onAppend((entry) => this.onLogEntry(entry));
     for (const boardId of new Set([...this.agents.values()].map((a) => a.board))) await this.refreshColumns(boardId);
+    // Before an interrupted run is queued again: a command agent a killed Deckhand left running must not go on
+    // working the same task next to its re-run.
+    await this.stopOrphanedAgents();
     this.recoverInterrupted();
     await this.releaseStaleClaims();
     this.sweep();
@@ -274,6 +280,18 @@ export class AgentRuntime {
   }
 
   /** Runs a crash or shutdown interrupted go back to the queue; their persisted progress is kept. */
+  private async stopOrphanedAgents(): Promise<void> {
+    for (const { record, outcome } of (await this.opts.processes?.reapOrphans()) ?? []) {
+      if (outcome !== 'stopped') continue;
+      log.warn(`stopped ${record.command.join(' ')} (pid ${record.pid}), left running by a Deckhand that was killed`);
+      this.opts.engine.journal.append({
+        actor: 'system',
+        action: 'agent.process.stopped',
+        reason: `stopped ${record.command[0] ?? 'a command agent'} (pid ${record.pid}) left running by a Deckhand that was killed; its run starts again`,
+      });
+    }
+  }
+
   private recoverInterrupted(): void {
     this.opts.engine.journal.transaction((append) => {
       for (const state of ['claimed', 'running'] as const) {
@@ -567,6 +585,7 @@ export class AgentRuntime {
         secretEnvNames: this.opts.secretEnvNames ?? [],
         ...(this.opts.stream ? { stream: true } : {}),
         ...(this.opts.demoDelayMs !== undefined ? { demoDelayMs: this.opts.demoDelayMs } : {}),
+        ...(this.opts.processes ? { processes: this.opts.processes } : {}),
       });
       provider.catch(() => this.providers.delete(agent.id));
       this.providers.set(agent.id, provider);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { OutputRejected, parseAgentText } from '../output';
 import type { AgentProvider, ProviderCall, ProviderResult, ProviderUsage } from '../types';
 import { ProviderError } from './errors';
+import type { ProcessRegistry } from './process-registry';
 
 export interface CommandProviderOptions {
   /** Program and arguments; never run through a shell, so task text cannot be interpreted by one. */
@@ -15,6 +16,8 @@ export interface CommandProviderOptions {
   maxOutputBytes?: number;
   /** Grace between SIGTERM and SIGKILL after a timeout. */
   killGraceMs?: number;
+  /** Where running programs are noted, so a Deckhand restarted after a crash can stop what this one left running. */
+  processes?: ProcessRegistry;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -76,6 +79,7 @@ export class CommandProvider implements AgentProvider {
         detached: process.platform !== 'win32',
         windowsHide: true,
       });
+      const forget = child.pid !== undefined ? this.opts.processes?.record(child.pid, command) : undefined;
       const stdout: Buffer[] = [];
       let stdoutBytes = 0;
       let stderr = '';
@@ -106,6 +110,7 @@ export class CommandProvider implements AgentProvider {
 
       const finish = (fn: () => void): void => {
         clearTimeout(timer);
+        forget?.();
         call.signal.removeEventListener('abort', onAbort);
         fn();
       };

@@ -6,6 +6,7 @@ import { CommandProvider } from './command';
 import { DemoProvider } from './demo';
 import { ProviderError } from './errors';
 import { LlmProvider } from './llm';
+import type { ProcessRegistry } from './process-registry';
 
 export { ProviderError } from './errors';
 
@@ -18,6 +19,8 @@ export interface ProviderDeps {
   /** LLM streaming (SSE) instead of one JSON answer, unless the provider's config says `stream`. */
   stream?: boolean;
   demoDelayMs?: number;
+  /** Where command agents are noted while they run (see ProcessRegistry). */
+  processes?: ProcessRegistry;
 }
 
 /** A short, secret-free description of a provider for the UI, before it is built. */
@@ -83,6 +86,7 @@ export async function createProvider(config: ProviderConfig, deps: ProviderDeps)
         ...(config.cwd ? { cwd: config.cwd } : {}),
         ...(config.timeout ? { timeoutMs: config.timeout } : {}),
         env: await commandEnv(config, deps),
+        ...(deps.processes ? { processes: deps.processes } : {}),
       });
     case 'openai':
       return new LlmProvider({
