@@ -74,4 +74,35 @@ describe('budgets', () => {
     expect(harness.runs({ taskId: b.id })[0]!.state).toBe('queued');
     expect(llm.requests).toHaveLength(1);
   });
+
+  it('with a price on the model, runs have a cost and the cost budget pauses the agent', async () => {
+    llm = await startLlm();
+    llm.setHandler(() => ({
+      content: { notes: 'ok', question: null, subtasks: null },
+      usage: { prompt_tokens: 1_000, completion_tokens: 500 },
+    }));
+    harness = await startHarness({
+      dir: tempDir(),
+      agents: [
+        {
+          id: 'writer',
+          board: BOARD,
+          workflow: 'pickup',
+          routes: { labels: ['needs-ai'] },
+          // $3 in and $15 out per million tokens: one run is 1,000 × 3 + 500 × 15 = 10,500 millionths of a dollar.
+          provider: { type: 'openai', base_url: llm.url, model: 'fake-model', price: { input: 3, output: 15 } },
+          budget: { cost_per_day: 0.01 },
+        },
+      ],
+    });
+    const a = harness.create({ title: 'A', labels: ['needs-ai'] });
+    const b = harness.create({ title: 'B', labels: ['needs-ai'] });
+    const run = await harness.runIn({ taskId: a.id }, ['done']);
+    expect(run.cost).toBeCloseTo(0.0105, 10);
+    const reason = await waitFor(() => harness!.core.agents.summaries()[0]!.pause.reason);
+    expect(reason).toMatch(/^daily budget reached: \$0\.0105 of \$0\.0100 today/);
+    expect(harness.core.agents.summaries()[0]!.budget).toMatchObject({ cost: 0.0105, costPerDay: 0.01 });
+    expect(harness.runs({ taskId: b.id })[0]!.state).toBe('queued');
+    expect(llm.requests).toHaveLength(1);
+  });
 });

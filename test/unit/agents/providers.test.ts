@@ -167,6 +167,18 @@ describe('LLM provider (OpenAI-compatible, against the scripted server)', () => 
     });
   }
 
+  it('prices a call from the usage the server reports, when a price is configured', async () => {
+    llm = await startFakeLlm();
+    llm.enqueue({
+      content: { notes: 'n', question: null, subtasks: null },
+      usage: { prompt_tokens: 2_000, completion_tokens: 100 },
+    });
+    const price = { input: 0.5, output: 1.5 };
+    const provider = new LlmProvider({ kind: 'openai', model: 'm', baseUrl: llm.url, price });
+    // 2,000 × $0.50 + 100 × $1.50 per million tokens.
+    expect((await provider.run(call())).usage).toEqual({ inputTokens: 2_000, outputTokens: 100, cost: 0.00115 });
+  });
+
   it('falls back to plain text: a model ignoring the schema, and a server refusing response_format', async () => {
     llm = await startFakeLlm();
     llm.enqueue({ content: 'Plain words.' });

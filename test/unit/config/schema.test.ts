@@ -411,7 +411,7 @@ describe('agent runtime settings', () => {
         board: 'kb',
         workflow: 'pickup',
         routes: { labels: ['copy'] },
-        provider: { ...llm, timeout: '120s', stream: true },
+        provider: { ...llm, timeout: '120s', stream: true, price: { input: 0.15, output: 0.6 } },
       },
       {
         id: 'claude',
@@ -442,7 +442,11 @@ describe('agent runtime settings', () => {
     });
     expect(result.config.agents[1]!.provider).not.toHaveProperty('timeout');
     expect(result.config.agents[1]!.provider).not.toHaveProperty('stream');
-    expect(result.config.agents[2]!.provider).toMatchObject({ timeout: 120_000, stream: true });
+    expect(result.config.agents[2]!.provider).toMatchObject({
+      timeout: 120_000,
+      stream: true,
+      price: { input: 0.15, output: 0.6 },
+    });
     expect(result.config.agents[3]!.provider).toMatchObject({ timeout: 120_000, stream: false });
   });
 
@@ -458,7 +462,7 @@ describe('agent runtime settings', () => {
       board: 'kb',
       workflow: 'pickup',
       routes: { labels: ['copy'] },
-      provider: { ...llm, timeout: '2 minutes', stream: 'yes' },
+      provider: { ...llm, timeout: '2 minutes', stream: 'yes', price: { input: -1, output: '15', per: 'token' } },
     });
     expect(lines(raw)).toEqual([
       'agent_defaults.resume_on: expected one of: answer, answer_and_move, got "move"',
@@ -470,6 +474,9 @@ describe('agent runtime settings', () => {
       'agents[0].question_timeout: invalid duration "tomorrow": write a number followed by ms, s, m, h or d, for example 500ms, 15s, 10m, 2h or 1h30m',
       'agents[1].provider.timeout: invalid duration "2 minutes": write a number followed by ms, s, m, h or d, for example 500ms, 15s, 10m, 2h or 1h30m',
       'agents[1].provider.stream: expected true or false, got text',
+      'agents[1].provider.price.input: must be 0 or more',
+      'agents[1].provider.price.output: expected a number, got text',
+      'agents[1].provider.price.per: unknown key',
     ]);
   });
 

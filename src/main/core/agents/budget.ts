@@ -59,7 +59,12 @@ export function budgetExceeded(agent: AgentConfig, repo: BudgetRepo, day = local
     return `daily budget reached: ${use.tokens} of ${b.tokens_per_day} tokens today. ${reset}`;
   }
   if (b.cost_per_day !== undefined && use.cost >= b.cost_per_day) {
-    return `daily budget reached: $${use.cost.toFixed(2)} of $${b.cost_per_day.toFixed(2)} today. ${reset}`;
+    return `daily budget reached: ${dollars(use.cost)} of ${dollars(b.cost_per_day)} today. ${reset}`;
   }
   return undefined;
+}
+
+/** Cents for ordinary amounts, four decimals below a cent, so a small spend never reads as its limit. */
+function dollars(amount: number): string {
+  return amount < 0.1 ? `$${amount.toFixed(4)}` : `$${amount.toFixed(2)}`;
 }

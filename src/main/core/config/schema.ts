@@ -325,11 +325,15 @@ const commandProviderSchema = z
   .strict();
 
 /** Settings every LLM provider takes. */
+const usdPerMillion = z.number().nonnegative('must be 0 or more');
+
 const llmCallSettings = {
   /** The whole call, streaming or not; a call that runs over is a failed attempt, retried per policy. Default 5m. */
   timeout: durationSchema.optional(),
   /** Ask for the answer as a stream (SSE) instead of one body. Default false. */
   stream: z.boolean().optional(),
+  /** USD per million tokens, so runs show a cost and `budget.cost_per_day` applies. Without it cost is unknown. */
+  price: z.object({ input: usdPerMillion, output: usdPerMillion }).strict().optional(),
 };
 
 const openaiProviderSchema = z

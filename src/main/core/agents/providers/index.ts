@@ -61,15 +61,16 @@ async function commandEnv(
   return env;
 }
 
-/** Timeout and streaming of an LLM call: the provider's config, else the runtime's choice. */
+/** Timeout, streaming and price of an LLM call: the provider's config, else the runtime's choice. */
 function llmCallOptions(
   config: Extract<ProviderConfig, { type: 'openai' | 'anthropic' }>,
   deps: ProviderDeps,
-): { timeoutMs?: number; stream?: boolean } {
+): { timeoutMs?: number; stream?: boolean; price?: { input: number; output: number } } {
   const stream = config.stream ?? deps.stream;
   return {
     ...(config.timeout !== undefined ? { timeoutMs: config.timeout } : {}),
     ...(stream !== undefined ? { stream } : {}),
+    ...(config.price ? { price: config.price } : {}),
   };
 }
 

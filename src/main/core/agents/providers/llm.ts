@@ -19,6 +19,8 @@ export interface LlmProviderOptions {
   stream?: boolean;
   /** For tests and proxies. */
   fetch?: typeof globalThis.fetch;
+  /** USD per million input and output tokens; without it a run's cost is unknown (null), never a made-up zero. */
+  price?: { input: number; output: number };
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -139,10 +141,13 @@ export class LlmProvider implements AgentProvider {
       const message = err instanceof OutputRejected ? err.message : String(err);
       throw new ProviderError('output', `${this.label}: ${message}`, true);
     }
+    const inputTokens = answer.usage.inputTokens ?? 0;
+    const outputTokens = answer.usage.outputTokens ?? 0;
+    const price = this.opts.price;
     const usage: ProviderUsage = {
-      inputTokens: answer.usage.inputTokens ?? 0,
-      outputTokens: answer.usage.outputTokens ?? 0,
-      cost: null,
+      inputTokens,
+      outputTokens,
+      cost: price ? (inputTokens * price.input + outputTokens * price.output) / 1_000_000 : null,
     };
     return { output, usage, rawText: answer.text };
   }
