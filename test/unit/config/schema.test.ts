@@ -69,12 +69,17 @@ describe('parseDuration', () => {
 });
 
 describe('cronProblem', () => {
-  it.each(['0 9 * * *', '*/15 * * * *', '0 9 * * mon-fri', '0 0 1 jan,jul *', '30 8-18/2 * * 1-5', '0 0 * * 7'])(
-    'accepts %j',
-    (expr) => {
-      expect(cronProblem(expr)).toBeUndefined();
-    },
-  );
+  it.each([
+    '0 9 * * *',
+    '*/15 * * * *',
+    '5-59/15 * * * *',
+    '0 9 * * mon-fri',
+    '0 0 1 jan,jul *',
+    '30 8-18/2 * * 1-5',
+    '0 0 * * 7',
+  ])('accepts %j', (expr) => {
+    expect(cronProblem(expr)).toBeUndefined();
+  });
 
   it.each([
     ['0 9 * *', /expected 5 fields/],
@@ -87,6 +92,9 @@ describe('cronProblem', () => {
     ['0 9 * * fri-mon', /runs backwards/],
     ['*/0 * * * *', /step/],
     ['nine * * * *', /not a number/],
+    // Both passed the field checks once, then stopped `deckhand serve` at start or never fired.
+    ['5/15 * * * *', /minute field: "5\/15": a step needs a range, like "5-59\/15"/],
+    ['0 9 31 2 *', /never matches a real date/],
   ])('rejects %j', (expr, message) => {
     expect(cronProblem(expr)).toMatch(message);
   });

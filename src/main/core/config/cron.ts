@@ -1,3 +1,5 @@
+import { Cron } from 'croner';
+
 interface CronField {
   name: string;
   min: number;
@@ -32,6 +34,9 @@ function checkItem(item: string, field: CronField): string | undefined {
   if (range === '*') return undefined;
   const [from = '', to, more] = range.split('-');
   if (more !== undefined) return `"${item}" is not a valid range`;
+  // "5/15" means different things to different crons (the scheduler refuses it): ask for the explicit range.
+  if (step !== undefined && to === undefined)
+    return `"${item}": a step needs a range, like "${from}-${field.max}/${step}"`;
   const start = value(from, field);
   if (start === undefined) return `"${from}" is not a number`;
   if (start < field.min || start > field.max) return `${start} is outside ${field.min}-${field.max}`;
@@ -61,5 +66,18 @@ export function cronProblem(expression: string): string | undefined {
       if (problem) return `${field.name} field: ${problem}`;
     }
   }
-  return undefined;
+  return schedulerProblem(expression);
+}
+
+/** The scheduler has the last word: what it refuses, or a date that never comes (31 February), fails here too. */
+function schedulerProblem(expression: string): string | undefined {
+  let job: Cron;
+  try {
+    job = new Cron(expression, { paused: true });
+  } catch (err) {
+    return `not understood by the scheduler: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const next = job.nextRun();
+  job.stop();
+  return next === null ? 'never matches a real date (for example 31 February)' : undefined;
 }
