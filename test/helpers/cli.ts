@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(__dirname, '..', '..');
 /** Runs the CLI from source under tsx, so these tests need no build step. */
 const CLI = ['--import', 'tsx', join(ROOT, 'src', 'main', 'cli.ts')];
 

@@ -12,7 +12,13 @@ export async function checkCommand(args: string[]): Promise<number> {
     process.stdout.write(`ok: ${values.config} is a valid Deckhand config\n`);
     return 0;
   }
-  for (const p of problems) process.stdout.write(`${values.config}: ${p.path}: ${p.message}\n`);
+  for (const p of problems) {
+    // A syntax error is located at `<resolved file>:line:col`; show it as the name given, like compilers do.
+    const where = p.path.startsWith(`${file}:`)
+      ? `${values.config}${p.path.slice(file.length)}`
+      : `${values.config}: ${p.path}`;
+    process.stdout.write(`${where}: ${p.message}\n`);
+  }
   process.stdout.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} found\n`);
   return 1;
 }

@@ -1,8 +1,8 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { call, runCli, startServe } from '../../helpers/cli';
+import { call, ROOT, runCli, startServe } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
 
 const tempDir = useTempDirs();
@@ -61,6 +61,16 @@ describe('deckhand CLI', () => {
     expect(result.stdout).toContain('agents[0].provider.timeout');
     expect(result.stdout).toContain('agents[0].board');
     expect(result.stdout).toMatch(/2 problems found/);
+  });
+
+  it('check locates a syntax error at file:line:column, named as given', async () => {
+    const file = join(tempDir(), 'dup.yml');
+    writeFileSync(file, ['schema_version: 1', 'boards:', '  - id: home', '    id: again', ''].join('\n'));
+    // A relative name (the CLI runs in the repo root) is shown as given, not as the resolved absolute path.
+    const given = relative(ROOT, file);
+    const result = await runCli(['check', '--config', given]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`${given}:4:5: YAML syntax error: Map keys must be unique\n1 problem found\n`);
   });
 
   it('check accepts a valid config', async () => {

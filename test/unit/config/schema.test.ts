@@ -13,7 +13,13 @@ function base(): Record<string, unknown> {
   return {
     schema_version: 1,
     boards: [
-      { id: 'kb', type: 'kanboard', url: 'http://127.0.0.1:8088/jsonrpc.php', token: { keychain: 'kanboard-token' } },
+      {
+        id: 'kb',
+        type: 'kanboard',
+        url: 'http://127.0.0.1:8088/jsonrpc.php',
+        project: 'Demo',
+        token: { keychain: 'kanboard-token' },
+      },
       { id: 'home', type: 'local' },
     ],
     agents: [
@@ -192,7 +198,7 @@ describe('config schema', () => {
     ]);
   });
 
-  it('requires a url for self-hosted board types, not for local or cloud-only ones', () => {
+  it('requires a url for self-hosted board types (and a project and token for kanboard), not for local or cloud-only ones', () => {
     const raw = base();
     raw.boards = [
       { id: 'kb', type: 'kanboard' },
@@ -203,6 +209,8 @@ describe('config schema', () => {
     expect(lines(raw)).toEqual([
       'boards[1].url: expected an http:// or https:// URL',
       'boards[0].url: required for a kanboard board: where its API lives',
+      'boards[0].project: required for a kanboard board: its name or numeric id',
+      'boards[0].token: required for a kanboard board: its API token, as { keychain: NAME } or { env: VARIABLE }',
       "boards[3].url: a local board lives in Deckhand's database and takes no url",
     ]);
   });

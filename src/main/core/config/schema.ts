@@ -515,6 +515,21 @@ function crossFieldIssues(raw: unknown): CrossIssue[] {
     ) {
       issues.push({ path: ['boards', i, 'url'], message: `required for a ${type} board: where its API lives` });
     }
+    if (type === 'kanboard') {
+      // Without these the board can only fail when it first connects; say so at check time instead.
+      if (board.project === undefined) {
+        issues.push({
+          path: ['boards', i, 'project'],
+          message: 'required for a kanboard board: its name or numeric id',
+        });
+      }
+      if (board.token === undefined) {
+        issues.push({
+          path: ['boards', i, 'token'],
+          message: 'required for a kanboard board: its API token, as { keychain: NAME } or { env: VARIABLE }',
+        });
+      }
+    }
   });
 
   const seenAgents = new Map<string, number>();
