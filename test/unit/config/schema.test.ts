@@ -198,6 +198,19 @@ describe('config schema', () => {
     ]);
   });
 
+  it('says what is wrong with a project id 0, a bad env name and a Kanboard webhook secret', () => {
+    const raw = base();
+    const board = (raw.boards as Record<string, unknown>[])[0]!;
+    Object.assign(board, { project: 0, webhook: { secret: { env: 'KB_SECRET' } } });
+    const provider = (raw.agents as Record<string, Record<string, unknown>>[])[0]!.provider!;
+    provider.env = { '1X': 'a' };
+    expect(lines(raw)).toEqual([
+      'boards[0].project: a numeric project id is 1 or more',
+      'agents[0].provider.env.1X: expected an environment variable name, like KANBOARD_TOKEN',
+      'boards[0].webhook.secret: Kanboard sends a token, not a signature: put its webhook token in webhook.token',
+    ]);
+  });
+
   it('requires a url for self-hosted board types (and a project and token for kanboard), not for local or cloud-only ones', () => {
     const raw = base();
     raw.boards = [

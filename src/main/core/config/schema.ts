@@ -228,7 +228,9 @@ const boardSchema = z
     url: httpUrl.optional(),
     /** The board's project, by name or numeric id. */
     project: z
-      .union([nonEmpty, z.int().min(0)], { error: unlessMissing('expected a project name or a numeric project id') })
+      .union([nonEmpty, z.int().min(1, 'a numeric project id is 1 or more')], {
+        error: unlessMissing('expected a project name or a numeric project id'),
+      })
       .optional(),
     username: nonEmpty.optional(),
     token: secretRefSchema.optional(),
@@ -523,6 +525,12 @@ function crossFieldIssues(raw: unknown): CrossIssue[] {
           message: 'required for a kanboard board: its name or numeric id',
         });
       }
+      if (isRecord(board.webhook) && board.webhook.secret !== undefined) {
+        issues.push({
+          path: ['boards', i, 'webhook', 'secret'],
+          message: 'Kanboard sends a token, not a signature: put its webhook token in webhook.token',
+        });
+      }
       if (board.token === undefined) {
         issues.push({
           path: ['boards', i, 'token'],
@@ -642,7 +650,8 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
       if (iss.origin === 'array' || iss.origin === 'string') return 'must not be empty';
       return undefined;
     case 'invalid_key':
-      return 'invalid key';
+      // The key's own check says what is wrong with it (an env name, say); keep its message.
+      return iss.issues[0]?.message ?? 'invalid key';
     default:
       return undefined;
   }
