@@ -88,7 +88,8 @@ test.describe('conflicts', () => {
     // 5. Resume: the outbox delivers, the merge finds both sides changed both fields, and asks.
     await openView(page, 'Boards');
     await page.getByRole('button', { name: 'Resume (Local board)' }).click();
-    await expect(nav(page, 'Conflicts')).toHaveAccessibleName('Conflicts 2 open');
+    // Background work (deliver, merge, open two conflicts), not a UI response: allow a busy machine more time.
+    await expect(nav(page, 'Conflicts')).toHaveAccessibleName('Conflicts 2 open', { timeout: 15_000 });
 
     await openView(page, 'Conflicts');
     const cards = page.getByTestId('conflict-card');

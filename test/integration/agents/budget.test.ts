@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { AgentNotification } from '../../../src/shared/model';
 import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, startHarness, waitFor, type Harness, closeAfterEach, startLlm } from './harness';
+import {
+  BOARD,
+  EXAMPLE_AGENT,
+  startHarness,
+  waitFor,
+  type Harness,
+  closeAfterEach,
+  startLlm,
+  openaiWriter,
+} from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
@@ -55,16 +64,7 @@ describe('budgets', () => {
     }));
     harness = await startHarness({
       dir: tempDir(),
-      agents: [
-        {
-          id: 'writer',
-          board: BOARD,
-          workflow: 'pickup',
-          routes: { labels: ['needs-ai'] },
-          provider: { type: 'openai', base_url: llm.url, model: 'fake-model' },
-          budget: { tokens_per_day: 50 },
-        },
-      ],
+      agents: [openaiWriter(llm, { budget: { tokens_per_day: 50 } })],
     });
     const a = harness.create({ title: 'A', labels: ['needs-ai'] });
     const b = harness.create({ title: 'B', labels: ['needs-ai'] });
@@ -84,15 +84,8 @@ describe('budgets', () => {
     harness = await startHarness({
       dir: tempDir(),
       agents: [
-        {
-          id: 'writer',
-          board: BOARD,
-          workflow: 'pickup',
-          routes: { labels: ['needs-ai'] },
-          // $3 in and $15 out per million tokens: one run is 1,000 × 3 + 500 × 15 = 10,500 millionths of a dollar.
-          provider: { type: 'openai', base_url: llm.url, model: 'fake-model', price: { input: 3, output: 15 } },
-          budget: { cost_per_day: 0.01 },
-        },
+        // $3 in and $15 out per million tokens: one run is 1,000 × 3 + 500 × 15 = 10,500 millionths of a dollar.
+        openaiWriter(llm, { provider: { price: { input: 3, output: 15 } }, budget: { cost_per_day: 0.01 } }),
       ],
     });
     const a = harness.create({ title: 'A', labels: ['needs-ai'] });

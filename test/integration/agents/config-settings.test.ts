@@ -11,6 +11,7 @@ import {
   type Harness,
   closeAfterEach,
   startLlm,
+  openaiWriter,
 } from './harness';
 
 /**
@@ -107,15 +108,7 @@ describe('agent settings from the config file', () => {
     llm.enqueue({ delayMs: 1_500, content: { notes: 'Too late.', question: null, subtasks: null } });
     harness = await startHarness({
       dir: tempDir(),
-      agents: [
-        {
-          id: 'writer',
-          board: BOARD,
-          workflow: 'pickup',
-          routes: { labels: ['needs-ai'] },
-          provider: { type: 'openai', base_url: llm.url, model: 'fake-model', timeout: '300ms' },
-        },
-      ],
+      agents: [openaiWriter(llm, { provider: { timeout: '300ms' } })],
     });
     const task = harness.create({ title: 'Tagline', description: 'Short', labels: ['needs-ai'] });
     const run = await harness.runIn({ taskId: task.id }, ['done', 'failed']);

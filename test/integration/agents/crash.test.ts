@@ -6,7 +6,7 @@ import { closeDatabase, openDatabase } from '../../../src/main/core/store/databa
 import { startFakeLlm, type FakeLlm } from '../../fakes/llm/server';
 import { call, startServe, type ServeProcess } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, EXAMPLE_AGENT, writeConfig, type AgentSpec } from './harness';
+import { BOARD, EXAMPLE_AGENT, writeConfig, type AgentSpec, openaiWriter } from './harness';
 
 /**
  * Crash mid-run: a real `deckhand serve` child is killed with SIGKILL at a
@@ -143,7 +143,7 @@ describe('crash mid-run (SIGKILL) and restart', () => {
       }
     };
     const until = async (what: string, probe: () => boolean): Promise<void> => {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 25_000;
       while (!probe()) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 50));
@@ -178,21 +178,13 @@ describe('crash mid-run (SIGKILL) and restart', () => {
     expect(log.entries[0].reason).toContain(`(pid ${orphan})`);
     expect(agentPids()).toHaveLength(2);
     expect(readdirSync(join(dir, 'data', 'agent-processes'))).toEqual([]);
-  });
+  }, 90_000);
 
   it('pickup killed after the model answered: the notes land after the restart, without asking the model again', async () => {
     llm = await startFakeLlm();
     llm.setHandler(() => ({ content: { notes: 'The one true answer.', question: null, subtasks: null } }));
     const dir = tempDir();
-    writeConfig(dir, [
-      {
-        id: 'writer',
-        board: BOARD,
-        workflow: 'pickup',
-        routes: { labels: ['needs-ai'] },
-        provider: { type: 'openai', base_url: llm.url, model: 'fake-model' },
-      },
-    ]);
+    writeConfig(dir, [openaiWriter(llm)]);
     const first = await serve(dir, { DECKHAND_AGENT_CRASH_AT: 'after-output' });
     const exit = died(first);
     const created = await call(first.url, 'createTask', {

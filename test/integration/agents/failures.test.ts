@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentNotification } from '../../../src/shared/model';
 import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, startHarness, waitFor, type Harness, closeAfterEach, startLlm } from './harness';
+import { BOARD, startHarness, waitFor, type Harness, closeAfterEach, startLlm, openaiWriter } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
@@ -87,15 +87,7 @@ describe('failures and retries', () => {
     llm.enqueue({ status: 429, retryAfter: '1', errorMessage: 'Rate limit reached' });
     harness = await startHarness({
       dir: tempDir(),
-      agents: [
-        {
-          id: 'writer',
-          board: BOARD,
-          workflow: 'pickup',
-          routes: { labels: ['needs-ai'] },
-          provider: { type: 'openai', base_url: llm.url, model: 'fake-model' },
-        },
-      ],
+      agents: [openaiWriter(llm)],
     });
     const times: number[] = [];
     llm.setHandler((req) => {
@@ -120,15 +112,7 @@ describe('failures and retries', () => {
       harness = await startHarness({
         dir: tempDir(),
         keychain: { 'stale-key': 'sk-revoked-0000' },
-        agents: [
-          {
-            id: 'writer',
-            board: BOARD,
-            workflow: 'pickup',
-            routes: { labels: ['needs-ai'] },
-            provider: { type: 'openai', base_url: llm.url, model: 'fake-model', api_key: keyRef },
-          },
-        ],
+        agents: [openaiWriter(llm, { provider: { api_key: keyRef } })],
       });
       const task = harness.create({ title: 'No key', labels: ['needs-ai'] });
       const run = await harness.runIn({ taskId: task.id }, ['failed']);

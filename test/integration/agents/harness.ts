@@ -24,6 +24,25 @@ export interface AgentSpec {
   [key: string]: unknown;
 }
 
+/**
+ * The usual model agent of these tests: `writer`, picking up `needs-ai` tasks on the local board, asking the
+ * scripted OpenAI-compatible server. `over` sets any other key; its `provider` keys are added to the openai ones.
+ */
+export function openaiWriter(
+  llm: Pick<FakeLlm, 'url'>,
+  over: { provider?: Record<string, unknown>; [key: string]: unknown } = {},
+): AgentSpec {
+  const { provider, ...rest } = over;
+  return {
+    id: 'writer',
+    board: BOARD,
+    workflow: 'pickup',
+    routes: { labels: ['needs-ai'] },
+    ...rest,
+    provider: { type: 'openai', base_url: llm.url, model: 'fake-model', ...provider },
+  };
+}
+
 export interface HarnessOptions {
   dir: string;
   agents: AgentSpec[];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncLogEntry } from '../../../src/shared/model';
 import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
-import { BOARD, startHarness, type Harness, closeAfterEach, startLlm } from './harness';
+import { BOARD, startHarness, type Harness, closeAfterEach, startLlm, openaiWriter } from './harness';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
@@ -79,15 +79,7 @@ describe('prompt injection', () => {
     llm.setHandler(() => ({ content: OBEDIENT }));
     harness = await startHarness({
       dir: tempDir(),
-      agents: [
-        {
-          id: 'writer',
-          board: BOARD,
-          workflow: 'pickup',
-          routes: { labels: ['needs-ai'] },
-          provider: { type: 'openai', base_url: llm.url, model: 'fake-model' },
-        },
-      ],
+      agents: [openaiWriter(llm)],
     });
     await attack(harness);
     // The system prompt told the model that task text is data (a courtesy; the bounds above are the guarantee).
