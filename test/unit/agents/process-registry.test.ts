@@ -38,7 +38,7 @@ describe.skipIf(process.platform !== 'linux')('ProcessRegistry (Linux: real proc
   it('notes a running agent and forgets it when told', () => {
     const dir = tempDir();
     const child = agentLike();
-    const forget = new ProcessRegistry(dir).record(child.pid!, ['claude', '-p'], 7);
+    const forget = new ProcessRegistry(dir).record(child.pid!, ['claude', '-p']);
     expect(readdirSync(dir)).toEqual([`${child.pid}.json`]);
     forget();
     expect(readdirSync(dir)).toEqual([]);

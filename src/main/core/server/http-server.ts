@@ -7,7 +7,8 @@ import { dispatch } from '../api/dispatch';
 import { createLogger } from '../logger';
 import { BodyError, readJsonBody } from './body';
 import { SECURITY_HEADERS, sendError, sendJson } from './respond';
-import { handleWebhook, listen, serverUrl, webhookBoardId } from './webhook-endpoint';
+import { listen, serverUrl } from './listen';
+import { handleWebhook, webhookBoardId } from './webhook-endpoint';
 import {
   hostAllowed,
   isLoopbackHost,

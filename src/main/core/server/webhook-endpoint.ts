@@ -1,5 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SyncEngine } from '../engine/sync-engine';
 import { createLogger } from '../logger';
 import { BodyError, readRawBody } from './body';
@@ -37,22 +36,4 @@ export async function handleWebhook(
   const outcome = engine.handleWebhook(boardId, { headers: req.headers, query: url.searchParams, rawBody });
   if (outcome.status >= 400) log.warn(`webhook for ${boardId} rejected (${outcome.status}): ${outcome.message}`);
   sendJson(res, outcome.status, { ok: outcome.status < 400, message: outcome.message });
-}
-
-/** The http://host:port a listening server is reached at. */
-export function serverUrl(server: Server): string {
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${shownHost}:${address.port}`;
-}
-
-/** Listens, or rejects with the listen error (EADDRINUSE, EACCES) instead of throwing later. */
-export function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { Core } from '../app';
 import { createLogger } from '../logger';
 import { sendError } from './respond';
-import { handleWebhook, listen, serverUrl, webhookBoardId } from './webhook-endpoint';
+import { listen, serverUrl } from './listen';
+import { handleWebhook, webhookBoardId } from './webhook-endpoint';
 
 const log = createLogger('webhooks');
 

@@ -20,7 +20,6 @@ export interface ProcessRecord {
   /** The Deckhand that started it. */
   ownerPid: number;
   command: string[];
-  runId?: number;
   startedAt: string;
 }
 
@@ -80,7 +79,7 @@ export class ProcessRegistry {
   ) {}
 
   /** Notes a started agent; the returned function forgets it once it has exited. */
-  record(pid: number, command: readonly string[], runId?: number): () => void {
+  record(pid: number, command: readonly string[]): () => void {
     mkdirSync(this.dir, { recursive: true });
     const ticks = this.ops.startTicks(pid);
     const record: ProcessRecord = {
@@ -88,7 +87,6 @@ export class ProcessRegistry {
       ...(ticks !== undefined ? { startTicks: ticks } : {}),
       ownerPid: this.self,
       command: [...command],
-      ...(runId !== undefined ? { runId } : {}),
       startedAt: new Date().toISOString(),
     };
     const file = join(this.dir, `${pid}.json`);
