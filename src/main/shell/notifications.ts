@@ -5,18 +5,20 @@
  *
  * What notifies, and why only this: a new conflict, an agent asking a
  * question (or a question left unanswered, a budget reached, a run that
- * failed for good), and a board that goes into error. Each one needs a
- * person; everything routine stays in the tray icon and the Activity view.
+ * failed for good), a board that goes into error, and a board whose webhook
+ * deliveries start being refused. Each one needs a person; everything
+ * routine stays in the tray icon and the Activity view.
  */
 import type { DeckhandEvent } from '../../shared/contract';
 import type { AgentNotification, AgentRun, AgentSummary, AppState, Conflict } from '../../shared/model';
+import { refusingDeliveries } from '../../shared/webhook';
 
 /** One desktop notification. `view` is the hash route a click opens, e.g. `conflicts`. */
 export interface DesktopNote {
   /** Same key, same notification: a replayed event never notifies twice. */
   key: string;
   /** Notes of one group that arrive together are merged into one (see `summarize`). */
-  group: 'conflict' | 'question' | 'agent' | 'board';
+  group: 'conflict' | 'question' | 'agent' | 'board' | 'webhook';
   title: string;
   body: string;
   view: string;
@@ -90,6 +92,25 @@ export function boardErrorNotes(before: AppState | undefined, after: AppState): 
     }));
 }
 
+/**
+ * Boards whose webhook deliveries started being refused (a wrong or missing token, usually). Keyed by the reason,
+ * so a board that keeps refusing for the same reason notifies once, not on every delivery.
+ */
+export function webhookRefusedNotes(before: AppState | undefined, after: AppState): DesktopNote[] {
+  const reasonBefore = new Map(
+    before?.boards.filter((b) => refusingDeliveries(b.webhook)).map((b) => [b.id, b.webhook?.lastRejection]) ?? [],
+  );
+  return after.boards
+    .filter((b) => refusingDeliveries(b.webhook) && reasonBefore.get(b.id) !== b.webhook?.lastRejection)
+    .map((b) => ({
+      key: `webhook:${b.id}:${b.webhook?.lastRejection ?? ''}`,
+      group: 'webhook' as const,
+      title: `${b.name} webhook deliveries are refused`,
+      body: clip(`${b.webhook?.lastRejection ?? 'Refused'}. Changes still arrive by polling, only slower.`),
+      view: 'boards',
+    }));
+}
+
 /** The notes one event calls for. `before` is the state the previous `state.changed` carried. */
 export function notesFor(event: DeckhandEvent, before: AppState | undefined): DesktopNote[] {
   switch (event.type) {
@@ -102,7 +123,7 @@ export function notesFor(event: DeckhandEvent, before: AppState | undefined): De
     case 'agent.notification':
       return [noteForAgentNotification(event.payload)];
     case 'state.changed':
-      return boardErrorNotes(before, event.payload);
+      return [...boardErrorNotes(before, event.payload), ...webhookRefusedNotes(before, event.payload)];
     default:
       return [];
   }
@@ -113,6 +134,7 @@ const GROUP_SUMMARY: Record<DesktopNote['group'], (n: number) => string> = {
   question: (n) => `Agents have ${n} questions`,
   agent: (n) => `${n} agent problems`,
   board: (n) => `${n} boards are not syncing`,
+  webhook: (n) => `${n} boards refuse their webhook deliveries`,
 };
 
 /** Several notes of one group that arrived together become one, so a burst is one notification, not a stack. */

@@ -10,6 +10,7 @@ import {
   startWebhookListener,
   webhookListenerOptions,
 } from '../../../src/main/core/server/webhook-listener';
+import { createNotifier, type DesktopNote } from '../../../src/main/shell/notifications';
 import type { BoardSummary } from '../../../src/shared/model';
 import { FakeKanboard, seedStandardBoard } from '../../fakes/kanboard';
 import { waitFor } from '../agents/harness';
@@ -92,6 +93,30 @@ describe('desktop webhook listener', () => {
     expect(kb(core).webhook).toMatchObject({ configured: true, lastRejection: 'wrong webhook token' });
     expect(kb(core).webhook?.lastRejectedAt).toBeDefined();
     expect(kb(core).webhook?.lastAcceptedAt).toBeUndefined();
+  });
+
+  it('refused deliveries raise one desktop notification per reason (the notifier on the real core)', async () => {
+    const { core } = await boot();
+    const listener = (await startWebhookListener(core, { host: '127.0.0.1', port: 0 }))!;
+    cleanup.push(() => listener.close());
+    const shown: DesktopNote[] = [];
+    const notifier = createNotifier({
+      events: core.events,
+      getState: core.getState,
+      enabled: () => true,
+      show: (note) => shown.push(note),
+      batchMs: 20,
+    });
+    cleanup.push(async () => notifier.dispose());
+    for (let i = 0; i < 3; i++) {
+      await fetch(`${listener.url}/webhooks/kb?token=stale-token`, { method: 'POST', body: '{}' });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitFor(() => shown[0], 5_000, 'the notification');
+    expect(shown).toEqual([
+      expect.objectContaining({ group: 'webhook', title: 'kb webhook deliveries are refused', view: 'boards' }),
+    ]);
+    expect(shown[0]!.body).toContain('wrong webhook token');
   });
 
   it('a board without a webhook token is shown as not set up, and its deliveries are refused', async () => {

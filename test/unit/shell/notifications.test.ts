@@ -4,6 +4,7 @@ import { EventBus } from '../../../src/main/core/events';
 import {
   boardErrorNotes,
   createNotifier,
+  webhookRefusedNotes,
   noteForAgentNotification,
   noteForConflict,
   noteForQuestion,
@@ -125,6 +126,36 @@ describe('notification rules', () => {
     ]);
     expect(boardErrorNotes(broken('x'), broken('x'))).toEqual([]);
     expect(boardErrorNotes(undefined, broken('x'))).toHaveLength(1);
+  });
+
+  it('a board whose webhook starts refusing deliveries notifies once per reason', () => {
+    const hooked = (webhook: AppState['boards'][number]['webhook']): AppState => ({
+      ...state,
+      boards: [state.boards[0]!, { ...state.boards[1]!, webhook }],
+    });
+    const receiving = hooked({ configured: true, lastAcceptedAt: '2026-11-24T09:00:00.000Z' });
+    const wrongToken = hooked({
+      configured: true,
+      lastAcceptedAt: '2026-11-24T09:00:00.000Z',
+      lastRejectedAt: '2026-11-24T09:05:00.000Z',
+      lastRejection: 'wrong webhook token',
+    });
+    expect(webhookRefusedNotes(receiving, wrongToken)).toEqual([
+      {
+        key: 'webhook:work:wrong webhook token',
+        group: 'webhook',
+        title: 'Work webhook deliveries are refused',
+        body: 'wrong webhook token. Changes still arrive by polling, only slower.',
+        view: 'boards',
+      },
+    ]);
+    // The next refusal for the same reason, or a board that receives again, says nothing.
+    const again = hooked({ ...wrongToken.boards[1]!.webhook!, lastRejectedAt: '2026-11-24T09:06:00.000Z' });
+    expect(webhookRefusedNotes(wrongToken, again)).toEqual([]);
+    expect(webhookRefusedNotes(wrongToken, receiving)).toEqual([]);
+    // A new reason is news.
+    const noToken = hooked({ ...wrongToken.boards[1]!.webhook!, lastRejection: 'missing ?token= in the webhook URL' });
+    expect(webhookRefusedNotes(wrongToken, noToken)).toHaveLength(1);
   });
 
   it('agent notifications open the Agents view; an overdue question is keyed by its run only', () => {

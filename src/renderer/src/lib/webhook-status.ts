@@ -1,4 +1,5 @@
 import type { BoardSummary, WebhookReceiver } from '../../../shared/model';
+import { refusingDeliveries } from '../../../shared/webhook';
 
 export interface WebhookView {
   /** A few words for the Webhook column. */
@@ -37,8 +38,7 @@ export function describeWebhook(
       endpoint,
     };
   }
-  const refusedLast = hook.lastRejectedAt && (!hook.lastAcceptedAt || hook.lastRejectedAt > hook.lastAcceptedAt);
-  if (refusedLast) {
+  if (refusingDeliveries(hook)) {
     return {
       label: 'refusing deliveries',
       tone: 'bad',
