@@ -16,6 +16,7 @@ import { registerIpc } from './shell/ipc';
 import { createNotifier, type Notifier } from './shell/notifications';
 import { watchPreferences, type PreferencesWatch } from './shell/preferences';
 import { rendererLocation } from './shell/sender';
+import { installTestHooks } from './shell/test-hooks';
 import { createTrayActions, createTrayController, trayIconPath, type TrayController } from './shell/tray';
 import { createMainWindow, hardenSession } from './shell/window';
 
@@ -106,6 +107,7 @@ function main(): void {
         enabled: () => preferences?.current().notifications ?? true,
         show: electronNotifier(showWindow, join(resourcesDir, 'icon.png')),
       });
+      installTestHooks(process.env, () => tray);
       // Started at login: stay in the tray until asked.
       if (!startedAtLogin()) showWindow();
     })

@@ -45,16 +45,35 @@ test.describe('desktop app (Electron)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('opens one sandboxed window with the app frame and only the preload bridge', async () => {
-    expect(existsSync(join(ROOT, 'out', 'main', 'index.js')), 'run `npm run build` first').toBe(true);
-    app = await electron.launch({
+  function launch(): Promise<ElectronApplication> {
+    return electron.launch({
       executablePath: binary!,
       // Chromium refuses to run as root with its sandbox on (CI containers); the renderer sandbox still applies.
       args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), join(ROOT, 'out', 'main', 'index.js')],
       cwd: ROOT,
       // A fresh data folder per test; it also keys the single-instance lock, so a running Deckhand does not interfere.
-      env: { ...process.env, DECKHAND_DATA: dataDir, DECKHAND_LOG_LEVEL: 'warn' },
+      // Test hooks expose the tray (a native menu cannot be clicked from here); see src/main/shell/test-hooks.ts.
+      env: { ...process.env, DECKHAND_DATA: dataDir, DECKHAND_LOG_LEVEL: 'warn', DECKHAND_TEST_HOOKS: '1' },
     });
+  }
+
+  type TraySnapshot = { status: string; tooltip: string; menu: { id: string; label: string }[] };
+  const hooks = 'deckhandTest';
+  const traySnapshot = (electronApp: ElectronApplication): Promise<TraySnapshot> =>
+    electronApp.evaluate(
+      (_electron, name) => (globalThis as unknown as Record<string, { tray(): TraySnapshot }>)[name]!.tray(),
+      hooks,
+    );
+  const clickTray = (electronApp: ElectronApplication, id: string): Promise<boolean> =>
+    electronApp.evaluate(
+      (_electron, [name, entry]) =>
+        (globalThis as unknown as Record<string, { clickTray(id: string): boolean }>)[name!]!.clickTray(entry!),
+      [hooks, id],
+    );
+
+  test('opens one sandboxed window with the app frame and only the preload bridge', async () => {
+    expect(existsSync(join(ROOT, 'out', 'main', 'index.js')), 'run `npm run build` first').toBe(true);
+    app = await launch();
     const window = await app.firstWindow();
     await expect(window.getByRole('navigation')).toBeVisible();
     await expect(window.locator('body')).toContainText('Deckhand');
@@ -85,5 +104,39 @@ test.describe('desktop app (Electron)', () => {
     expect(windows).toBe(1);
     // The core opened its database in the folder we gave it, not in the user's real one.
     expect(existsSync(join(dataDir, 'deckhand.db'))).toBe(true);
+  });
+
+  test('the tray tells the truth, and its menu pauses and resumes all agents', async () => {
+    app = await launch();
+    const window = await app.firstWindow();
+    await expect(window.getByTestId('pause-state')).toHaveText('Agents running');
+    const first = await traySnapshot(app);
+    expect(first.tooltip).toMatch(/^Deckhand: /);
+    expect(first.menu.map((i) => i.id)).toEqual(expect.arrayContaining(['open', 'pause-all', 'sync-now', 'quit']));
+
+    expect(await clickTray(app, 'pause-all')).toBe(true);
+    await expect(window.getByTestId('pause-state')).toHaveText('All agents paused');
+    await expect.poll(async () => (await traySnapshot(app!)).status).toBe('paused');
+    expect((await traySnapshot(app)).menu.map((i) => i.id)).toContain('resume-all');
+
+    expect(await clickTray(app, 'resume-all')).toBe(true);
+    await expect(window.getByTestId('pause-state')).toHaveText('Agents running');
+    await expect.poll(async () => (await traySnapshot(app!)).status).not.toBe('paused');
+  });
+
+  test('closing the window keeps Deckhand in the tray, and Open brings the window back', async () => {
+    app = await launch();
+    const window = await app.firstWindow();
+    await expect(window.getByRole('navigation')).toBeVisible();
+    const visible = (): Promise<number> =>
+      app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().filter((w) => w.isVisible()).length);
+    // The window's close button: a tray app hides its window instead of quitting.
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+    await expect.poll(visible).toBe(0);
+    expect((await traySnapshot(app)).menu.map((i) => i.id)).toContain('open');
+
+    expect(await clickTray(app, 'open')).toBe(true);
+    await expect.poll(visible).toBe(1);
+    await expect(window.getByRole('navigation')).toBeVisible();
   });
 });

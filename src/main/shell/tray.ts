@@ -49,6 +49,10 @@ export interface TrayDeps {
 }
 
 export interface TrayController {
+  /** What the tray shows now (the Electron end-to-end tests read it through a test hook). */
+  snapshot(): { status: TrayStatus; tooltip: string; menu: TrayMenuItem[] };
+  /** Does what clicking the menu entry with this id does; false when there is no such enabled entry. */
+  click(id: string): boolean;
   dispose(): void;
 }
 
@@ -59,6 +63,7 @@ export function createTrayController(deps: TrayDeps): TrayController {
   const handle = deps.factory(deps.iconFile(shown));
   let lastTooltip = '';
   let lastMenu = '';
+  let lastItems: TrayMenuItem[] = [];
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
 
@@ -77,6 +82,7 @@ export function createTrayController(deps: TrayDeps): TrayController {
     const key = JSON.stringify(items);
     if (key !== lastMenu) {
       lastMenu = key;
+      lastItems = items;
       handle.setMenu(items, (item) => item.action && deps.act(item.action));
     }
   };
@@ -99,6 +105,13 @@ export function createTrayController(deps: TrayDeps): TrayController {
     if (event.type === 'state.changed') onState(event.payload);
   });
   return {
+    snapshot: () => ({ status: shown, tooltip: lastTooltip, menu: lastItems }),
+    click(id) {
+      const item = lastItems.find((i) => i.id === id);
+      if (!item?.action || item.enabled === false) return false;
+      deps.act(item.action);
+      return true;
+    },
     dispose() {
       if (disposed) return;
       disposed = true;

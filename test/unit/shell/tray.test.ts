@@ -102,6 +102,19 @@ describe('tray controller', () => {
     expect(tray.tooltips).toHaveLength(2);
   });
 
+  it('snapshot shows what the tray shows; click runs an enabled entry by id, like a person would', () => {
+    const { controller, acted, publish } = setup();
+    expect(controller.snapshot()).toMatchObject({ status: 'in-sync', tooltip: 'Deckhand: In sync' });
+    expect(controller.snapshot().menu.map((i) => i.id)).toContain('pause-all');
+    expect(controller.click('pause-all')).toBe(true);
+    expect(controller.click('status')).toBe(false); // disabled line
+    expect(controller.click('no-such-entry')).toBe(false);
+    publish(paused);
+    expect(controller.snapshot().status).toBe('paused');
+    expect(controller.click('resume-all')).toBe(true);
+    expect(acted).toEqual([{ kind: 'pause-all' }, { kind: 'resume-all' }]);
+  });
+
   it('sends menu clicks and icon clicks to the actions', () => {
     const { tray, acted, publish, click } = setup();
     click('pause-all');
