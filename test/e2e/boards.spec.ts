@@ -1,7 +1,7 @@
 import type { SavedBoardView } from '../../src/shared/board-types';
 import type { AppState } from '../../src/shared/model';
 import { expect, test } from './fixtures';
-import { callCore, captureBothSchemes, expectLive, openView } from './helpers';
+import { callCore, captureBothSchemes, expectLive, openView, recordTraffic } from './helpers';
 
 test.describe('boards', () => {
   test('add a board from the form, see it sync, pause and resume it, then remove it', async ({
@@ -70,10 +70,7 @@ test.describe('boards', () => {
     diagnostics,
   }) => {
     const token = 'tok-e2e-7f3c9a1d55';
-    const bodies: string[] = [];
-    page.on('response', async (response) => {
-      if (response.url().includes('/api/')) bodies.push(await response.text().catch(() => ''));
-    });
+    const { bodies, frames } = recordTraffic(page);
     await page.goto(`${server.url}/#/boards`);
     await expectLive(page);
     await page.getByRole('button', { name: 'Add board' }).click();
@@ -91,6 +88,7 @@ test.describe('boards', () => {
     expect(await page.content()).not.toContain(token);
     expect(bodies.length).toBeGreaterThan(0);
     expect(bodies.filter((b) => b.includes(token))).toEqual([]);
+    expect(frames.filter((f) => f.includes(token))).toEqual([]);
     expect(diagnostics.pageErrors).toEqual([]);
   });
 });

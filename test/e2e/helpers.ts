@@ -81,3 +81,13 @@ export function card(page: Page, title: string): Locator {
 export function column(page: Page, name: string): Locator {
   return page.locator(`section.board-column[data-column="${name}"]`);
 }
+
+/** Every API response body and WebSocket frame the page receives from now on, to prove a secret is in none. */
+export function recordTraffic(page: Page): { bodies: string[]; frames: string[] } {
+  const traffic = { bodies: [] as string[], frames: [] as string[] };
+  page.on('response', async (response) => {
+    if (response.url().includes('/api/')) traffic.bodies.push(await response.text().catch(() => ''));
+  });
+  page.on('websocket', (ws) => ws.on('framereceived', (frame) => traffic.frames.push(String(frame.payload))));
+  return traffic;
+}

@@ -3,7 +3,7 @@ import type { OnboardingInfo } from '../../src/shared/model';
 import { FakeKanboard, seedStandardBoard } from '../fakes/kanboard';
 import { startFakeLlm, type FakeLlm } from '../fakes/llm/server';
 import { expect, test } from './fixtures';
-import { callCore, captureBothSchemes, card, column, openView } from './helpers';
+import { callCore, captureBothSchemes, card, column, openView, recordTraffic } from './helpers';
 
 test.use({ onboarding: true });
 
@@ -97,12 +97,7 @@ test.describe('onboarding on first start', () => {
     try {
       llm = await startFakeLlm({ model: 'llama-e2e' });
       const key = `sk-e2e-${Date.now()}-5d1c9e`;
-      const bodies: string[] = [];
-      page.on('response', async (response) => {
-        if (response.url().includes('/api/')) bodies.push(await response.text().catch(() => ''));
-      });
-      const sockets: string[] = [];
-      page.on('websocket', (ws) => ws.on('framereceived', (frame) => sockets.push(String(frame.payload))));
+      const { bodies, frames: sockets } = recordTraffic(page);
 
       await page.goto(server.url);
       await expectStep(page, 1, 'Where should the agent pick up tasks?');
@@ -179,12 +174,7 @@ test.describe('onboarding on first start', () => {
       expect(keychain.status(), 'the token goes to the OS keychain: run through npm test (a keyring session)').toBe(
         200,
       );
-      const bodies: string[] = [];
-      page.on('response', async (response) => {
-        if (response.url().includes('/api/')) bodies.push(await response.text().catch(() => ''));
-      });
-      const sockets: string[] = [];
-      page.on('websocket', (ws) => ws.on('framereceived', (frame) => sockets.push(String(frame.payload))));
+      const { bodies, frames: sockets } = recordTraffic(page);
 
       await page.goto(server.url);
       await expectStep(page, 1, 'Where should the agent pick up tasks?');

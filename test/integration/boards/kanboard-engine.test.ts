@@ -1,12 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src/main/core/api/dispatch';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { NOTES_HEADER } from '../../../src/main/core/boards/kanboard/agent-notes';
-import { EnvSecretStore } from '../../../src/main/core/secrets/env-store';
 import { startServer, type RunningServer } from '../../../src/main/core/server/http-server';
 import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes/kanboard';
+import { writeKanboardConfig } from '../../helpers/kanboard-config';
 import { useTempDirs } from '../../helpers/tmp';
 
 const tempDir = useTempDirs();
@@ -31,28 +30,11 @@ async function boot(
   cleanup.push(() => fake.stop());
   const board = seedStandardBoard(fake, { tasks: 3 });
   const dir = tempDir();
-  const configPath = join(dir, 'deckhand.yaml');
-  writeFileSync(
-    configPath,
-    [
-      'schema_version: 1',
-      'boards:',
-      '  - id: kb',
-      '    type: kanboard',
-      `    url: ${fake.url}`,
-      `    project: ${board.projectName}`,
-      '    token: { env: KB_TOKEN }',
-      '    webhook: { token: { env: KB_WEBHOOK_TOKEN } }',
-      '    columns:',
-      ...Object.entries(columns).map(([role, name]) => `      ${role}: ${name}`),
-      '',
-    ].join('\n'),
-  );
-  const env = new EnvSecretStore({ KB_TOKEN: board.appToken, KB_WEBHOOK_TOKEN: HOOK_TOKEN });
+  const { configPath, secrets } = writeKanboardConfig(dir, fake, board, { webhookToken: HOOK_TOKEN, columns });
   const core = await createCore({
     dataDir: join(dir, 'data'),
     configPath,
-    secrets: { keychain: env, env },
+    secrets,
     startEngine: false,
   });
   cleanup.push(() => core.close());

@@ -1,10 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { EnvSecretStore } from '../../../src/main/core/secrets/env-store';
 import {
   DEFAULT_WEBHOOK_PORT,
   startWebhookListener,
@@ -14,6 +12,7 @@ import { createNotifier, type DesktopNote } from '../../../src/main/shell/notifi
 import type { BoardSummary } from '../../../src/shared/model';
 import { FakeKanboard, seedStandardBoard } from '../../fakes/kanboard';
 import { waitFor } from '../agents/harness';
+import { writeKanboardConfig } from '../../helpers/kanboard-config';
 import { useTempDirs } from '../../helpers/tmp';
 
 /**
@@ -33,27 +32,11 @@ async function boot(webhookToken: string | null = HOOK_TOKEN): Promise<{ fake: F
   cleanup.push(() => fake.stop());
   const board = seedStandardBoard(fake, { tasks: 1 });
   const dir = tempDir();
-  const configPath = join(dir, 'deckhand.yaml');
-  writeFileSync(
-    configPath,
-    [
-      'schema_version: 1',
-      'boards:',
-      '  - id: kb',
-      '    type: kanboard',
-      `    url: ${fake.url}`,
-      `    project: ${board.projectName}`,
-      '    token: { env: KB_TOKEN }',
-      ...(webhookToken ? ['    webhook: { token: { env: KB_WEBHOOK_TOKEN } }'] : []),
-      '    poll: { interval: 60s }',
-      '',
-    ].join('\n'),
-  );
-  const env = new EnvSecretStore({
-    KB_TOKEN: board.appToken,
-    ...(webhookToken ? { KB_WEBHOOK_TOKEN: webhookToken } : {}),
+  const { configPath, secrets } = writeKanboardConfig(dir, fake, board, {
+    ...(webhookToken ? { webhookToken } : {}),
+    poll: '60s',
   });
-  const core = await createCore({ dataDir: join(dir, 'data'), configPath, secrets: { keychain: env, env } });
+  const core = await createCore({ dataDir: join(dir, 'data'), configPath, secrets });
   cleanup.push(() => core.close());
   return { fake, core };
 }
