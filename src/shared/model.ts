@@ -3,6 +3,8 @@
  * Plain types only: no Node, no DOM, so both sides can import it.
  */
 
+import type { TaskField } from './task';
+
 export type Theme = 'system' | 'light' | 'dark';
 
 /** User preferences kept in SQLite and edited from the UI. */
@@ -134,6 +136,15 @@ export interface AgentRun {
   steps?: AgentRunStep[];
 }
 
+/** A field a person changed on the task between the run's read and its writes. */
+export interface TaskChange {
+  field: TaskField;
+  before: unknown;
+  after: unknown;
+  /** In words: "moved to Done", "retitled", "unlabelled needs-ai". */
+  summary: string;
+}
+
 export interface AgentRunStep {
   round: number;
   provider: string;
@@ -146,6 +157,8 @@ export interface AgentRunStep {
   durationMs: number;
   startedAt: string;
   finishedAt: string | null;
+  /** Present when a person changed the task while this round's agent worked. */
+  changedDuringRun?: TaskChange[];
 }
 
 /** Something a person should know about now (desktop notification, tray). */

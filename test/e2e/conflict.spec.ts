@@ -3,6 +3,7 @@ import type { Conflict, SyncLogEntry } from '../../src/shared/model';
 import { expect, test } from './fixtures';
 import { callCore, captureBothSchemes, card, column, expectLive, nav, openView } from './helpers';
 import { startInProcess, type InProcessServer } from './in-process';
+import { submitAfterRead } from '../helpers/agent-basis';
 
 /**
  * A person and an agent change the same fields of a task; the ownership
@@ -59,7 +60,7 @@ test.describe('conflicts', () => {
     await expect(page.getByTestId('boards-table').getByRole('row', { name: /Local board/ })).toContainText('paused');
 
     // 3. The agent's write: status and labels of "Welcome to Deckhand".
-    const submitted = core.engine.submitIntent({
+    const submitted = submitAfterRead(core.engine, {
       kind: 'update',
       boardId: 'local',
       taskId: '1',

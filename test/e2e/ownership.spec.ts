@@ -3,6 +3,7 @@ import type { SyncLogEntry } from '../../src/shared/model';
 import { expect, test } from './fixtures';
 import { callCore, captureBothSchemes, expectLive, openView } from './helpers';
 import { startInProcess, type InProcessServer } from './in-process';
+import { submitAfterRead } from '../helpers/agent-basis';
 
 test.describe('ownership editor', () => {
   let app: InProcessServer;
@@ -75,7 +76,7 @@ test.describe('ownership editor', () => {
 
     // It applies at once: an agent writing its notes now is refused, and the log says so, live.
     await openView(page, 'Activity');
-    const result = core.engine.submitIntent({
+    const result = submitAfterRead(core.engine, {
       kind: 'update',
       boardId: 'local',
       taskId: '3',

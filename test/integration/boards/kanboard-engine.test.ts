@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../../src/main/core/server/h
 import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes/kanboard';
 import { writeKanboardConfig } from '../../helpers/kanboard-config';
 import { useTempDirs } from '../../helpers/tmp';
+import { submitAfterRead } from '../../helpers/agent-basis';
 
 const tempDir = useTempDirs();
 const HOOK_TOKEN = 'hook-token-e2e-7d1c44';
@@ -78,7 +79,7 @@ describe('kanboard through the engine', () => {
     expect(changed.reason).toMatch(/webhook/);
     expect(core.engine.base.get('kb', taskId)?.fields.title).toBe('Renamed by Alice');
 
-    const submitted = core.engine.submitIntent({
+    const submitted = submitAfterRead(core.engine, {
       kind: 'update',
       boardId: 'kb',
       taskId,

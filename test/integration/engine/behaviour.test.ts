@@ -14,6 +14,7 @@ import type { DeckhandEvent } from '../../../src/shared/contract';
 import type { AppState, Conflict } from '../../../src/shared/model';
 import { baseFields, boardFields, closeCore, createEngineHarness, HUMAN, sleep, waitFor } from '../../helpers/engine';
 import { useTempDirs } from '../../helpers/tmp';
+import { submitAfterRead } from '../../helpers/agent-basis';
 
 const tempDir = useTempDirs();
 const AGENT = 'agent:tester';
@@ -41,7 +42,7 @@ describe('echo suppression', () => {
     await h.runner.fullReconcile();
     h.triggers.length = 0;
 
-    h.engine.submitIntent({
+    submitAfterRead(h.engine, {
       kind: 'update',
       boardId: h.boardId,
       taskId: id,
@@ -78,7 +79,7 @@ describe('echo suppression', () => {
     await h.runner.fullReconcile();
     h.triggers.length = 0;
 
-    h.engine.submitIntent({
+    submitAfterRead(h.engine, {
       kind: 'update',
       boardId: h.boardId,
       taskId: id,
@@ -123,7 +124,13 @@ describe('echo suppression', () => {
     await h.runner.fullReconcile();
     h.triggers.length = 0;
 
-    h.engine.submitIntent({ kind: 'update', boardId: h.boardId, taskId: id, actor: AGENT, patch: { agentNotes: 'n' } });
+    submitAfterRead(h.engine, {
+      kind: 'update',
+      boardId: h.boardId,
+      taskId: id,
+      actor: AGENT,
+      patch: { agentNotes: 'n' },
+    });
     await h.runner.drainOutbox();
     expect(h.boardTask(id)).toMatchObject({ agentNotes: 'n', description: 'typed by a person meanwhile' });
     await h.runner.poll();
@@ -139,7 +146,7 @@ describe('echo suppression', () => {
 
 describe('last write wins on status', () => {
   const update = (h: ReturnType<typeof harness>, taskId: string, patch: Record<string, unknown>) =>
-    h.engine.submitIntent({ kind: 'update', boardId: h.boardId, taskId, actor: AGENT, patch });
+    submitAfterRead(h.engine, { kind: 'update', boardId: h.boardId, taskId, actor: AGENT, patch });
 
   it("keeps a person's later edit although it was synced before the agent's older intent went out", async () => {
     const h = harness({ wireHints: true });
@@ -213,7 +220,7 @@ describe('mass-deletion brake', () => {
       expect(h.log({ action: 'task.deleted' })).toEqual([]);
       expect(h.log({ action: 'board.paused' })).toEqual([expect.objectContaining({ actor: 'system' })]);
       // While paused nothing syncs: no poll, no outbox.
-      h.engine.submitIntent({
+      submitAfterRead(h.engine, {
         kind: 'update',
         boardId: h.boardId,
         taskId: ids[15]!,
@@ -263,7 +270,7 @@ describe('ownership', () => {
     const id = h.humanCreate({ title: 'Keep my title', description: 'and my words', status: 'To do' }).id;
     await h.runner.fullReconcile();
 
-    const only = h.engine.submitIntent({
+    const only = submitAfterRead(h.engine, {
       kind: 'update',
       boardId: h.boardId,
       taskId: id,
@@ -272,7 +279,7 @@ describe('ownership', () => {
     });
     expect(only.queued).toBe(false);
     expect(only.refused.map((r) => r.field)).toEqual(['title', 'description']);
-    const mixed = h.engine.submitIntent({
+    const mixed = submitAfterRead(h.engine, {
       kind: 'update',
       boardId: h.boardId,
       taskId: id,
@@ -294,7 +301,13 @@ describe('ownership', () => {
     const h = harness();
     const id = h.humanCreate({ title: 'T', status: 'To do' }).id;
     await h.runner.fullReconcile();
-    h.engine.submitIntent({ kind: 'update', boardId: h.boardId, taskId: id, actor: AGENT, patch: { status: 'Done' } });
+    submitAfterRead(h.engine, {
+      kind: 'update',
+      boardId: h.boardId,
+      taskId: id,
+      actor: AGENT,
+      patch: { status: 'Done' },
+    });
     h.rules = { ...h.rules, status: { owner: 'human', policy: 'human-wins' } };
     await h.runner.drainOutbox();
     expect(h.boardTask(id).status).toBe('To do');
@@ -312,7 +325,7 @@ describe('ownership', () => {
     const task = core.localBoards.listTasks('local')[0]!;
 
     await call(core, 'setOwnership', { boardId: 'local', rules: { status: { owner: 'shared', policy: 'ask' } } });
-    core.engine.submitIntent({
+    submitAfterRead(core.engine, {
       kind: 'update',
       boardId: 'local',
       taskId: task.id,
@@ -359,7 +372,13 @@ describe('conflict resolution is atomic', () => {
     h.rules = { ...h.rules, status: { owner: 'shared', policy: 'ask' } };
     const id = h.humanCreate({ title: 'T', status: 'To do' }).id;
     await h.runner.fullReconcile();
-    h.engine.submitIntent({ kind: 'update', boardId: h.boardId, taskId: id, actor: AGENT, patch: { status: 'Done' } });
+    submitAfterRead(h.engine, {
+      kind: 'update',
+      boardId: h.boardId,
+      taskId: id,
+      actor: AGENT,
+      patch: { status: 'Done' },
+    });
     h.humanEdit(id, { status: 'Backlog' });
     await h.runner.drainOutbox();
     const [conflict] = h.engine.conflicts.list();
@@ -407,7 +426,7 @@ describe('rate limits', () => {
     const b = h.humanCreate({ title: 'B' }).id;
     await h.runner.fullReconcile();
     for (const id of [a, b]) {
-      h.engine.submitIntent({
+      submitAfterRead(h.engine, {
         kind: 'update',
         boardId: h.boardId,
         taskId: id,
@@ -445,7 +464,7 @@ describe('pause', () => {
 
     const paused = await call<AppState>(core, 'pauseBoard', { boardId: 'local', reason: 'moving the project' });
     expect(paused.boards.find((b) => b.id === 'local')!.status).toBe('paused');
-    core.engine.submitIntent({
+    submitAfterRead(core.engine, {
       kind: 'update',
       boardId: 'local',
       taskId: id,

@@ -29,6 +29,7 @@ import { BoardError } from '../../../src/main/core/boards/errors';
 import type { Intent } from '../../../src/main/core/engine/intents';
 import type { TaskFields } from '../../../src/shared/task';
 import { baseFields, boardFields, createEngineHarness, type EngineHarness } from '../../helpers/engine';
+import { readNow } from '../../helpers/agent-basis';
 import { useTempDirs } from '../../helpers/tmp';
 
 const tempDir = useTempDirs();
@@ -179,7 +180,9 @@ function buildIntent(h: EngineHarness, c: Extract<Concrete, { kind: 'agent' }>):
     const seen = h.engine.base.get(h.boardId, c.taskId)?.fields.labels ?? [];
     patch.labels = c.label.add ? [...new Set([...seen, c.label.label])] : seen.filter((l) => l !== c.label!.label);
   }
-  return { kind: 'update', boardId: h.boardId, taskId: c.taskId, actor: AGENT, patch, scope: c.scope };
+  // No think time here: the agent read the task (the synced base) just now. See agent-runs.property.test.ts.
+  const basis = readNow(h.engine, h.boardId, c.taskId);
+  return { kind: 'update', boardId: h.boardId, taskId: c.taskId, actor: AGENT, patch, basis, scope: c.scope };
 }
 
 function humanLabelPatch(h: EngineHarness, taskId: string, label: string, add: boolean): Partial<TaskFields> {

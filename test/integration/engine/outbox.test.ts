@@ -13,6 +13,7 @@ import { closeDatabase, openDatabase } from '../../../src/main/core/store/databa
 import type { AppState, OutboxItem } from '../../../src/shared/model';
 import { closeCore, HUMAN } from '../../helpers/engine';
 import { useTempDirs } from '../../helpers/tmp';
+import { submitAfterRead } from '../../helpers/agent-basis';
 
 const tempDir = useTempDirs();
 const BOARD = 'bulk';
@@ -58,7 +59,7 @@ describe('outbox: 1 permanently failing item among 1,000', () => {
     await runner.fullReconcile();
 
     for (const [i, id] of ids.entries()) {
-      core.engine.submitIntent({
+      submitAfterRead(core.engine, {
         kind: 'update',
         boardId: BOARD,
         taskId: id,

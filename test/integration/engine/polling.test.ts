@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineHarness, HUMAN, type EngineHarness } from '../../helpers/engine';
 import { useTempDirs } from '../../helpers/tmp';
+import { submitAfterRead } from '../../helpers/agent-basis';
 
 const tempDir = useTempDirs();
 const COUNT = 200;
@@ -88,7 +89,7 @@ describe('last write wins on a skewed board clock', () => {
       const other = h.humanCreate({ title: 'Calibration', status: 'To do' }).id;
       await h.runner.fullReconcile();
       // One write of ours teaches the engine the board's clock.
-      h.engine.submitIntent({
+      submitAfterRead(h.engine, {
         kind: 'update',
         boardId: h.boardId,
         taskId: other,
@@ -101,7 +102,7 @@ describe('last write wins on a skewed board clock', () => {
       h.humanEdit(id, { status: 'Blocked — Needs Input' });
       await new Promise((r) => setTimeout(r, 20));
       const agentLater = { kind: 'update', boardId: h.boardId, taskId: id, actor: 'agent:a' } as const;
-      h.engine.submitIntent({ ...agentLater, patch: { status: 'Ready for Review' } });
+      submitAfterRead(h.engine, { ...agentLater, patch: { status: 'Ready for Review' } });
       await h.runner.drainOutbox();
       expect(h.boardTask(id).status).toBe('Ready for Review');
       expect(h.log({ action: 'field.lost' })).toEqual([
@@ -109,7 +110,7 @@ describe('last write wins on a skewed board clock', () => {
       ]);
 
       // And the other way round: the agent's intent first, the person's move later: the person is last.
-      h.engine.submitIntent({ ...agentLater, patch: { status: 'Done' } });
+      submitAfterRead(h.engine, { ...agentLater, patch: { status: 'Done' } });
       await new Promise((r) => setTimeout(r, 20));
       h.humanEdit(id, { status: 'Work in progress' });
       await h.runner.drainOutbox();

@@ -9,6 +9,7 @@ import { createNotifier, type DesktopNote, type Notifier } from '../../../src/ma
 import { watchPreferences, type PreferencesWatch } from '../../../src/main/shell/preferences';
 import { useTempDirs } from '../../helpers/tmp';
 import { BOARD, EXAMPLE_AGENT, HUMAN, startHarness, waitFor, type Harness } from '../agents/harness';
+import { submitAfterRead } from '../../helpers/agent-basis';
 
 const tempDir = useTempDirs();
 let harness: Harness | undefined;
@@ -78,7 +79,7 @@ describe('desktop notifications from a running core', () => {
     const other = h.create({ title: 'Write the changelog', status: 'To do' });
     await runner.fullReconcile();
     const conflictOn = async (taskId: string, human: string, agentValue: string): Promise<void> => {
-      h.core.engine.submitIntent({
+      submitAfterRead(h.core.engine, {
         kind: 'update',
         boardId: BOARD,
         taskId,

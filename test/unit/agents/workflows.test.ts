@@ -41,18 +41,33 @@ describe('answerAfter', () => {
       comment('c1', 'alice', 'before the question'),
       comment('c2', 'deckhand', 'Question from agent a', markerFor(question.idemKey)),
       comment('c3', 'alice', 'Postgres.'),
-      comment('c4', 'deckhand', 'notes', 'dh-other'),
+      comment('c4', 'deckhand', 'notes', markerFor('f'.repeat(64))),
       comment('c5', 'bob', 'Version 16.'),
     ];
-    expect(answerAfter(comments, question)).toBe('Postgres.\n\nVersion 16.');
-    expect(answerAfter(comments.slice(0, 2), question)).toBeNull();
-    expect(answerAfter(comments, undefined)).toBeNull();
+    expect(answerAfter(comments, question, new Set())).toBe('Postgres.\n\nVersion 16.');
+    expect(answerAfter(comments.slice(0, 2), question, new Set())).toBeNull();
+    expect(answerAfter(comments, undefined, new Set())).toBeNull();
   });
 
   it('finds the question by its marker when the board did not report an id', () => {
     const byMarker = { ...question, result: null } as OutboxEntry;
     const comments = [comment('x', 'bot', 'Q', markerFor(question.idemKey)), comment('y', 'carol', 'yes')];
-    expect(answerAfter(comments, byMarker)).toBe('yes');
+    expect(answerAfter(comments, byMarker, new Set())).toBe('yes');
+  });
+
+  it('takes an answer written from the same board account as the question (a solo setup)', () => {
+    // Kanboard lists comments without their reference: only the ids Deckhand recorded tell its own apart.
+    const comments = [
+      comment('c2', 'me', 'Question from agent a'),
+      comment('c3', 'me', 'Comment from run #1'),
+      comment('c4', 'me', 'Use Postgres 16.'),
+    ];
+    expect(answerAfter(comments, question, new Set(['c2', 'c3']))).toBe('Use Postgres 16.');
+  });
+
+  it("a reference another tool left on a comment does not hide a person's answer", () => {
+    const comments = [comment('c2', 'me', 'Q'), comment('c3', 'me', 'Yes.', 'jira-sync:42')];
+    expect(answerAfter(comments, question, new Set(['c2']))).toBe('Yes.');
   });
 
   it('the question says how to answer', () => {

@@ -1,4 +1,5 @@
 import type { Task } from '../../../shared/task';
+import { basisOf } from '../engine/intents';
 import { ACTIVE_STATES } from './types';
 import { excludedBy, isClaimLabel, routeTask } from './routing';
 import { runOperationId, runScope, type RunContext } from './run-context';
@@ -102,6 +103,9 @@ export async function acquireClaim(ctx: RunContext): Promise<ClaimOutcome> {
     taskId,
     actor: ctx.actor,
     patch,
+    basis: basisOf(task),
+    // The claim's move is compare-and-set: a person who moved the card since it was read keeps it there.
+    ...('status' in patch ? { onlyIfUnchanged: ['status' as const] } : {}),
     reason: `claim for run #${run.id}${stale.length ? `; released stale claim ${stale.join(', ')}` : ''}`,
     scope: runScope(run, 'claim'),
   });
@@ -146,8 +150,15 @@ export async function releaseClaim(
   ctx.claims.release(run.boardId, taskId, run.id);
   await syncTask(ctx, taskId).catch(() => undefined);
   const task = await ctx.adapter.getTask(taskId).catch(() => null);
-  const base = task ?? ctx.engine.base.get(run.boardId, taskId)?.fields;
-  if (!base) return;
+  const synced = ctx.engine.base.get(run.boardId, taskId);
+  const read: Task | undefined =
+    task ??
+    (synced && !synced.deleted
+      ? { ...synced.fields, id: taskId, version: synced.version, updatedAt: synced.updatedAt }
+      : undefined);
+  if (!read) return;
+  const base = read;
+  const basis = basisOf(read);
   const restore =
     options.restoreStatus && ctx.columns.is('working', base.status) && options.restoreStatus !== base.status
       ? { status: options.restoreStatus }
@@ -159,6 +170,9 @@ export async function releaseClaim(
     taskId,
     actor: ctx.actor,
     patch: { labels: base.labels.filter((l) => l !== ctx.claimLabel), ...restore },
+    basis,
+    // Restoring the column is compare-and-set: only while the card still sits in the working column.
+    ...('status' in restore ? { onlyIfUnchanged: ['status' as const] } : {}),
     reason: `run #${run.id} released its claim (${options.step})`,
     scope: runScope(run, `release-${options.step}-${run.attempt}`),
   });

@@ -1,4 +1,7 @@
+import type { TaskChange } from '../../../shared/model';
 import type { Comment, Task } from '../../../shared/task';
+import type { UpdateResult } from '../engine/deliver';
+import { basisOf, type Basis } from '../engine/intents';
 import type { LogRepo } from '../store/log-repo';
 import type { BudgetRepo } from './budget';
 import { acquireClaim, ClaimContested, releaseClaim } from './claims';
@@ -7,6 +10,7 @@ import { PausedAtSafePoint } from './effects';
 import { excludedBy, isClaimLabel } from './routing';
 import { runOperationId, type RunContext } from './run-context';
 import type { RunRecord } from './run-repo';
+import { changesSince, describeChanges, taskAsRead } from './task-changes';
 import type { AgentInput, AgentOutput, AgentProvider, AgentTaskView, DigestFacts } from './types';
 import { planQuestion } from './workflows/ask-human';
 import { planBreakdown } from './workflows/breakdown';
@@ -105,7 +109,7 @@ function finishSkipped(ctx: RunContext, reason: string): void {
 }
 
 /** Calls the provider once for this round and persists its output before anything is written anywhere. */
-async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInput): Promise<void> {
+async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInput, basis?: Basis): Promise<void> {
   const { run } = ctx;
   const provider = await deps.provider();
   const firstCall = ctx.runs.step(run.id, 0) === undefined;
@@ -113,6 +117,7 @@ async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInp
     // A run counts against the daily budget once, when it first reaches its provider.
     if (firstCall) deps.budget.add(run.agentId, { runs: 1 });
     ctx.runs.startStep(run.id, run.round, provider.label, input);
+    if (basis) ctx.runs.saveBasis(run.id, run.round, basis);
     setRun(ctx, ctx.runs.update(run.id, { state: 'running', startedAt: run.startedAt ?? new Date().toISOString() }));
     append({
       actor: ctx.actor,
@@ -201,6 +206,11 @@ async function applyPlan(ctx: RunContext, plan: RunPlan): Promise<void> {
     });
     return;
   }
+  const finish = finishingOutcome(ctx, keys.find((k) => k.step === 'done')?.key, end.outcome);
+  if (finish.skipped) {
+    if (run.taskId) ctx.claims.release(run.boardId, run.taskId, run.id);
+    return finishSkipped(ctx, finish.outcome);
+  }
   const digestKey = keys.find((k) => k.step === 'digest')?.key;
   const created = digestKey ? (ctx.engine.outbox.byKey(digestKey)?.result as { taskId?: string } | null) : null;
   if (run.taskId) ctx.claims.release(run.boardId, run.taskId, run.id);
@@ -209,7 +219,7 @@ async function applyPlan(ctx: RunContext, plan: RunPlan): Promise<void> {
       ctx,
       ctx.runs.update(run.id, {
         state: 'done',
-        outcome: end.outcome,
+        outcome: finish.outcome,
         error: null,
         finishedAt: now,
         ...(created?.taskId ? { resultTaskId: created.taskId } : {}),
@@ -219,16 +229,55 @@ async function applyPlan(ctx: RunContext, plan: RunPlan): Promise<void> {
       ...at,
       action: 'agent.run.done',
       after: {
-        outcome: end.outcome,
+        outcome: finish.outcome,
         tokensIn: ctx.run.tokensIn,
         tokensOut: ctx.run.tokensOut,
         cost: ctx.run.cost,
         durationMs: ctx.run.durationMs,
         ...(created?.taskId ? { createdTask: created.taskId } : {}),
       },
-      reason: end.outcome,
+      reason: finish.outcome,
     });
   });
+}
+
+/**
+ * The run's outcome once its finishing write is on the board, saying what of it
+ * did not apply. A card a person moved to a done column while the agent worked
+ * stays there, and the run ends as skipped (its notes are still delivered).
+ */
+function finishingOutcome(
+  ctx: RunContext,
+  key: string | undefined,
+  planned: string,
+): { outcome: string; skipped: boolean } {
+  const result = key ? (ctx.engine.outbox.byKey(key)?.result as UpdateResult | null) : null;
+  if (!result) return { outcome: planned, skipped: false };
+  const moveKept = result.kept?.find((k) => k.field === 'status');
+  const moveAsked = result.conflicts?.find((c) => c.field === 'status');
+  const others = (result.kept ?? [])
+    .filter((k) => k.field !== 'status')
+    .map((k) => `${k.field} not written: ${k.reason}`);
+  others.push(
+    ...(result.conflicts ?? [])
+      .filter((c) => c.field !== 'status')
+      .map((c) => `${c.field} waits for you in conflict #${c.id}`),
+  );
+  const tail = others.length > 0 ? `; ${others.join('; ')}` : '';
+  if (moveAsked) {
+    const theirs = String(ctx.engine.conflicts.get(moveAsked.id)?.human ?? '');
+    const where = `a person moved it to ${theirs} while the agent worked; the move waits for you in conflict #${moveAsked.id}`;
+    return ctx.columns.is('done', theirs)
+      ? { outcome: `${where}; notes delivered${tail}`, skipped: true }
+      : { outcome: `completed; ${where}${tail}`, skipped: false };
+  }
+  if (moveKept) {
+    const theirs = String(moveKept.value);
+    return ctx.columns.is('done', theirs)
+      ? { outcome: `${moveKept.reason}; notes delivered${tail}`, skipped: true }
+      : { outcome: `completed; ${moveKept.reason}${tail}`, skipped: false };
+  }
+  return { outcome: `${planned}${tail}`, skipped: false };
 }
 
 /** Reads the task and its comments for a round, and checks it is still the run's to touch. */
@@ -296,19 +345,40 @@ async function executeTaskRun(ctx: RunContext, deps: ExecutorDeps): Promise<void
       await releaseClaim(ctx, { restoreStatus: ctx.run.originalStatus, step: 'skip' });
       return finishSkipped(ctx, read.skip);
     }
-    await callProvider(ctx, deps, buildInput(ctx, read.task, read.comments, null));
+    await callProvider(ctx, deps, buildInput(ctx, read.task, read.comments, null), basisOf(read.task));
     step = ctx.runs.step(ctx.run.id, ctx.run.round)!;
   }
 
   let plan = step.plan as RunPlan | null;
   if (!plan) {
     safePoint(ctx);
-    const task = await ctx.adapter.getTask(ctx.run.taskId!);
-    if (!task) return finishSkipped(ctx, 'the task was deleted before the result could be written');
-    plan = planFor(ctx, task, step.output!);
+    const now = await ctx.adapter.getTask(ctx.run.taskId!);
+    if (!now) return finishSkipped(ctx, 'the task was deleted before the result could be written');
+    // The plan is made from what the agent read, not from now; a round persisted before bases were recorded has none.
+    ctx.basis = step.basis ?? basisOf(now);
+    noticeChanges(ctx, changesSince(ctx.basis, now));
+    plan = planFor(ctx, taskAsRead(ctx.basis, now), step.output!);
     ctx.runs.savePlan(ctx.run.id, ctx.run.round, plan);
   }
   await applyPlan(ctx, plan);
+}
+
+/** A person changed the task while the agent worked: the run says so in its log and its detail. */
+function noticeChanges(ctx: RunContext, changes: TaskChange[]): void {
+  if (changes.length === 0) return;
+  ctx.transition((append) => {
+    ctx.runs.saveChanges(ctx.run.id, ctx.run.round, changes);
+    append({
+      actor: 'human',
+      action: 'agent.run.task-changed',
+      boardId: ctx.run.boardId,
+      taskId: ctx.run.taskId!,
+      before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
+      after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
+      reason: `${describeChanges(changes)} while agent ${ctx.agent.id} worked; its writes are merged against what it read`,
+      operationId: runOperationId(ctx.run.id),
+    });
+  });
 }
 
 /** digest: gather the day's facts, call the provider once, create the one digest task of the day. */

@@ -1,5 +1,6 @@
 import type { BoardAdapter } from '../boards/adapter';
 import type { AgentConfig } from '../config';
+import type { Basis } from '../engine/intents';
 import type { Append } from '../engine/journal';
 import type { SyncEngine } from '../engine/sync-engine';
 import type { ClaimRepo } from './claim-repo';
@@ -53,6 +54,11 @@ export interface RunContext {
   /** This instance's claim label for the agent. */
   claimLabel: string;
   settings: RuntimeSettings;
+  /**
+   * The task as this round read it before calling the provider: every write the round
+   * plans is based on it, so a person's edit made while the agent worked stays theirs.
+   */
+  basis?: Basis;
   /** A pause that holds outbox delivery (global or board), if any. */
   held(): string | undefined;
   /** Any pause that applies to this run (agent, global or board), if any: checked at safe points. */

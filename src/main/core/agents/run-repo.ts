@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { AgentRun, AgentRunStep } from '../../../shared/model';
+import type { AgentRun, AgentRunStep, TaskChange } from '../../../shared/model';
+import type { Basis } from '../engine/intents';
 import type { AgentOutput, AgentRunState, ProviderUsage } from './types';
 
 /** A run as the runtime sees it: the public shape plus the bookkeeping that makes it resumable. */
@@ -139,6 +140,9 @@ interface StepRow {
   output_json: string | null;
   raw_text: string | null;
   plan_json: string | null;
+  /** Absent on databases before migration 008. */
+  basis_json?: string | null;
+  changes_json?: string | null;
   tokens_in: number;
   tokens_out: number;
   cost: number | null;
@@ -160,6 +164,7 @@ function stepFromRow(r: StepRow): AgentRunStep {
     durationMs: r.duration_ms,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    ...(r.changes_json ? { changedDuringRun: JSON.parse(r.changes_json) as TaskChange[] } : {}),
   };
 }
 
@@ -314,12 +319,37 @@ export class RunRepo {
 
   // ---- steps ----
 
-  step(runId: number, round: number): (AgentRunStep & { output: AgentOutput | null; plan: unknown }) | undefined {
+  step(
+    runId: number,
+    round: number,
+  ): (AgentRunStep & { output: AgentOutput | null; plan: unknown; basis: Basis | null }) | undefined {
     const row = this.sql('SELECT * FROM agent_steps WHERE run_id = ? AND round = ?').get(runId, round) as
       StepRow | undefined;
     if (!row) return undefined;
     const step = stepFromRow(row) as AgentRunStep & { output: AgentOutput | null };
-    return { ...step, plan: row.plan_json === null ? null : JSON.parse(row.plan_json) };
+    return {
+      ...step,
+      plan: row.plan_json === null ? null : JSON.parse(row.plan_json),
+      basis: row.basis_json ? (JSON.parse(row.basis_json) as Basis) : null,
+    };
+  }
+
+  /** The task as the round read it: the merge base of every write the round plans. Kept from the first read. */
+  saveBasis(runId: number, round: number, basis: Basis): void {
+    this.sql('UPDATE agent_steps SET basis_json = ? WHERE run_id = ? AND round = ? AND output_json IS NULL').run(
+      JSON.stringify(basis),
+      runId,
+      round,
+    );
+  }
+
+  /** What a person changed on the task while the round's agent worked (shown in the run detail). */
+  saveChanges(runId: number, round: number, changes: TaskChange[]): void {
+    this.sql('UPDATE agent_steps SET changes_json = ? WHERE run_id = ? AND round = ?').run(
+      JSON.stringify(changes),
+      runId,
+      round,
+    );
   }
 
   /** Persists the intents planned from a round's output, before the first is submitted. */

@@ -46,7 +46,7 @@ export async function checkWaitingRun(ctx: RunContext, now = Date.now()): Promis
   }
   const comments = adapter.capabilities.comments ? await adapter.listComments(task.id) : [];
   const question = run.questionKey ? ctx.engine.outbox.byKey(run.questionKey) : undefined;
-  const answer = answerAfter(comments, question);
+  const answer = answerAfter(comments, question, ctx.engine.outbox.ownCommentIds(run.boardId, task.id));
   const blocked = columns.role('blocked');
   const movedBack = blocked !== undefined && !columns.is('blocked', task.status);
   // Without a blocked column there is nothing to move back: only an answer resumes.

@@ -1,4 +1,5 @@
-import { TASK_FIELDS, type FieldPatch, type Task, type TaskField } from '../../../shared/task';
+import type { OwnershipRules } from '../../../shared/ownership';
+import { TASK_FIELDS, type FieldPatch, type Task, type TaskField, type TaskFields } from '../../../shared/task';
 import { BoardError } from '../boards/errors';
 import type { OutboxEntry } from '../store/outbox-repo';
 import { backoffMs } from './backoff';
@@ -95,6 +96,7 @@ async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<voi
       if (valuesEqual(base.fields[field], remote[field])) remoteFieldChangedAt[field] = ctx.clock.toLocalMs(at);
     }
   }
+  const skipped = compareAndSet(rules, payload, baseFields, remote, agentPatch);
   const merge = mergePatch(rules, baseFields, remote, agentPatch, {
     remoteChangedAt: ctx.clock.toLocalMs(remote.updatedAt),
     agentChangedAt: entry.intentAtMs,
@@ -141,6 +143,18 @@ async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<voi
         });
       }
     }
+    for (const skip of skipped) {
+      append({
+        ...at,
+        actor: 'system',
+        action: 'field.lost',
+        field: skip.field,
+        before: skip.agentValue,
+        after: remote[skip.field],
+        reason: skip.reason,
+      });
+    }
+    const conflictIds: { field: TaskField; id: number }[] = [];
     for (const c of merge.conflicts) {
       const opened = ctx.conflicts.open({
         boardId: ctx.boardId,
@@ -161,6 +175,7 @@ async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<voi
         after: c.agentValue,
         reason: `both sides changed ${c.field}; waiting for a person (conflict #${opened.id})`,
       });
+      conflictIds.push({ field: c.field, id: opened.id });
     }
     if (written !== remote) {
       // The board answers with the whole task: a field we did not write that differs from our re-read is a
@@ -184,8 +199,65 @@ async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<voi
       ctx.base.put(ctx.boardId, written, changedAt);
       if (theirs.length > 0) ctx.hooks.onHumanChange?.({ boardId: ctx.boardId, task: written, fields: theirs });
     }
-    ctx.outbox.markDone(entry.id, { version: written.version });
+    // What was not written and why, for the run that waits on this entry (its outcome says so).
+    const kept = [
+      ...skipped.map((k) => ({ field: k.field, value: remote[k.field], reason: k.reason })),
+      ...merge.results
+        .filter((r) => r.outcome === 'keep-remote' && r.loser?.side === 'agent')
+        .map((r) => ({ field: r.field, value: remote[r.field], reason: r.reason })),
+    ];
+    ctx.outbox.markDone(entry.id, {
+      version: written.version,
+      ...(kept.length > 0 ? { kept } : {}),
+      ...(conflictIds.length > 0 ? { conflicts: conflictIds } : {}),
+    });
   });
+}
+
+/** What a delivered update did not write, as recorded on its outbox entry. */
+export interface UpdateResult {
+  version?: string;
+  kept?: { field: TaskField; value: unknown; reason: string }[];
+  conflicts?: { field: TaskField; id: number }[];
+}
+
+interface SkippedWrite {
+  field: TaskField;
+  agentValue: unknown;
+  reason: string;
+}
+
+/**
+ * Compare-and-set fields (workflow moves) are written only while the board
+ * still holds the value the writer saw. A person's change since then stands:
+ * the write is dropped from the patch and returned to be logged. Under `ask`
+ * the field stays in the patch, so the merge opens a conflict instead.
+ */
+function compareAndSet(
+  rules: OwnershipRules,
+  payload: UpdatePayload,
+  seen: TaskFields,
+  remote: Task,
+  patch: AgentIntentPatch,
+): SkippedWrite[] {
+  const skipped: SkippedWrite[] = [];
+  for (const field of payload.onlyIfUnchanged ?? []) {
+    const value = patch[field];
+    if (value === undefined || valuesEqual(remote[field], seen[field]) || valuesEqual(remote[field], value)) continue;
+    if (rules[field].policy === 'ask' && rules[field].owner !== 'human') continue;
+    delete patch[field];
+    skipped.push({ field, agentValue: value, reason: changedSinceRead(field, seen[field], remote[field]) });
+  }
+  return skipped;
+}
+
+/** "moved to Done by a person during the run; left there", and the like for other fields. */
+export function changedSinceRead(field: TaskField, expected: unknown, now: unknown): string {
+  const what =
+    field === 'status'
+      ? `moved to ${String(now)}`
+      : `${field} changed from ${JSON.stringify(expected)} to ${JSON.stringify(now)}`;
+  return `${what} by a person during the run; left there`;
 }
 
 async function deliverComment(ctx: BoardContext, entry: OutboxEntry, retrying: boolean): Promise<void> {

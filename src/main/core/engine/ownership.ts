@@ -94,3 +94,24 @@ export function checkAgentWrite<P extends Partial<Record<TaskField, unknown>>>(
   }
   return { allowed, refused };
 }
+
+/**
+ * A write with no basis (the writer read nothing first) cannot tell a person's
+ * edit from the value it replaces, so it may only set fields agents own alone.
+ */
+export function blindWrite<P extends Partial<Record<TaskField, unknown>>>(
+  rules: OwnershipRules,
+  patch: P,
+): { allowed: P; refused: RefusedWrite[] } {
+  const allowed = {} as P;
+  const refused: RefusedWrite[] = [];
+  for (const key of Object.keys(patch) as (keyof P & TaskField)[]) {
+    if (rules[key].owner === 'ai') allowed[key] = patch[key];
+    else
+      refused.push({
+        field: key,
+        reason: `${key} is owned by ${rules[key].owner === 'shared' ? 'both sides' : 'humans'}; a blind write (no basis) may only set fields owned by AI`,
+      });
+  }
+  return { allowed, refused };
+}

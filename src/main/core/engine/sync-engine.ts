@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { OwnershipRules } from '../../../shared/ownership';
 import type { BoardSummary } from '../../../shared/model';
-import type { TaskField, TaskFields } from '../../../shared/task';
+import type { FieldPatch, TaskField } from '../../../shared/task';
 import { describeProblems, problemsFromZod } from '../../../shared/validation';
 import type { BoardAdapter, WebhookDelivery } from '../boards/adapter';
 import { WebhookRejected } from '../boards/errors';
@@ -24,11 +24,12 @@ import {
   type CommentPayload,
   type CreatePayload,
   type Intent,
+  type ParsedIntent,
   type UpdatePayload,
 } from './intents';
 import { Journal } from './journal';
 import { labelDelta, valuesEqual } from './merge';
-import { checkAgentWrite } from './ownership';
+import { blindWrite, checkAgentWrite, type RefusedWrite } from './ownership';
 
 /** A request the engine will not carry out: `not_found` for a missing board or conflict, `invalid` for bad content. */
 export class IntentRejected extends Error {
@@ -195,20 +196,9 @@ export class SyncEngine {
 
     if (intent.kind === 'update') {
       taskId = intent.taskId;
-      const isAgent = intent.actor.startsWith('agent');
-      const check = isAgent
-        ? checkAgentWrite(this.opts.ownership(intent.boardId), intent.patch)
-        : { allowed: intent.patch, refused: [] };
-      refused = check.refused;
-      const { labels, ...set } = check.allowed;
-      const base = this.base.get(intent.boardId, intent.taskId);
-      const seen = base && !base.deleted ? this.seenValues(intent.boardId, intent.taskId, base.fields, set) : undefined;
-      payload = {
-        set,
-        ...(labels ? { labels: labelDelta(base?.fields.labels ?? [], labels) } : {}),
-        ...(isAgent ? {} : { force: true }),
-        ...(seen && Object.keys(seen).length > 0 ? { seen } : {}),
-      };
+      const update = this.updatePayload(intent);
+      refused = update.refused;
+      payload = update.payload;
     } else if (intent.kind === 'comment') {
       taskId = intent.taskId;
       payload = { body: intent.body, marker: markerFor(idemKey) };
@@ -257,22 +247,86 @@ export class SyncEngine {
     return { operationId, idemKey, queued, refused };
   }
 
-  /** The values `set` replaces, as they will be when this intent's turn comes: the base after the task's queued writes. */
-  private seenValues(
-    boardId: string,
-    taskId: string,
-    base: TaskFields,
-    set: UpdatePayload['set'],
-  ): UpdatePayload['seen'] {
-    const seen: Record<string, unknown> = {};
-    for (const field of Object.keys(set) as (keyof UpdatePayload['set'])[]) seen[field] = base[field];
+  /**
+   * An update's payload: ownership-checked, labels as a delta, and `seen` (the merge
+   * base at delivery) taken from the writer's basis, so an edit a person made after
+   * the agent read the task is theirs, whatever the base holds when the intent comes.
+   */
+  private updatePayload(intent: Extract<ParsedIntent, { kind: 'update' }>): {
+    payload: UpdatePayload;
+    refused: RefusedWrite[];
+  } {
+    const isAgent = intent.actor.startsWith('agent');
+    if (!isAgent) return { payload: this.humanPayload(intent), refused: [] };
+    if (intent.basis === undefined) {
+      throw new IntentRejected(
+        'an agent update must say what it is based on: pass `basis` (the task as the agent read it) ' +
+          'or `basis: "blind"` (only fields owned by AI may be written blind)',
+        'invalid',
+      );
+    }
+    const rules = this.opts.ownership(intent.boardId);
+    const check = checkAgentWrite(rules, intent.patch);
+    const refused = [...check.refused];
+    let allowed = check.allowed;
+    if (intent.basis === 'blind') {
+      const blind = blindWrite(rules, allowed);
+      allowed = blind.allowed;
+      refused.push(...blind.refused);
+    }
+    const { labels, ...set } = allowed;
+    const base = this.base.get(intent.boardId, intent.taskId);
+    const current = base && !base.deleted ? base.fields : undefined;
+    const basis = intent.basis === 'blind' ? undefined : intent.basis.fields;
+    const seen: FieldPatch = {};
+    for (const field of Object.keys(set) as (keyof UpdatePayload['set'])[]) {
+      const value = basis && field in basis ? basis[field] : current?.[field];
+      if (value !== undefined) (seen as Record<string, unknown>)[field] = value;
+    }
+    this.applyQueuedWrites(intent.boardId, intent.taskId, intent.actor, seen);
+    const labelsSeen = basis?.labels ?? current?.labels;
+    if (labels && labelsSeen) seen.labels = labelsSeen;
+    const cas = (intent.onlyIfUnchanged ?? []).filter((f): f is keyof UpdatePayload['set'] => f in set);
+    return {
+      payload: {
+        set,
+        ...(labels ? { labels: labelDelta(labelsSeen ?? [], labels) } : {}),
+        ...(Object.keys(seen).length > 0 ? { seen } : {}),
+        ...(cas.length > 0 ? { onlyIfUnchanged: cas } : {}),
+      },
+      refused,
+    };
+  }
+
+  /** A person's conflict resolution: written as-is (forced), merged against the base as it is now. */
+  private humanPayload(intent: Extract<ParsedIntent, { kind: 'update' }>): UpdatePayload {
+    const { labels, ...set } = intent.patch;
+    const base = this.base.get(intent.boardId, intent.taskId);
+    const current = base && !base.deleted ? base.fields : undefined;
+    const seen: FieldPatch = {};
+    for (const field of Object.keys(set) as (keyof UpdatePayload['set'])[]) {
+      if (current) (seen as Record<string, unknown>)[field] = current[field];
+    }
+    this.applyQueuedWrites(intent.boardId, intent.taskId, undefined, seen);
+    return {
+      set,
+      ...(labels ? { labels: labelDelta(current?.labels ?? [], labels) } : {}),
+      force: true,
+      ...(Object.keys(seen).length > 0 ? { seen } : {}),
+    };
+  }
+
+  /**
+   * The writer's own writes to the task still waiting in the outbox come before this one:
+   * what they set is what this intent replaces, not a person's edit.
+   */
+  private applyQueuedWrites(boardId: string, taskId: string, actor: string | undefined, seen: FieldPatch): void {
     for (const entry of this.outbox.pendingForTask(boardId, taskId)) {
-      if (entry.kind !== 'update') continue;
+      if (entry.kind !== 'update' || (actor !== undefined && entry.actor !== actor)) continue;
       for (const [field, value] of Object.entries((entry.payload as UpdatePayload).set)) {
-        if (field in seen) seen[field] = value;
+        if (field in seen) (seen as Record<string, unknown>)[field] = value;
       }
     }
-    return seen as UpdatePayload['seen'];
   }
 
   /**

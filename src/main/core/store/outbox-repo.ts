@@ -140,6 +140,21 @@ export class OutboxRepo {
     return (this.pendingForTaskStmt.all(boardId, taskId) as OutboxRow[]).map(fromRow);
   }
 
+  /**
+   * The ids of every comment Deckhand posted on a task. This is how its own comments are
+   * told from a person's: on a solo setup both are written by one board account.
+   */
+  ownCommentIds(boardId: string, taskId: string): Set<string> {
+    const ids = this.db
+      .prepare(
+        `SELECT json_extract(result_json, '$.commentId') FROM outbox
+         WHERE board_id = ? AND task_id = ? AND kind = 'comment' AND state = 'done'`,
+      )
+      .pluck()
+      .all(boardId, taskId) as (string | number | null)[];
+    return new Set(ids.filter((id) => id !== null).map(String));
+  }
+
   /** Counted (and committed) before the request goes out, so a restart knows a create may already exist. */
   markAttempt(id: number): void {
     this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?').run(id);

@@ -3,7 +3,7 @@ import { markerFor } from '../../engine/intents';
 import type { OutboxEntry } from '../../store/outbox-repo';
 import { runScope, type ResumeOn, type RunContext } from '../run-context';
 import type { AgentOutput } from '../types';
-import type { PlannedIntent, RunPlan } from './plan';
+import { taskUpdate, type PlannedIntent, type RunPlan } from './plan';
 import { signedNotes } from './pickup';
 
 /** The one comment that carries the question, with how to answer it. */
@@ -27,18 +27,7 @@ export function planQuestion(ctx: RunContext, task: Task, output: AgentOutput, q
   };
   const intents: PlannedIntent[] = [];
   if (Object.keys(patch).length > 0) {
-    intents.push({
-      step: 'ask-move',
-      intent: {
-        kind: 'update',
-        boardId: ctx.run.boardId,
-        taskId: task.id,
-        actor: ctx.actor,
-        patch,
-        reason: `run #${ctx.run.id} needs a person's input`,
-        scope: runScope(ctx.run, 'ask-move'),
-      },
-    });
+    intents.push(taskUpdate(ctx, 'ask-move', patch, `run #${ctx.run.id} needs a person's input`));
   }
   intents.push({
     step: 'ask-comment',
@@ -55,21 +44,28 @@ export function planQuestion(ctx: RunContext, task: Task, output: AgentOutput, q
   return { intents, end: { kind: 'ask', question } };
 }
 
+/** Deckhand's own markers (see markerFor); a board may carry other tools' references in the same place. */
+const OWN_MARKER = /^dh-[0-9a-f]{20}$/;
+
 /**
  * The person's answer: every comment after the question that Deckhand did not
- * write, oldest first. Deckhand's comments carry a marker (or are by the same
- * author as the question, on boards that cannot store one).
+ * write, oldest first. Deckhand's own comments are known by the ids it recorded
+ * when it posted them, or by its marker; never by author, since a solo developer
+ * connects the board with their own account and their comments share its author.
  */
-export function answerAfter(comments: Comment[], question: OutboxEntry | undefined): string | null {
+export function answerAfter(
+  comments: Comment[],
+  question: OutboxEntry | undefined,
+  ownCommentIds: ReadonlySet<string>,
+): string | null {
   if (!question) return null;
   const marker = markerFor(question.idemKey);
   const commentId = (question.result as { commentId?: string } | null)?.commentId;
   const index = comments.findIndex((c) => c.id === commentId || c.marker === marker);
   if (index < 0) return null;
-  const bot = comments[index]!.author;
   const answers = comments
     .slice(index + 1)
-    .filter((c) => !c.marker && c.author !== bot)
+    .filter((c) => !ownCommentIds.has(c.id) && !(c.marker && OWN_MARKER.test(c.marker)))
     .map((c) => c.body.trim())
     .filter(Boolean);
   return answers.length > 0 ? answers.join('\n\n') : null;

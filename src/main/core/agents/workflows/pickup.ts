@@ -1,7 +1,7 @@
 import type { Task } from '../../../../shared/task';
 import { runScope, type RunContext } from '../run-context';
 import type { AgentOutput } from '../types';
-import type { PlannedIntent, RunPlan } from './plan';
+import { taskUpdate, type PlannedIntent, type RunPlan } from './plan';
 
 /** The column a finished task goes to: the agent's own `status`, else on_done.move_to, else review. */
 export function doneColumn(ctx: RunContext, output: AgentOutput): { column: string | undefined; note: string } {
@@ -24,22 +24,16 @@ export function signedNotes(ctx: RunContext, notes: string): string {
 
 /** The finishing write: notes, the claim label gone, the task moved on. Only fields of this one task. */
 export function finishingUpdate(ctx: RunContext, task: Task, notes: string, column: string | undefined): PlannedIntent {
-  return {
-    step: 'done',
-    intent: {
-      kind: 'update',
-      boardId: ctx.run.boardId,
-      taskId: task.id,
-      actor: ctx.actor,
-      patch: {
-        agentNotes: notes,
-        labels: task.labels.filter((l) => l !== ctx.claimLabel),
-        ...(column && column !== task.status ? { status: column } : {}),
-      },
-      reason: `run #${ctx.run.id} finished`,
-      scope: runScope(ctx.run, 'done'),
+  return taskUpdate(
+    ctx,
+    'done',
+    {
+      agentNotes: notes,
+      labels: task.labels.filter((l) => l !== ctx.claimLabel),
+      ...(column && column !== task.status ? { status: column } : {}),
     },
-  };
+    `run #${ctx.run.id} finished`,
+  );
 }
 
 /** Pick up: write the agent's notes to the task and move it to review (plus its comment, if it made one). */

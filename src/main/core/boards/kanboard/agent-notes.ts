@@ -1,11 +1,13 @@
-import { num, text } from './values';
+import { text } from './values';
 import type { KanboardCommentRow } from './mapping';
 
 /**
  * Agent notes live in task metadata (Kanboard's UI does not show metadata), and
  * are mirrored into one comment so people can read them on the task. The
- * comment is found again by its author and this first line, and edited in
- * place; it is never re-posted, and the human-owned description is never touched.
+ * comment is found again by this first line (its marker), never by its author:
+ * a solo developer connects the board with their own account, so their comments
+ * and Deckhand's share one author. It is edited in place, never re-posted, and
+ * the human-owned description is never touched.
  */
 export const NOTES_HEADER = '🤖 Agent notes (maintained by Deckhand — edits here are overwritten)';
 
@@ -20,10 +22,7 @@ export function isNotesComment(row: Pick<KanboardCommentRow, 'comment'>): boolea
   return text(row.comment).split('\n', 1)[0]!.trim() === NOTES_HEADER;
 }
 
-/** The mirror comment Deckhand wrote as `authorId` (0 for the application token), oldest first. */
-export function findNotesComment(
-  rows: readonly KanboardCommentRow[],
-  authorId: number,
-): KanboardCommentRow | undefined {
-  return rows.find((row) => num(row.user_id) === authorId && isNotesComment(row));
+/** The mirror comment, found by its header line; the oldest one if there are several. */
+export function findNotesComment(rows: readonly KanboardCommentRow[]): KanboardCommentRow | undefined {
+  return rows.find((row) => isNotesComment(row));
 }

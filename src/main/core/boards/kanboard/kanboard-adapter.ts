@@ -279,7 +279,7 @@ export class KanboardAdapter implements BoardAdapter {
     }
 
     if (p.agentNotes !== undefined && p.agentNotes !== current.agentNotes) {
-      steps.push(...this.notesSteps(id, p.agentNotes, findNotesComment(comments, info.userId)));
+      steps.push(...this.notesSteps(id, p.agentNotes, findNotesComment(comments)));
     }
 
     if (steps.length === 0) return current;
@@ -287,9 +287,9 @@ export class KanboardAdapter implements BoardAdapter {
   }
 
   async listComments(taskId: string): Promise<Comment[]> {
-    const info = await this.ready();
+    await this.ready();
     const rows = await this.commentRows(taskId);
-    return rows.filter((r) => !(num(r.user_id) === info.userId && isNotesComment(r))).map(commentFromKanboard);
+    return rows.filter((r) => !isNotesComment(r)).map(commentFromKanboard);
   }
 
   async addComment(taskId: string, body: string, marker: string): Promise<Comment> {

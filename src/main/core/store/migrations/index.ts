@@ -6,6 +6,7 @@ import { migration004LocalBoard } from './004-local-board';
 import { migration005Engine } from './005-engine';
 import { migration006Ownership } from './006-ownership';
 import { migration007Agents } from './007-agents';
+import { migration008RunBasis } from './008-run-basis';
 
 /** Every schema migration, in order. Append only; never edit a migration that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005Engine,
   migration006Ownership,
   migration007Agents,
+  migration008RunBasis,
 ];
