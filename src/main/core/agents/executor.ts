@@ -1,6 +1,6 @@
 import type { TaskChange } from '../../../shared/model';
 import type { Comment, Task } from '../../../shared/task';
-import type { UpdateResult } from '../engine/deliver';
+import type { UpdateResult } from '../engine/deliver-update';
 import { basisOf, type Basis } from '../engine/intents';
 import type { LogRepo } from '../store/log-repo';
 import type { BudgetRepo } from './budget';

@@ -18,6 +18,8 @@ export interface OutboxEntry {
   nextAttemptAt: number;
   lastError: string | null;
   result: unknown;
+  /** An update's merge decision, stored just before its write was sent (see UpdateDecision). */
+  sent: unknown;
   createdAt: string;
   intentAtMs: number;
 }
@@ -49,6 +51,7 @@ interface OutboxRow {
   next_attempt_at: number;
   last_error: string | null;
   result_json: string | null;
+  sent_json: string | null;
   created_at: string;
   intent_at_ms: number;
 }
@@ -69,6 +72,7 @@ function fromRow(r: OutboxRow): OutboxEntry {
     nextAttemptAt: r.next_attempt_at,
     lastError: r.last_error,
     result: r.result_json === null ? null : JSON.parse(r.result_json),
+    sent: r.sent_json ? JSON.parse(r.sent_json) : null,
     createdAt: r.created_at,
     intentAtMs: r.intent_at_ms,
   };
@@ -158,6 +162,11 @@ export class OutboxRepo {
   /** Counted (and committed) before the request goes out, so a restart knows a create may already exist. */
   markAttempt(id: number): void {
     this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?').run(id);
+  }
+
+  /** Committed before an update's write goes out, so a retry after a lost answer knows what was sent. */
+  markSent(id: number, decision: unknown): void {
+    this.db.prepare('UPDATE outbox SET sent_json = ? WHERE id = ?').run(JSON.stringify(decision), id);
   }
 
   markDone(id: number, result: unknown): void {
