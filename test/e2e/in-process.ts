@@ -28,11 +28,15 @@ export interface InProcessServer {
 /** One hour: the engine polls once at start, then only when the test makes it (sync now, hints, the outbox). */
 const QUIET_MS = 60 * 60_000;
 
-export async function startInProcess(): Promise<InProcessServer> {
+export async function startInProcess(options: { configPath?: string } = {}): Promise<InProcessServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-e2e-inproc-'));
   // Polls would race the steps a test takes (a human edit seen before the agent's write is sent),
   // so the poll interval is long; webhook-style hints and the outbox still run at once.
-  const core = await createCore({ dataDir, runner: { pollIntervalMs: QUIET_MS, minPollMs: QUIET_MS } });
+  const core = await createCore({
+    dataDir,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    runner: { pollIntervalMs: QUIET_MS, minPollMs: QUIET_MS },
+  });
   const server = await startServer(core, { host: '127.0.0.1', port: 0, staticDir: BUILT_UI });
   return {
     url: server.url,

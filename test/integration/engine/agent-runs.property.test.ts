@@ -293,7 +293,7 @@ async function runCase(make: () => Promise<Subject>, c: Case): Promise<void> {
     const edits: HumanEdit[] = [];
     const removedByPerson = new Set<string>();
     const addedByPerson = new Set<string>();
-    let intent: Intent | undefined;
+    let intent: Intent | undefined = undefined; // set once the run submits; replays before that are no-ops
 
     const step = async (st: Step): Promise<void> => {
       const t = tick();

@@ -37,6 +37,23 @@ function Step({ step }: { step: AgentRunStep }): ReactElement {
         {step.finishedAt ? `took ${formatDuration(step.durationMs)}` : 'no answer'} · started{' '}
         <Time iso={step.startedAt} />
       </p>
+      {step.changedDuringRun && step.changedDuringRun.length > 0 ? (
+        <div className="notice notice-warn run-changed" role="note" data-testid="run-changed">
+          <strong>Changed on the board while the agent worked:</strong>
+          <ul>
+            {step.changedDuringRun.map((c) => (
+              <li key={c.field}>
+                {c.summary}
+                {c.field === 'status' || c.field === 'labels' ? null : <span className="cell-sub"> ({c.field})</span>}
+              </li>
+            ))}
+          </ul>
+          <p className="cell-sub">
+            Deckhand merged the agent&apos;s writes against what it read, so each edit was settled by its field&apos;s
+            ownership rule; Activity shows what was kept, lost or left for you to decide.
+          </p>
+        </div>
+      ) : null}
       <RunStepOutput output={step.output} />
       <details className="run-raw">
         <summary>Raw text from the provider</summary>

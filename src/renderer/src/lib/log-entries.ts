@@ -101,6 +101,7 @@ const ACTION_LABELS: Record<string, string> = {
   'agent.run.waiting': 'Agent asked a question',
   'agent.run.answered': 'Question answered',
   'agent.run.skipped': 'Agent run skipped',
+  'agent.run.task-changed': 'Task changed while the agent worked',
   'agent.run.paused': 'Agent run paused',
   'agent.run.resumed': 'Agent run resumed',
   'agent.run.recovered': 'Agent run recovered',
@@ -123,6 +124,7 @@ export function actionTone(action: string): 'neutral' | 'good' | 'warn' | 'bad' 
   if (action === 'conflict.opened' || action === 'write.refused' || action === 'field.lost') return 'warn';
   if (action === 'outbox.parked' || action === 'agent.run.failed') return 'bad';
   if (action === 'agent.run.waiting' || action === 'agent.question.unanswered') return 'warn';
+  if (action === 'agent.run.task-changed') return 'warn';
   if (action === 'conflict.resolved' || action === 'field.written' || action === 'task.created') return 'good';
   if (action === 'echo' || action === 'intent.duplicate') return 'quiet';
   return 'neutral';
