@@ -7,7 +7,7 @@ import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes
 import { call, startServe, type ServeProcess } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT } from './harness';
-import { columnOf, KB_COLUMNS, tagsOf } from './kanboard-setup';
+import { columnOf, KB_COLUMN_ROLES, KB_COLUMNS, tagsOf } from './kanboard-setup';
 
 /**
  * A person acts on a card while an agent works on it: the real `deckhand
@@ -102,21 +102,10 @@ async function kanboardBoard(): Promise<Board> {
       username: 'deckhand',
       token: { env: 'KB_TOKEN' },
       poll: { interval: '1s' },
-      columns: {
-        todo: 'Ready',
-        working: 'Work in progress',
-        review: 'Ready for Review',
-        blocked: 'Blocked — Needs Input',
-      },
+      columns: KB_COLUMN_ROLES,
     },
     env: { KB_TOKEN: seeded.botToken },
-    columns: {
-      todo: 'Ready',
-      working: 'Work in progress',
-      review: 'Ready for Review',
-      blocked: 'Blocked — Needs Input',
-      done: 'Done',
-    },
+    columns: { ...KB_COLUMN_ROLES, done: 'Done' },
     connect: () => undefined,
     create: async (title, description, tags) =>
       String(await person.createTask(seeded.projectId, { title, description, tags, column: 'Ready' })),
@@ -252,20 +241,31 @@ async function cardUnderWork(s: Scenario, description = 'Make the parser faster.
   return id;
 }
 
+/**
+ * The person moves the card to Done while the agent thinks, Deckhand syncs the move, then the agent answers.
+ * Whatever the policy, the card stays in Done with the agent's notes and without its claim label.
+ */
+async function movedToDoneMidRun(
+  makeBoard: () => Promise<Board>,
+  policy: Policy,
+): Promise<{ s: Scenario; id: string; run: Json }> {
+  const s = await start(makeBoard, policy);
+  const id = await cardUnderWork(s);
+  await s.board.move(id, s.board.columns.done);
+  await synced(s, id, 'status');
+  s.agent.answer(1);
+  const run = await finishedRun(s, id);
+  const card = await s.board.card(id);
+  expect(card.status).toBe(s.board.columns.done);
+  expect(card.agentNotes).toContain('Read "Speed up the parser"');
+  expect(card.labels).toEqual(['needs-ai']);
+  return { s, id, run };
+}
+
 for (const [name, makeBoard] of Object.entries(BOARDS)) {
   describe(`a person edits a card while an agent works on it: ${name}`, () => {
     it('status `ask`: a card moved to Done stays in Done, one conflict is open, the notes land', async () => {
-      const s = await start(makeBoard, 'ask');
-      const id = await cardUnderWork(s);
-      await s.board.move(id, s.board.columns.done);
-      await synced(s, id, 'status');
-      s.agent.answer(1);
-
-      const run = await finishedRun(s, id);
-      const card = await s.board.card(id);
-      expect(card.status).toBe(s.board.columns.done);
-      expect(card.agentNotes).toContain('Read "Speed up the parser"');
-      expect(card.labels).toEqual(['needs-ai']);
+      const { s, id, run } = await movedToDoneMidRun(makeBoard, 'ask');
       const conflicts: Json[] = await s.api('listConflicts', { state: 'open' });
       expect(conflicts).toEqual([
         expect.objectContaining({
@@ -290,17 +290,7 @@ for (const [name, makeBoard] of Object.entries(BOARDS)) {
 
     for (const policy of ['last-write-wins', 'human-wins'] as const) {
       it(`status \`${policy}\`: a card moved to Done stays there, the agent's move is logged as lost`, async () => {
-        const s = await start(makeBoard, policy);
-        const id = await cardUnderWork(s);
-        await s.board.move(id, s.board.columns.done);
-        await synced(s, id, 'status');
-        s.agent.answer(1);
-
-        const run = await finishedRun(s, id);
-        const card = await s.board.card(id);
-        expect(card.status).toBe(s.board.columns.done);
-        expect(card.agentNotes).toContain('Read "Speed up the parser"');
-        expect(card.labels).toEqual(['needs-ai']);
+        const { s, id, run } = await movedToDoneMidRun(makeBoard, policy);
         expect(await s.api('listConflicts', { state: 'open' })).toEqual([]);
         const lost = (await log(s, id, 'field.lost')).filter((e) => e.field === 'status');
         expect(lost).toEqual([

@@ -6,6 +6,13 @@ import { startHarness, type AgentSpec, type Harness, type HarnessOptions } from 
 /** Agents on a Kanboard board (the fake JSON-RPC server over real HTTP), shared by the Kanboard agent tests. */
 
 export const KB_COLUMNS = ['Backlog', 'Ready', 'Work in progress', 'Ready for Review', 'Blocked — Needs Input', 'Done'];
+/** The column roles of KB_COLUMNS, as a board's `columns:` declares them. */
+export const KB_COLUMN_ROLES = {
+  todo: 'Ready',
+  working: 'Work in progress',
+  review: 'Ready for Review',
+  blocked: 'Blocked — Needs Input',
+};
 
 export interface KanboardBoard {
   fake: FakeKanboard;
@@ -31,12 +38,7 @@ export function kanboardConfig({ fake, board }: KanboardBoard): Record<string, u
     project: board.projectName,
     token: { keychain: 'kb-token' },
     poll: { interval: '2s' },
-    columns: {
-      todo: 'Ready',
-      working: 'Work in progress',
-      review: 'Ready for Review',
-      blocked: 'Blocked — Needs Input',
-    },
+    columns: KB_COLUMN_ROLES,
   };
 }
 

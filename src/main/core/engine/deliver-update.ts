@@ -183,7 +183,8 @@ export async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Prom
   const remote = await ctx.adapter.getTask(taskId);
   if (!remote) throw new PermanentDeliveryError(`task ${taskId} no longer exists on the board`);
   const prior = entry.sent as UpdateDecision | null;
-  const { decision, toSend } = prior ? resume(prior, remote) : freshDecision(ctx, entry, remote);
+  const fresh = prior ? undefined : decide(ctx, entry, remote);
+  const { decision, toSend } = fresh ? { decision: fresh, toSend: fresh.toWrite } : resume(prior!, remote);
   // Absorb whatever the human changed since our base (logged as human edits; our own earlier write as an echo).
   // On a first attempt this entry has not been sent yet, so nothing on the board can be its echo.
   reconcileTask(ctx, remote, 'outbox re-read', entry.attempts === 0 ? { notSent: entry.id } : {});
@@ -198,15 +199,6 @@ export async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Prom
     ctx.clock.observeWrite(sentAt, written.updatedAt);
   }
   record(ctx, entry, remote, written, decision, toSend);
-}
-
-function freshDecision(
-  ctx: BoardContext,
-  entry: OutboxEntry,
-  remote: Task,
-): { decision: UpdateDecision; toSend: FieldPatch } {
-  const decision = decide(ctx, entry, remote);
-  return { decision, toSend: decision.toWrite };
 }
 
 /** Logs the decision once the board has the write, and moves the base on. */

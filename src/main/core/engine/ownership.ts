@@ -79,20 +79,11 @@ export function checkAgentWrite<P extends Partial<Record<TaskField, unknown>>>(
   rules: OwnershipRules,
   patch: P,
 ): { allowed: P; refused: RefusedWrite[] } {
-  const allowed = {} as P;
-  const refused: RefusedWrite[] = [];
-  for (const key of Object.keys(patch) as (keyof P & string)[]) {
-    if (patch[key] === undefined) continue;
+  return splitPatch(patch, (key) => {
     const rule = (rules as Partial<Record<string, OwnershipRules[TaskField]>>)[key];
-    if (!rule) {
-      refused.push({ field: key as TaskField, reason: `${key} is not a task field` });
-    } else if (rule.owner === 'human') {
-      refused.push({ field: key as TaskField, reason: `${key} is owned by humans; agents may not write it` });
-    } else {
-      allowed[key] = patch[key];
-    }
-  }
-  return { allowed, refused };
+    if (!rule) return `${key} is not a task field`;
+    return rule.owner === 'human' ? `${key} is owned by humans; agents may not write it` : undefined;
+  });
 }
 
 /**
@@ -103,15 +94,25 @@ export function blindWrite<P extends Partial<Record<TaskField, unknown>>>(
   rules: OwnershipRules,
   patch: P,
 ): { allowed: P; refused: RefusedWrite[] } {
+  return splitPatch(patch, (key) =>
+    rules[key as TaskField].owner === 'ai'
+      ? undefined
+      : `${key} is owned by ${rules[key as TaskField].owner === 'shared' ? 'both sides' : 'humans'}; a blind write (no basis) may only set fields owned by AI`,
+  );
+}
+
+/** Splits a patch into the keys `refusal` lets through and the refused ones with their reasons. */
+function splitPatch<P extends Partial<Record<TaskField, unknown>>>(
+  patch: P,
+  refusal: (key: string) => string | undefined,
+): { allowed: P; refused: RefusedWrite[] } {
   const allowed = {} as P;
   const refused: RefusedWrite[] = [];
-  for (const key of Object.keys(patch) as (keyof P & TaskField)[]) {
-    if (rules[key].owner === 'ai') allowed[key] = patch[key];
-    else
-      refused.push({
-        field: key,
-        reason: `${key} is owned by ${rules[key].owner === 'shared' ? 'both sides' : 'humans'}; a blind write (no basis) may only set fields owned by AI`,
-      });
+  for (const key of Object.keys(patch) as (keyof P & string)[]) {
+    if (patch[key] === undefined) continue;
+    const reason = refusal(key);
+    if (reason) refused.push({ field: key as TaskField, reason });
+    else allowed[key] = patch[key];
   }
   return { allowed, refused };
 }
