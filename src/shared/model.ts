@@ -174,6 +174,12 @@ export interface AgentNotification {
 
 /** Everything the UI needs for its frame and the tray needs for its icon. */
 export interface AppState {
+  /**
+   * Increases with every state the core computes (restarting at 1 with the
+   * core, see startedAt), so a client can drop an older state that lands after
+   * a newer one: a call's answer and an event travel on different connections.
+   */
+  revision: number;
   version: string;
   startedAt: string;
   pause: PauseState;

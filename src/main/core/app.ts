@@ -175,7 +175,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   let webhookReceiver: WebhookReceiver = { error: 'no webhook listener is running' };
 
+  let stateRevision = 0;
   const state = (): AppState => {
+    stateRevision += 1;
     const globalPause = pauses.get('global');
     const runtime = new Map(engine.boardSummaries().map((b) => [b.id, b]));
     const boardList: BoardSummary[] = boards.list().map(({ config: b, error }) => {
@@ -192,6 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     const outbox = engine.outbox.counts();
     return {
+      revision: stateRevision,
       version: VERSION,
       startedAt: startedAt.toISOString(),
       pause: globalPause,

@@ -14,6 +14,7 @@ import {
 
 const AT = '2026-11-24T09:00:00.000Z';
 const state: AppState = {
+  revision: 1,
   version: '0.1.0',
   startedAt: AT,
   pause: { paused: false },

@@ -16,6 +16,7 @@ const board: BoardSummary = { id: 'local', type: 'local', name: 'Local board', s
 /** A state in which everything holds; each test breaks one thing. */
 function state(overrides: Partial<AppState> = {}): AppState {
   return {
+    revision: 1,
     version: '0.1.0',
     startedAt: POLLED,
     pause: { paused: false },

@@ -13,6 +13,7 @@ import type { TrayAction, TrayMenuItem } from '../../../src/main/shell/tray-mode
 
 const POLLED = '2026-11-24T12:00:00.000Z';
 const idle: AppState = {
+  revision: 1,
   version: '0.1.0',
   startedAt: POLLED,
   pause: { paused: false },

@@ -41,7 +41,7 @@ export const useAppStore = create<AppStore>()((set, get) => ({
     try {
       const state = await api().call('getState', {});
       if (generation !== started) return;
-      set({ state, load: 'ready', loadError: null });
+      get().receive(state);
     } catch (err) {
       set((s) => ({ load: s.state ? 'ready' : 'error', loadError: describeError(err) }));
     }
@@ -70,6 +70,8 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   },
 
   receive(state) {
+    const current = get().state;
+    if (current && current.startedAt === state.startedAt && state.revision < current.revision) return;
     generation += 1;
     set({ state, load: 'ready', loadError: null });
   },
