@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { DeckhandApi } from '../../../src/shared/contract';
+import { bindApi } from '../../../src/renderer/src/state/api';
 import type { AppState } from '../../../src/shared/model';
 import { useAppStore } from '../../../src/renderer/src/state/app-store';
 
@@ -37,5 +39,15 @@ describe('app store ordering', () => {
     store.receive(appState(40, 1));
     store.receive(appState(1, 0, '2026-12-06T01:00:00.000Z'));
     expect(useAppStore.getState().state?.counts.conflicts).toBe(0);
+  });
+
+  it('keeps a newer event when a getState that was in flight answers late', async () => {
+    let answer: (state: AppState) => void = () => undefined;
+    bindApi({ call: () => new Promise((resolve) => (answer = resolve)) } as unknown as DeckhandApi);
+    const refreshing = useAppStore.getState().refresh();
+    useAppStore.getState().receive(appState(9, 2));
+    answer(appState(8, 0));
+    await refreshing;
+    expect(useAppStore.getState().state?.counts.conflicts).toBe(2);
   });
 });

@@ -22,12 +22,6 @@ export interface AppStore {
   dismissActionError(): void;
 }
 
-/**
- * Bumped on every state that arrives by event or action result, so a getState
- * that was already in flight cannot overwrite a newer state when it lands.
- */
-let generation = 0;
-
 export const useAppStore = create<AppStore>()((set, get) => ({
   state: null,
   load: 'loading',
@@ -36,11 +30,9 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   actionError: null,
 
   async refresh() {
-    const started = generation;
     if (get().state === null) set({ load: 'loading', loadError: null });
     try {
       const state = await api().call('getState', {});
-      if (generation !== started) return;
       get().receive(state);
     } catch (err) {
       set((s) => ({ load: s.state ? 'ready' : 'error', loadError: describeError(err) }));
@@ -69,10 +61,10 @@ export const useAppStore = create<AppStore>()((set, get) => ({
     }
   },
 
+  // A getState or call answer that was in flight can land after a newer event: keep the newer state.
   receive(state) {
     const current = get().state;
     if (current && current.startedAt === state.startedAt && state.revision < current.revision) return;
-    generation += 1;
     set({ state, load: 'ready', loadError: null });
   },
 
