@@ -1,4 +1,4 @@
-import type { BoardAdapter } from '../src/main/core/boards/adapter';
+import type { BoardAdapter } from '../src/main/core/boards/contract/adapter';
 
 export interface CallCounter {
   calls: number;

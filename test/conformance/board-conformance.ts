@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BoardAdapter } from '../../src/main/core/boards/adapter';
-import { BoardError, type BoardErrorKind } from '../../src/main/core/boards/errors';
+import type { BoardAdapter } from '../../src/main/core/boards/contract/adapter';
+import { BoardError, type BoardErrorKind } from '../../src/main/core/boards/contract/errors';
 import type { FieldPatch, Task, TaskFields } from '../../src/shared/task';
 
 /**

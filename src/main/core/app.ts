@@ -8,7 +8,7 @@ import type { Handlers } from './api/dispatch';
 import { createHandlers } from './api/handlers';
 import type { CoreServices } from './api/services';
 import { BoardSet } from './boards/board-set';
-import { LocalBoardStore } from './boards/registry';
+import { LocalBoardStore } from './boards';
 import { SavedBoardsRepo, savedToConfig } from './boards/saved-boards';
 import { defaultConfig, loadConfigFile, type BoardConfig, type DeckhandConfig } from './config';
 import type { EngineHooks } from './engine/board-context';

@@ -23,8 +23,8 @@ import type {
   CreateTaskInput,
   WebhookDelivery,
   WebhookHint,
-} from '../../../src/main/core/boards/adapter';
-import { WebhookRejected } from '../../../src/main/core/boards/errors';
+} from '../../../src/main/core/boards/contract/adapter';
+import { WebhookRejected } from '../../../src/main/core/boards/contract/errors';
 import type { Comment, FieldPatch, Task } from '../../../src/shared/task';
 
 export const SIGNATURE_HEADER = 'x-signature-256';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BoardError } from '../../../src/main/core/boards/errors';
+import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
 import { NOTES_HEADER } from '../../../src/main/core/boards/kanboard/agent-notes';
 import type { FakeKanboard } from '../../fakes/kanboard';

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WebhookDelivery } from '../../../src/main/core/boards/adapter';
-import { WebhookRejected } from '../../../src/main/core/boards/errors';
+import type { WebhookDelivery } from '../../../src/main/core/boards/contract/adapter';
+import { WebhookRejected } from '../../../src/main/core/boards/contract/errors';
 import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
 import type { FakeKanboard } from '../../fakes/kanboard';
 import { startKanboard } from './kanboard-harness';

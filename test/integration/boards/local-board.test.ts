@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { BoardError } from '../../../src/main/core/boards/errors';
+import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { failTimes } from '../../../src/main/core/boards/local/faults';
 import { DECKHAND_ACTOR, LocalBoardAdapter } from '../../../src/main/core/boards/local/local-adapter';
 import { LocalBoardStore, SAMPLE_ACTOR } from '../../../src/main/core/boards/local/local-board-store';

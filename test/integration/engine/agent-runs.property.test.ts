@@ -24,7 +24,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
-import { BoardError } from '../../../src/main/core/boards/errors';
+import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import type { BoardRunner } from '../../../src/main/core/engine/board-runner';
 import { basisOf, type Intent } from '../../../src/main/core/engine/intents';
 import { SyncEngine } from '../../../src/main/core/engine/sync-engine';

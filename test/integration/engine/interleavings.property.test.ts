@@ -25,7 +25,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BoardError } from '../../../src/main/core/boards/errors';
+import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import type { Intent } from '../../../src/main/core/engine/intents';
 import type { TaskFields } from '../../../src/shared/task';
 import { baseFields, boardFields, createEngineHarness, type EngineHarness } from '../../helpers/engine';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { dispatch } from '../../../src/main/core/api/dispatch';
-import { BoardError } from '../../../src/main/core/boards/errors';
+import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { LocalBoardAdapter } from '../../../src/main/core/boards/local/local-adapter';
 import { LocalBoardStore } from '../../../src/main/core/boards/local/local-board-store';
 import { closeDatabase, openDatabase } from '../../../src/main/core/store/database';

@@ -5,7 +5,7 @@ import { ClaimContested } from '../../../src/main/core/agents/claims';
 import { DeliveryFailed } from '../../../src/main/core/agents/effects';
 import { parseRetryAfter, ProviderError } from '../../../src/main/core/agents/providers/errors';
 import { retryDecision } from '../../../src/main/core/agents/retry-policy';
-import { BoardError } from '../../../src/main/core/boards/errors';
+import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { answerAfter, questionBody } from '../../../src/main/core/agents/workflows/ask-human';
 import { estimateHours } from '../../../src/main/core/agents/workflows/breakdown';
 import { markerFor } from '../../../src/main/core/engine/intents';

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { checkCommand } from '../../../src/main/cli/check';
 import {
-  BOARD_TYPES,
+  SUPPORTED_BOARD_TYPES,
   checkConfigFile,
   COLUMN_ROLES,
   CONFLICT_POLICIES,
@@ -178,7 +178,7 @@ describe('docs/config.md covers the schema', () => {
 
   it('mentions every allowed value', () => {
     const values = [
-      ...BOARD_TYPES,
+      ...SUPPORTED_BOARD_TYPES,
       ...COLUMN_ROLES,
       ...OWNERSHIP_FIELDS,
       ...OWNERS,

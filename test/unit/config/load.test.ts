@@ -156,10 +156,10 @@ describe('loadConfigFile', () => {
       ].join('\n'),
     );
     expect(checkConfigFile(path).map((p) => `${p.path}: ${p.message}`)).toEqual([
-      'boards[0].token: secrets are never written in config; use { keychain: NAME } or { env: NAME }',
-      'boards[0].colour: unknown key',
       'boards[0].url: required for a kanboard board: where its API lives',
       'boards[0].project: required for a kanboard board: its name or numeric id',
+      'boards[0].token: secrets are never written in config; use { keychain: NAME } or { env: NAME }',
+      'boards[0].colour: unknown key',
       'agents[0].board: unknown board "nope"; boards are: kb',
       'agents[1].id: duplicate agent id "a" (also agents[0])',
     ]);

@@ -206,34 +206,44 @@ describe('config schema', () => {
     provider.env = { '1X': 'a' };
     expect(lines(raw)).toEqual([
       'boards[0].project: a numeric project id is 1 or more',
-      'agents[0].provider.env.1X: expected an environment variable name, like KANBOARD_TOKEN',
       'boards[0].webhook.secret: Kanboard sends a token, not a signature: put its webhook token in webhook.token',
+      'agents[0].provider.env.1X: expected an environment variable name, like KANBOARD_TOKEN',
     ]);
   });
 
-  it('requires a url for self-hosted board types (and a project and token for kanboard), not for local or cloud-only ones', () => {
+  it("checks each board entry with its type's own schema: what kanboard needs, what local refuses, an http url", () => {
     const raw = base();
     raw.boards = [
       { id: 'kb', type: 'kanboard' },
-      { id: 'pl', type: 'plane', url: 'ftp://plane.example' },
-      { id: 'lin', type: 'linear', token: { env: 'LINEAR_TOKEN' } },
+      { id: 'kb2', type: 'kanboard', url: 'ftp://kanboard.example', project: 1, token: { env: 'KB_TOKEN' } },
       { id: 'home', type: 'local', url: 'http://localhost' },
     ];
     expect(lines(raw)).toEqual([
-      'boards[1].url: expected an http:// or https:// URL',
       'boards[0].url: required for a kanboard board: where its API lives',
       'boards[0].project: required for a kanboard board: its name or numeric id',
       'boards[0].token: required for a kanboard board: its API token, as { keychain: NAME } or { env: VARIABLE }',
-      "boards[3].url: a local board lives in Deckhand's database and takes no url",
+      'boards[1].url: expected an http:// or https:// URL',
+      "boards[2].url: a local board lives in Deckhand's database and takes no url",
+    ]);
+  });
+
+  it('says a promised board type is not supported in this version yet, naming the supported ones', () => {
+    const raw = base();
+    raw.boards = [
+      { id: 'pl', type: 'plane', url: 'https://plane.example' },
+      { id: 'lin', type: 'linear', token: { env: 'LINEAR_TOKEN' } },
+    ];
+    raw.agents = [];
+    expect(lines(raw)).toEqual([
+      'boards[0].type: "plane" boards are not supported in this version of Deckhand yet; supported: local, kanboard',
+      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard',
     ]);
   });
 
   it('rejects an unknown board type and lists the known ones', () => {
     const raw = base();
     (raw.boards as Record<string, unknown>[])[1]!.type = 'trello';
-    expect(lines(raw)).toEqual([
-      'boards[1].type: expected one of: local, kanboard, plane, linear, taiga, wekan, focalboard, notion, got "trello"',
-    ]);
+    expect(lines(raw)).toEqual(['boards[1].type: expected one of: local, kanboard, got "trello"']);
   });
 
   it('says "expected a list of strings" for a label given as a string', () => {

@@ -1,4 +1,4 @@
-import { BoardError } from '../boards/errors';
+import { BoardError } from '../boards/contract/errors';
 import { backoffMs } from '../engine/backoff';
 import { ClaimContested } from './claims';
 import { DeliveryFailed } from './effects';

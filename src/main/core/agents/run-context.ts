@@ -1,4 +1,4 @@
-import type { BoardAdapter } from '../boards/adapter';
+import type { BoardAdapter } from '../boards/contract/adapter';
 import type { AgentConfig } from '../config';
 import type { Basis } from '../engine/intents';
 import type { Append } from '../engine/journal';

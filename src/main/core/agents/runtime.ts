@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { AgentNotification, AgentRun, AgentSummary, SyncLogEntry } from '../../../shared/model';
-import { BoardError } from '../boards/errors';
+import { BoardError } from '../boards/contract/errors';
 import type { AgentConfig, AgentDefaultsConfig, BoardConfig } from '../config';
 import type { HumanChange } from '../engine/board-context';
 import type { SyncEngine } from '../engine/sync-engine';

@@ -1,8 +1,8 @@
 import type { SavedBoardView } from '../../../shared/board-types';
 import { describeProblems } from '../../../shared/validation';
 import type { BoardConfig } from '../config';
-import { boardTypeInfo, BOARD_TYPE_INFO } from '../boards/descriptors';
-import { createAdapter } from '../boards/registry';
+import { boardModule, boardTypeInfos, createAdapter, SUPPORTED_BOARD_TYPES } from '../boards';
+import { settingsView } from '../boards/contract/module';
 import { secretNameFor, savedToConfig, type SavedBoard } from '../boards/saved-boards';
 import type { SecretBackends } from '../secrets/resolve';
 import type { SecretStore } from '../secrets/secret-store';
@@ -12,7 +12,7 @@ import type { CoreServices } from './services';
 
 /** The setting keys of a type that hold secrets. */
 function secretKeysOf(type: string): string[] {
-  return (boardTypeInfo(type)?.fields ?? []).filter((f) => f.kind === 'secret').map((f) => f.key);
+  return (boardModule(type)?.settingsFields ?? []).filter((f) => f.kind === 'secret').map((f) => f.key);
 }
 
 /** Splits submitted settings into plain values and new secret values (empty secret = keep the stored one). */
@@ -45,13 +45,8 @@ function viewOfSaved(b: SavedBoard): SavedBoardView {
 }
 
 function viewOfConfig(b: BoardConfig): SavedBoardView {
-  const settings: SavedBoardView['settings'] = {};
-  if (b.url) settings.url = b.url;
-  if (b.project !== undefined) settings.project = b.project;
-  if (b.username) settings.username = b.username;
-  for (const [role, column] of Object.entries(b.columns ?? {})) if (column) settings[`columns.${role}`] = column;
-  if (b.token) settings.token = { secretSet: true };
-  if (b.webhook?.token) settings['webhook.token'] = { secretSet: true };
+  const module = boardModule(b.type);
+  const settings = module ? settingsView(module, b) : {};
   return { id: b.id, type: b.type, name: b.name ?? b.id, settings, source: 'config' };
 }
 
@@ -60,9 +55,8 @@ export function boardConnectionHandlers(
   s: CoreServices,
 ): Pick<Handlers, 'listBoardTypes' | 'listBoardConnections' | 'testBoardConnection' | 'saveBoard' | 'removeBoard'> {
   const requireType = (type: string): void => {
-    const info = boardTypeInfo(type);
-    if (!info || !info.available) {
-      const known = BOARD_TYPE_INFO.filter((t) => t.available).map((t) => t.type);
+    if (!boardModule(type)) {
+      const known = SUPPORTED_BOARD_TYPES;
       throw new UserFacingError(
         'invalid_input',
         `type: unknown or unavailable board type "${type}"; use one of: ${known.join(', ')}`,
@@ -70,7 +64,7 @@ export function boardConnectionHandlers(
     }
   };
   return {
-    listBoardTypes: () => [...BOARD_TYPE_INFO],
+    listBoardTypes: () => boardTypeInfos(),
     listBoardConnections: () => {
       const saved = new Map(s.savedBoards.list().map((b) => [b.id, b]));
       return s.boards.list().map((e) => {

@@ -1,6 +1,6 @@
 import type { BoardTask } from '../../../shared/contract';
 import type { FieldPatch } from '../../../shared/task';
-import { BoardError } from '../boards/errors';
+import { BoardError } from '../boards/contract/errors';
 import type { LocalTask } from '../boards/local/types';
 import { UserFacingError, type CallContext, type Handlers } from './dispatch';
 import type { CoreServices } from './services';

@@ -1,7 +1,7 @@
 import type { BoardConfig } from '../config';
 import type { SyncEngine } from '../engine/sync-engine';
 import { createLogger } from '../logger';
-import { createAdapter, type AdapterDeps } from './registry';
+import { boardModule, createAdapter, type AdapterDeps } from '.';
 
 const log = createLogger('boards');
 
@@ -30,7 +30,7 @@ export class BoardSet {
     const entry: BoardEntry = { config, source };
     this.entries.set(config.id, entry);
     try {
-      this.engine.addBoard(await createAdapter(config, this.deps));
+      this.engine.addBoard(await createAdapter(config, this.deps), boardModule(config.type)?.syncPolicy);
     } catch (err) {
       entry.error = err instanceof Error ? err.message : String(err);
       log.warn(`board ${config.id}: ${entry.error}`);

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { BoardSettingField } from '../../../shared/board-types';
 import type { Problem } from '../../../shared/validation';
 import { validateConfig, type BoardConfig } from '../config';
-import { boardTypeInfo } from './descriptors';
+import { boardModule } from '.';
 
 /** A board added from the UI. Secrets are not here: they live in the keychain under `secretNameFor`. */
 export interface SavedBoard {
@@ -74,10 +74,10 @@ export function savedToConfig(
   saved: SavedBoard,
   secretKeys: readonly string[],
 ): { ok: true; board: BoardConfig } | { ok: false; problems: Problem[] } {
-  const info = boardTypeInfo(saved.type);
-  if (!info) return { ok: false, problems: [{ path: 'type', message: `unknown board type "${saved.type}"` }] };
+  const module = boardModule(saved.type);
+  if (!module) return { ok: false, problems: [{ path: 'type', message: `unknown board type "${saved.type}"` }] };
   const raw: Record<string, unknown> = { id: saved.id, type: saved.type, ...(saved.name ? { name: saved.name } : {}) };
-  const fields = new Map<string, BoardSettingField>(info.fields.map((f) => [f.key, f]));
+  const fields = new Map<string, BoardSettingField>(module.settingsFields.map((f) => [f.key, f]));
   const problems: Problem[] = [];
   for (const [key, value] of Object.entries(saved.settings)) {
     const field = fields.get(key);
@@ -86,7 +86,7 @@ export function savedToConfig(
       setPath(raw, key, field.kind === 'number-or-text' && /^\d+$/.test(String(value)) ? Number(value) : value);
   }
   for (const key of secretKeys) setPath(raw, key, { keychain: secretNameFor(saved.id, key) });
-  for (const field of info.fields) {
+  for (const field of module.settingsFields) {
     const present = field.kind === 'secret' ? secretKeys.includes(field.key) : saved.settings[field.key] !== undefined;
     if (field.required && !present) problems.push({ path: field.key, message: `${field.label} is required` });
   }

@@ -11,33 +11,27 @@ import {
   type Policy,
 } from '../../../shared/ownership';
 import type { TaskField } from '../../../shared/task';
-import type { SecretRef } from '../secrets/secret-store';
 import type { Problem } from '../../../shared/validation';
 import { formatPath } from '../../../shared/validation';
-import { cronProblem } from './cron';
-import { parseDuration } from './duration';
+import {
+  cronSchema,
+  envName,
+  httpUrl,
+  durationSchema,
+  list,
+  nonEmpty,
+  positiveInt,
+  secretRefSchema,
+  slug,
+  stringList,
+  unlessMissing,
+} from './blocks';
+import { boardConfigSchema, boardModule, KNOWN_BOARD_KEYS } from '../boards';
 import { CURRENT_CONFIG_VERSION } from './migrate';
 
 export { parseDuration } from './duration';
 export { cronProblem } from './cron';
-
-/** Board types Deckhand has (or will have) an adapter for. `local` is the built-in board in SQLite. */
-export const BOARD_TYPES = ['local', 'kanboard', 'plane', 'linear', 'taiga', 'wekan', 'focalboard', 'notion'] as const;
-export type BoardType = (typeof BOARD_TYPES)[number];
-
-/**
- * Hosted-only services with one fixed API endpoint, which the adapter knows.
- * Every other remote type is self-hostable, so it must say where it lives.
- */
-export const CLOUD_ONLY_BOARD_TYPES: readonly BoardType[] = ['linear', 'notion'];
-
-/**
- * The column roles the engine moves tasks between. `columns` maps a role to the
- * board's own column name. It is a closed set so a typo such as `reveiw` is an
- * error at `deckhand check`, not a role the engine silently never uses.
- */
-export const COLUMN_ROLES = ['backlog', 'todo', 'working', 'review', 'blocked', 'done'] as const;
-export type ColumnRole = (typeof COLUMN_ROLES)[number];
+export { COLUMN_ROLES, type ColumnRole, durationSchema, secretRefSchema } from './blocks';
 
 /** The task fields ownership covers (see design/sync.md). */
 export const OWNERSHIP_FIELDS = [
@@ -111,134 +105,6 @@ export const DEFAULT_OWNERSHIP: Readonly<{ [F in OwnershipField]: Readonly<Field
 export function defaultOwnership(): Ownership {
   return ownershipDefaults();
 }
-
-// ---------------------------------------------------------------------------
-// Building blocks
-
-const list = (items: readonly string[]): string => items.join(', ');
-
-/**
- * A schema-level message for a wrong value that still says "required" when the
- * key is missing, since a custom message would otherwise replace that too.
- */
-const unlessMissing =
-  (message: string) =>
-  (iss: { input?: unknown }): string =>
-    iss.input === undefined ? 'required' : message;
-
-const nonEmpty = z.string().min(1, 'must not be empty');
-
-const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a short id: lowercase letters, digits, "-" or "_" (like "kb")');
-
-const stringList = z.array(nonEmpty, {
-  error: (iss) => (iss.code === 'invalid_type' ? unlessMissing('expected a list of strings')(iss) : undefined),
-});
-
-const positiveInt = z.int().min(1, 'must be at least 1');
-
-const SECRET_HINT = 'secrets are never written in config; use { keychain: NAME } or { env: NAME }';
-
-const envName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name, like KANBOARD_TOKEN');
-
-/**
- * `{ keychain: NAME }` or `{ env: NAME }`, exactly one. A bare string is refused
- * with a message that says why, because a bare string there is almost always a
- * pasted token, and config files end up in repositories and backups.
- */
-export const secretRefSchema = z
-  .object(
-    {
-      keychain: z.string().regex(/^\S+$/, 'expected a keychain entry name without spaces').optional(),
-      env: envName.optional(),
-    },
-    {
-      error: (iss) => {
-        if (iss.code !== 'invalid_type') return undefined;
-        if (iss.input === undefined) return `required; ${SECRET_HINT}`;
-        if (typeof iss.input === 'string' || typeof iss.input === 'number') return SECRET_HINT;
-        return 'expected { keychain: NAME } or { env: NAME }';
-      },
-    },
-  )
-  .strict()
-  .superRefine((ref, ctx) => {
-    const given = (ref.keychain !== undefined ? 1 : 0) + (ref.env !== undefined ? 1 : 0);
-    if (given === 0) ctx.addIssue({ code: 'custom', message: 'expected { keychain: NAME } or { env: NAME }' });
-    if (given === 2) ctx.addIssue({ code: 'custom', message: 'give either keychain or env, not both' });
-  })
-  .transform((ref): SecretRef => (ref.keychain !== undefined ? { keychain: ref.keychain } : { env: ref.env ?? '' }));
-
-/**
- * A duration string (`15s`, `10m`, `2h`, `1d`, `500ms`, `1h30m`), parsed to
- * milliseconds. The parsed config therefore holds numbers of milliseconds.
- */
-export const durationSchema = z
-  .string({
-    error: (iss) =>
-      iss.code === 'invalid_type' && iss.input !== undefined
-        ? 'expected a duration with a unit, like 15s, 10m or 2h (a bare number has no unit)'
-        : undefined,
-  })
-  .transform((text, ctx) => {
-    let ms: number;
-    try {
-      ms = parseDuration(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-    if (ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be longer than zero' });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-const httpUrl = z.url({ protocol: /^https?$/, error: unlessMissing('expected an http:// or https:// URL') });
-
-const cronSchema = z.string().superRefine((expression, ctx) => {
-  const problem = cronProblem(expression);
-  if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron schedule: ${problem}` });
-});
-
-// ---------------------------------------------------------------------------
-// Boards
-
-const columnsSchema = z
-  .object({
-    backlog: nonEmpty.optional(),
-    todo: nonEmpty.optional(),
-    working: nonEmpty.optional(),
-    review: nonEmpty.optional(),
-    blocked: nonEmpty.optional(),
-    done: nonEmpty.optional(),
-  } satisfies Record<ColumnRole, unknown>)
-  .strict();
-
-const boardSchema = z
-  .object({
-    id: slug,
-    type: z.enum(BOARD_TYPES),
-    /** Display name; the id is shown when absent. */
-    name: nonEmpty.optional(),
-    url: httpUrl.optional(),
-    /** The board's project, by name or numeric id. */
-    project: z
-      .union([nonEmpty, z.int().min(1, 'a numeric project id is 1 or more')], {
-        error: unlessMissing('expected a project name or a numeric project id'),
-      })
-      .optional(),
-    username: nonEmpty.optional(),
-    token: secretRefSchema.optional(),
-    webhook: z.object({ token: secretRefSchema.optional(), secret: secretRefSchema.optional() }).strict().optional(),
-    poll: z.object({ interval: durationSchema }).strict().optional(),
-    columns: columnsSchema.optional(),
-  })
-  .strict();
 
 // ---------------------------------------------------------------------------
 // Ownership
@@ -450,7 +316,7 @@ export const configShape = z
   .object({
     schema_version: z.literal(CURRENT_CONFIG_VERSION),
     boards: z
-      .array(boardSchema, {
+      .array(boardConfigSchema, {
         error: (iss) => (iss.code === 'invalid_type' ? unlessMissing('expected a list of boards')(iss) : undefined),
       })
       .min(1, 'declare at least one board; `- { id: home, type: local }` is the built-in local board'),
@@ -468,6 +334,7 @@ export const configShape = z
 /** A validated config: durations in milliseconds, ownership complete, secrets still references. */
 export type DeckhandConfig = z.output<typeof configShape>;
 export type BoardConfig = DeckhandConfig['boards'][number];
+export { BOARD_MODULES, SUPPORTED_BOARD_TYPES, type BoardType } from '../boards';
 export type AgentConfig = DeckhandConfig['agents'][number];
 export type ProviderConfig = AgentConfig['provider'];
 
@@ -479,9 +346,6 @@ interface CrossIssue {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** Boards that live inside Deckhand take none of the connection settings. */
-const REMOTE_ONLY_KEYS = ['url', 'project', 'username', 'token', 'webhook', 'poll'] as const;
-
 function crossFieldIssues(raw: unknown): CrossIssue[] {
   const issues: CrossIssue[] = [];
   if (!isRecord(raw)) return issues;
@@ -490,6 +354,11 @@ function crossFieldIssues(raw: unknown): CrossIssue[] {
   const seenBoards = new Map<string, number>();
   asList(raw.boards).forEach((board, i) => {
     if (!isRecord(board)) return;
+    if (typeof board.type === 'string' && !boardModule(board.type)) {
+      for (const key of Object.keys(board)) {
+        if (!KNOWN_BOARD_KEYS.has(key)) issues.push({ path: ['boards', i, key], message: 'unknown key' });
+      }
+    }
     if (typeof board.id === 'string') {
       const first = seenBoards.get(board.id);
       if (first === undefined) {
@@ -497,45 +366,6 @@ function crossFieldIssues(raw: unknown): CrossIssue[] {
         boardIds.push(board.id);
       } else {
         issues.push({ path: ['boards', i, 'id'], message: `duplicate board id "${board.id}" (also boards[${first}])` });
-      }
-    }
-    const type = board.type;
-    if (type === 'local') {
-      for (const key of REMOTE_ONLY_KEYS) {
-        if (board[key] !== undefined) {
-          issues.push({
-            path: ['boards', i, key],
-            message: `a local board lives in Deckhand's database and takes no ${key}`,
-          });
-        }
-      }
-    } else if (
-      typeof type === 'string' &&
-      (BOARD_TYPES as readonly string[]).includes(type) &&
-      !CLOUD_ONLY_BOARD_TYPES.includes(type as BoardType) &&
-      board.url === undefined
-    ) {
-      issues.push({ path: ['boards', i, 'url'], message: `required for a ${type} board: where its API lives` });
-    }
-    if (type === 'kanboard') {
-      // Without these the board can only fail when it first connects; say so at check time instead.
-      if (board.project === undefined) {
-        issues.push({
-          path: ['boards', i, 'project'],
-          message: 'required for a kanboard board: its name or numeric id',
-        });
-      }
-      if (isRecord(board.webhook) && board.webhook.secret !== undefined) {
-        issues.push({
-          path: ['boards', i, 'webhook', 'secret'],
-          message: 'Kanboard sends a token, not a signature: put its webhook token in webhook.token',
-        });
-      }
-      if (board.token === undefined) {
-        issues.push({
-          path: ['boards', i, 'token'],
-          message: 'required for a kanboard board: its API token, as { keychain: NAME } or { env: VARIABLE }',
-        });
       }
     }
   });

@@ -1,6 +1,6 @@
 import type { OwnershipRules } from '../../../shared/ownership';
 import type { Task, TaskField } from '../../../shared/task';
-import type { BoardAdapter } from '../boards/adapter';
+import type { BoardAdapter } from '../boards/contract/adapter';
 import type { BaseRepo } from '../store/base-repo';
 import type { ConflictRepo } from '../store/conflict-repo';
 import type { OutboxRepo } from '../store/outbox-repo';

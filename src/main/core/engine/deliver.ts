@@ -1,5 +1,5 @@
 import type { FieldPatch, Task } from '../../../shared/task';
-import { BoardError } from '../boards/errors';
+import { BoardError } from '../boards/contract/errors';
 import type { OutboxEntry } from '../store/outbox-repo';
 import { backoffMs } from './backoff';
 import type { BoardContext } from './board-context';

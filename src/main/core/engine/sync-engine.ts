@@ -3,8 +3,8 @@ import type { OwnershipRules } from '../../../shared/ownership';
 import type { BoardSummary } from '../../../shared/model';
 import type { FieldPatch, TaskField } from '../../../shared/task';
 import { describeProblems, problemsFromZod } from '../../../shared/validation';
-import type { BoardAdapter, WebhookDelivery } from '../boards/adapter';
-import { WebhookRejected } from '../boards/errors';
+import type { BoardAdapter, WebhookDelivery } from '../boards/contract/adapter';
+import { WebhookRejected } from '../boards/contract/errors';
 import { WebhookStatus } from './webhook-status';
 import type { EventBus } from '../events';
 import { BaseRepo } from '../store/base-repo';
@@ -95,8 +95,12 @@ export class SyncEngine {
     for (const adapter of opts.boards) this.addBoard(adapter);
   }
 
-  /** Starts syncing one more board (at start-up, or when a board is added from the UI). */
-  addBoard(adapter: BoardAdapter): void {
+  /**
+   * Starts syncing one more board (at start-up, or when a board is added from
+   * the UI). `policy` is its board type's cadence and rate budget; the
+   * engine's options and the board's own config override it.
+   */
+  addBoard(adapter: BoardAdapter, policy: Partial<RunnerOptions> = {}): void {
     const { opts } = this;
     if (this.runners.has(adapter.boardId))
       throw new IntentRejected(`board "${adapter.boardId}" is already syncing`, 'conflict');
@@ -117,7 +121,7 @@ export class SyncEngine {
       pauses: opts.pauses,
       globalPaused: () => opts.pauses.get('global').paused,
       onStatus: () => this.statusChanged(),
-      options: { ...DEFAULT_RUNNER_OPTIONS, ...opts.runner, ...opts.runnerFor?.(adapter.boardId) },
+      options: { ...DEFAULT_RUNNER_OPTIONS, ...policy, ...opts.runner, ...opts.runnerFor?.(adapter.boardId) },
     });
     this.adapters.set(adapter.boardId, adapter);
     this.runners.set(adapter.boardId, runner);

@@ -1,5 +1,5 @@
 import type { WebhookSummary } from '../../../shared/model';
-import type { BoardAdapter } from '../boards/adapter';
+import type { BoardAdapter } from '../boards/contract/adapter';
 
 /**
  * What each board's webhook has done, for the Boards view: the last delivery accepted and the last refused (with

@@ -1,5 +1,5 @@
 import type { ColumnRole } from '../../config';
-import { BoardError } from '../errors';
+import { BoardError } from '../contract/errors';
 import type { KanboardRpcClient } from './json-rpc-client';
 import { num, safeTimeZone, text, type PriorityRange } from './values';
 

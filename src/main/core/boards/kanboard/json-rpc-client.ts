@@ -1,5 +1,5 @@
 import { registerSecretValue } from '../../logger';
-import { BoardError, parseRetryAfter } from '../errors';
+import { BoardError, parseRetryAfter } from '../contract/errors';
 
 /**
  * The two ways Kanboard accepts HTTP Basic auth on its API: the `jsonrpc` user

@@ -7,8 +7,8 @@ import type {
   CreateTaskInput,
   WebhookDelivery,
   WebhookHint,
-} from '../adapter';
-import { BoardError } from '../errors';
+} from '../contract/adapter';
+import { BoardError } from '../contract/errors';
 import { checkPatch } from '../local/validate';
 import { findNotesComment, isNotesComment, NOTES_COMMENT_REFERENCE, renderNotesComment } from './agent-notes';
 import { columnsFrom, connectBoard, priorityFrom, quoteNames, type BoardInfo, type KanboardColumn } from './connect';

@@ -1,5 +1,5 @@
 import type { Task } from '../../../../shared/task';
-import { BoardError } from '../errors';
+import { BoardError } from '../contract/errors';
 import type { KanboardRpcClient, ResponseMeta, RpcCall, RpcOutcome } from './json-rpc-client';
 import {
   linksFrom,

@@ -1,4 +1,4 @@
-import { BoardError } from '../errors';
+import { BoardError } from '../contract/errors';
 import type { KanboardRpcClient } from './json-rpc-client';
 import { quoteNames } from './connect';
 import { num, text } from './values';

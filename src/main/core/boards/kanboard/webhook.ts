@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { WebhookDelivery, WebhookHint } from '../adapter';
-import { WebhookRejected } from '../errors';
+import type { WebhookDelivery, WebhookHint } from '../contract/adapter';
+import { WebhookRejected } from '../contract/errors';
 import { num } from './values';
 
 /** Equal-length digests, so the comparison time says nothing about the token or its length. */

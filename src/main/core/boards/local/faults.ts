@@ -1,4 +1,4 @@
-import type { BoardError } from '../errors';
+import type { BoardError } from '../contract/errors';
 
 /** The adapter calls a fault hook can target. */
 export type LocalBoardOp =

@@ -1,6 +1,6 @@
-import type { BoardAdapter, BoardCapabilities, ChangePage, CreateTaskInput } from '../adapter';
+import type { BoardAdapter, BoardCapabilities, ChangePage, CreateTaskInput } from '../contract/adapter';
 import type { Comment, FieldPatch, Task } from '../../../../shared/task';
-import { BoardError } from '../errors';
+import { BoardError } from '../contract/errors';
 import type { BoardFaults, LocalBoardOp } from './faults';
 import type { LocalBoardStore } from './local-board-store';
 import { LOCAL_BOARD_TYPE, type LocalChangeListener, type LocalTask } from './types';

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { TASK_FIELDS, type Comment, type FieldPatch, type TaskFields } from '../../../../shared/task';
-import { BoardError } from '../errors';
+import { BoardError } from '../contract/errors';
 import { ChangeFeed } from './change-feed';
 import { commentFromRow, eventFromRow, taskFromRow, type CommentRow, type EventRow, type TaskRow } from './rows';
 import { SAMPLE_TASKS } from './sample-tasks';

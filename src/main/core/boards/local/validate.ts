@@ -1,5 +1,5 @@
 import { TASK_FIELDS, type FieldPatch, type TaskField } from '../../../../shared/task';
-import { BoardError } from '../errors';
+import { BoardError } from '../contract/errors';
 
 /**
  * Shape checks for field values, shared by human edits and adapter writes.

@@ -1,4 +1,4 @@
-import type { Comment, FieldPatch, Task, TaskFields } from '../../../shared/task';
+import type { Comment, FieldPatch, Task, TaskFields } from '../../../../shared/task';
 
 /** What a board can do; the engine adapts to these instead of assuming them. */
 export interface BoardCapabilities {
