@@ -5,11 +5,55 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 
 const electronBan = {
   name: 'electron',
   message: 'Only src/main/index.ts and src/main/shell/ may import electron; the core must run under plain Node.',
 };
+
+// Board types, one folder each; contract/ and kit/ are what they share.
+const BOARDS_DIR = 'src/main/core/boards';
+const SHARED_BOARD_DIRS = ['contract', 'kit'];
+const boardTypes = readdirSync(BOARDS_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !SHARED_BOARD_DIRS.includes(d.name))
+  .map((d) => d.name);
+const coreLayering = [
+  { group: ['**/shell', '**/shell/**'], message: 'The core must not depend on the Electron shell.' },
+  { group: ['**/renderer/**'], message: 'The core must not import the renderer.' },
+];
+const boardsLayering = [
+  ...coreLayering,
+  {
+    group: ['**/engine', '**/engine/**', '**/agents', '**/agents/**', '**/api/**', '**/server/**'],
+    message: 'boards/ is below the engine and the agents: it must not import them.',
+  },
+];
+/** An adapter sees the contract, the kit and core utilities; never another adapter, nor the list of modules. */
+const adapterRules = boardTypes.map((type) => ({
+  files: [`${BOARDS_DIR}/${type}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [
+          electronBan,
+          ...['..', '../index', '../board-set', '../saved-boards'].map((name) => ({
+            name,
+            message: 'An adapter imports only boards/contract, boards/kit and core utilities.',
+          })),
+        ],
+        patterns: [
+          ...boardsLayering,
+          {
+            group: boardTypes.filter((t) => t !== type).flatMap((t) => [`../${t}`, `../${t}/**`]),
+            message: `Adapters never import one another: move what ${type} shares into boards/kit or boards/contract.`,
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.tools/**', 'test-results/**', 'playwright-report/**'] },
@@ -34,14 +78,16 @@ export default tseslint.config(
         'error',
         {
           paths: [electronBan],
-          patterns: [
-            { group: ['**/shell', '**/shell/**'], message: 'The core must not depend on the Electron shell.' },
-            { group: ['**/renderer/**'], message: 'The core must not import the renderer.' },
-          ],
+          patterns: coreLayering,
         },
       ],
     },
   },
+  {
+    files: [`${BOARDS_DIR}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronBan], patterns: boardsLayering }] },
+  },
+  ...adapterRules,
   {
     files: ['src/shared/**/*.ts'],
     rules: {

@@ -244,28 +244,28 @@ export function describeBoardConformance(name: string, setup: () => Promise<Boar
         const a = await create({ title: 'A' });
         const start = await h.adapter.listChangedSince(null);
         expect(start.tasks.map((t) => t.id)).toContain(a.id);
-        expect(start.cursor).not.toBeNull();
-        expect(time(start.cursor)).toBeGreaterThanOrEqual(time(a.updatedAt));
+        expect(start.watermark).not.toBeNull();
+        expect(time(start.watermark)).toBeGreaterThanOrEqual(time(a.updatedAt));
 
         const updated = await h.adapter.updateTask(a.id, { agentNotes: 'changed' });
         const b = await create({ title: 'B' });
-        const next = await h.adapter.listChangedSince(start.cursor);
+        const next = await h.adapter.listChangedSince(start.watermark);
         const seen = new Map(next.tasks.map((t) => [t.id, t]));
         expect(seen.get(a.id)?.version).toBe(updated.version);
         expect(seen.get(b.id)?.version).toBe(b.version);
-        expect(time(next.cursor)).toBeGreaterThanOrEqual(time(start.cursor));
-        expect(time(next.cursor)).toBeGreaterThanOrEqual(time(b.updatedAt));
-        for (const t of next.tasks) expect(time(t.updatedAt)).toBeLessThanOrEqual(time(next.cursor));
+        expect(time(next.watermark)).toBeGreaterThanOrEqual(time(start.watermark));
+        expect(time(next.watermark)).toBeGreaterThanOrEqual(time(b.updatedAt));
+        for (const t of next.tasks) expect(time(t.updatedAt)).toBeLessThanOrEqual(time(next.watermark));
 
-        const quiet = await h.adapter.listChangedSince(next.cursor);
-        expect(time(quiet.cursor)).toBeGreaterThanOrEqual(time(next.cursor));
+        const quiet = await h.adapter.listChangedSince(next.watermark);
+        expect(time(quiet.watermark)).toBeGreaterThanOrEqual(time(next.watermark));
       });
 
       it('keeps the input cursor when nothing changed after it', async () => {
         await create({ title: 'Old news' });
         const future = new Date(Date.now() + 3_600_000).toISOString();
         const page = await h.adapter.listChangedSince(future);
-        expect(time(page.cursor)).toBeGreaterThanOrEqual(time(future));
+        expect(time(page.watermark)).toBeGreaterThanOrEqual(time(future));
         if (h.adapter.capabilities.incrementalListing) expect(page.tasks).toEqual([]);
       });
 
@@ -273,18 +273,18 @@ export function describeBoardConformance(name: string, setup: () => Promise<Boar
         const task = await create({ title: 'Watched' });
         const before = await h.adapter.listChangedSince(null);
         await h.humanEdit(task.id, { description: 'a human changed this' });
-        const after = await h.adapter.listChangedSince(before.cursor);
+        const after = await h.adapter.listChangedSince(before.watermark);
         const seen = after.tasks.find((t) => t.id === task.id);
         expect(seen?.description).toBe('a human changed this');
         expect(seen?.version).not.toBe(task.version);
-        expect(time(after.cursor)).toBeGreaterThanOrEqual(time(before.cursor));
+        expect(time(after.watermark)).toBeGreaterThanOrEqual(time(before.watermark));
       });
 
       it('sees a task a human created after the cursor was taken', async () => {
         await create({ title: 'So the board is not empty' });
         const before = await h.adapter.listChangedSince(null);
         const id = await h.humanCreate({ title: 'Human made this' });
-        const after = await h.adapter.listChangedSince(before.cursor);
+        const after = await h.adapter.listChangedSince(before.watermark);
         expect(after.tasks.map((t) => t.id)).toContain(id);
       });
     });
@@ -306,7 +306,7 @@ export function describeBoardConformance(name: string, setup: () => Promise<Boar
         const ids = (await h.adapter.listTasks()).map((t) => t.id);
         expect(ids).toContain(keep.id);
         expect(ids).not.toContain(gone.id);
-        const page = await h.adapter.listChangedSince(before.cursor);
+        const page = await h.adapter.listChangedSince(before.watermark);
         expect(page.tasks.map((t) => t.id)).not.toContain(gone.id);
         if (h.adapter.capabilities.listDeleted) {
           expect(page.deletedIds).toContain(gone.id);

@@ -70,6 +70,8 @@ export function createEngineHarness(options: EngineHarnessOptions): EngineHarnes
   const db = openDatabase(options.dir);
   const store = new LocalBoardStore(db, options.boardNow ? { now: options.boardNow } : {});
   const adapter = new LocalBoardAdapter({ store, boardId, ...(options.faults ? { faults: options.faults } : {}) });
+  // The engine watches the board's events itself; without wireHints a test drives every re-read, so it watches nothing.
+  if (!options.wireHints) Object.defineProperty(adapter, 'watch', { value: undefined });
   store.batch(() => {
     for (const column of options.columns ?? []) store.addColumn(boardId, column);
   });
@@ -116,7 +118,6 @@ export function createEngineHarness(options: EngineHarnessOptions): EngineHarnes
     runner: { autoStart: false, requestsPerMinute: 1_000_000_000, ...options.runner },
   });
   harness.runner = harness.engine.runner(boardId);
-  if (options.wireHints) store.onChange((e) => e.boardId === boardId && harness.runner.hint([e.taskId]));
   return harness;
 }
 

@@ -41,4 +41,27 @@ describe('architecture layering', () => {
     const [result] = await eslint.lintText(code, { filePath: join(ROOT, 'src/main/core/logger.ts') });
     expect(result!.messages.map((m) => m.message).join('\n')).toMatch(/must not depend on the Electron shell/);
   });
+
+  it(
+    'lint fails when an adapter imports another adapter, or boards/ imports the engine',
+    { timeout: 120_000 },
+    async () => {
+      const eslint = new ESLint({ cwd: ROOT });
+      const lint = async (code: string, file: string): Promise<string> => {
+        const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+        return result!.messages.map((m) => m.message).join('\n');
+      };
+      const crossAdapter =
+        "import { KanboardRpcClient } from '../kanboard/json-rpc-client';\nexport const c = KanboardRpcClient;\n";
+      expect(await lint(crossAdapter, 'src/main/core/boards/local/rows.ts')).toMatch(
+        /Adapters never import one another/,
+      );
+      const theList = "import { BOARD_MODULES } from '..';\nexport const m = BOARD_MODULES;\n";
+      expect(await lint(theList, 'src/main/core/boards/kanboard/values.ts')).toMatch(/imports only boards\/contract/);
+      const engine = "import { SyncEngine } from '../../engine/sync-engine';\nexport const e = SyncEngine;\n";
+      expect(await lint(engine, 'src/main/core/boards/kit/http/excerpt.ts')).toMatch(/below the engine and the agents/);
+      const kit = "import { HttpClient } from '../kit/http/client';\nexport const k = HttpClient;\n";
+      expect(await lint(kit, 'src/main/core/boards/kanboard/values.ts')).not.toMatch(/restricted/);
+    },
+  );
 });

@@ -7,7 +7,7 @@ import { describeProblems, type Problem } from '../../shared/validation';
 import type { Handlers } from './api/dispatch';
 import { createHandlers } from './api/handlers';
 import type { CoreServices } from './api/services';
-import { BoardSet } from './boards/board-set';
+import { BoardSet } from './board-set';
 import { LocalBoardStore } from './boards';
 import { SavedBoardsRepo, savedToConfig } from './boards/saved-boards';
 import { defaultConfig, loadConfigFile, type BoardConfig, type DeckhandConfig } from './config';
@@ -166,11 +166,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     defaultAgent.board = 'local';
   }
 
-  // Local edits reach the engine in-process, the way webhooks do for remote boards.
-  localBoards.onChange((event) => {
-    if (engine.hasBoard(event.boardId)) engine.runner(event.boardId).hint([event.taskId]);
-    // Comments do not change a task's version; a waiting agent hears of an answer this way.
-    if (event.kind === 'commented') live.agents?.nudge(event.boardId, event.taskId);
+  // Comments do not change a task's version: a run waiting for an answer hears of one this way, from any board.
+  engine.onHint((boardId, hint) => {
+    if (hint.kind !== 'comment') return;
+    for (const taskId of hint.taskIds) live.agents?.nudge(boardId, taskId);
   });
 
   let webhookReceiver: WebhookReceiver = { error: 'no webhook listener is running' };

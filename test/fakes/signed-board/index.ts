@@ -15,7 +15,6 @@
  * timestamp and both must match their headers: neither can be swapped on a
  * captured delivery. Body: `{"deliveryId","timestamp","event","taskIds":[...]}`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type {
   BoardAdapter,
   BoardCapabilities,
@@ -25,6 +24,7 @@ import type {
   WebhookHint,
 } from '../../../src/main/core/boards/contract/adapter';
 import { WebhookRejected } from '../../../src/main/core/boards/contract/errors';
+import { checkTimestamp, jsonBody, signHmac, verifyHmac } from '../../../src/main/core/boards/kit/webhooks/verify';
 import type { Comment, FieldPatch, Task } from '../../../src/shared/task';
 
 export const SIGNATURE_HEADER = 'x-signature-256';
@@ -50,14 +50,14 @@ export class SignedBoardAdapter implements BoardAdapter {
   readonly capabilities: BoardCapabilities;
   readonly calls: CallCounts = {};
   private readonly inner: BoardAdapter;
-  private readonly secret: Buffer;
+  private readonly secret: string;
   private readonly now: () => number;
 
   constructor(options: SignedBoardOptions) {
     this.inner = options.inner;
     this.boardId = options.inner.boardId;
     this.capabilities = { ...options.inner.capabilities, webhooks: true };
-    this.secret = Buffer.from(options.secret, 'utf8');
+    this.secret = options.secret;
     this.now = options.now ?? Date.now;
   }
 
@@ -113,34 +113,20 @@ export class SignedBoardAdapter implements BoardAdapter {
       if (Array.isArray(value)) throw new WebhookRejected(400, `${name} was sent more than once`);
       return value;
     };
-    const signature = header(SIGNATURE_HEADER);
-    if (!signature) throw new WebhookRejected(401, `missing ${SIGNATURE_HEADER}`);
-    const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim())?.[1];
-    if (!hex) throw new WebhookRejected(401, `${SIGNATURE_HEADER} is not "sha256=<64 hex digits>"`);
-    const expected = createHmac('sha256', this.secret).update(delivery.rawBody).digest();
-    if (!timingSafeEqual(expected, Buffer.from(hex, 'hex'))) {
-      throw new WebhookRejected(401, 'the signature does not match the body');
-    }
-
+    // The kit's checks, as a real adapter uses them: signature over the raw body first, then the timestamp window.
+    verifyHmac(delivery, this.secret, SCHEME);
     const timestamp = header(TIMESTAMP_HEADER);
     if (!timestamp || !/^\d{1,12}$/.test(timestamp)) {
       throw new WebhookRejected(400, `missing or malformed ${TIMESTAMP_HEADER}`);
     }
-    if (Math.abs(this.now() - Number(timestamp) * 1000) > MAX_SKEW_MS) {
-      throw new WebhookRejected(401, `stale delivery: ${TIMESTAMP_HEADER} is more than 5 minutes off`);
-    }
+    checkTimestamp(timestamp, this.now(), MAX_SKEW_MS);
     const deliveryId = header(DELIVERY_HEADER);
     if (!deliveryId || !/^[\w.:-]{1,200}$/.test(deliveryId)) {
       throw new WebhookRejected(400, `missing or malformed ${DELIVERY_HEADER}`);
     }
 
-    let body: unknown;
-    try {
-      body = JSON.parse(delivery.rawBody.toString('utf8'));
-    } catch {
-      throw new WebhookRejected(400, 'the body is not JSON');
-    }
-    const { event, taskIds, deliveryId: signedId, timestamp: signedTime } = (body ?? {}) as Record<string, unknown>;
+    const body = jsonBody(delivery, '{"deliveryId","timestamp","event","taskIds":[...]}');
+    const { event, taskIds, deliveryId: signedId, timestamp: signedTime } = body;
     if (signedId !== deliveryId || String(signedTime) !== timestamp) {
       throw new WebhookRejected(401, 'the signed body names another delivery id or timestamp than the headers');
     }
@@ -150,7 +136,7 @@ export class SignedBoardAdapter implements BoardAdapter {
     if (!taskIds.every((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 200)) {
       throw new WebhookRejected(400, 'task ids must be non-empty strings');
     }
-    return { deliveryId, event, taskIds };
+    return { deliveryId, event, kind: event.startsWith('comment') ? 'comment' : 'task', taskIds };
   }
 
   close(): Promise<void> {
@@ -158,8 +144,10 @@ export class SignedBoardAdapter implements BoardAdapter {
   }
 }
 
+const SCHEME = { header: SIGNATURE_HEADER, algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' } as const;
+
 export function sign(secret: string, body: string | Buffer): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return signHmac(body, secret, SCHEME);
 }
 
 export interface SignedDelivery {

@@ -1,9 +1,18 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeLlm } from '../../fakes/llm/server';
+import { startServer } from '../../../src/main/core/server/http-server';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT, waitFor, type AgentSpec, type Harness } from './harness';
-import { columnOf, kbTask, startKanboardBoard, startOnKanboard, tagsOf, type KanboardBoard } from './kanboard-setup';
+import {
+  columnOf,
+  kanboardConfig,
+  kbTask,
+  startKanboardBoard,
+  startOnKanboard,
+  tagsOf,
+  type KanboardBoard,
+} from './kanboard-setup';
 
 /** The pickup and ask-a-human loops on a Kanboard board (the fake JSON-RPC server), and two instances sharing it. */
 const tempDir = useTempDirs();
@@ -127,6 +136,37 @@ describe('agents on Kanboard', () => {
       }
     });
   }
+
+  it("a Kanboard comment webhook wakes a run waiting for the person's answer at once (no answer polling)", async () => {
+    const kb = await startKanboardBoard(cleanup);
+    const { fake, board } = kb;
+    const harness = await startOnKanboard(kb, tempDir(), [researcher()], {
+      // Answer polling is effectively off and the board poll is slow: only the webhook's comment hint can wake the run.
+      settings: { answerPollMs: 600_000 },
+      keychain: { 'kb-hook': 'hook-secret-token' },
+      config: {
+        boards: [{ ...kanboardConfig(kb), poll: { interval: '10m' }, webhook: { token: { keychain: 'kb-hook' } } }],
+        agent_defaults: { resume_on: 'answer' },
+      },
+    });
+    cleanup.push(() => harness.close());
+    const server = await startServer(harness.core, { host: '127.0.0.1', port: 0, staticDir: tempDir() });
+    cleanup.push(() => server.close());
+    fake.setWebhook(`${server.url}/webhooks/kb`, 'hook-secret-token');
+
+    const id = await fake.human('deckhand').createTask(board.projectId, {
+      title: 'Pick a region',
+      description: 'ask: Which region do we deploy to?',
+      column: 'Ready',
+      tags: ['needs-ai'],
+    });
+    const waiting = await harness.runIn({ taskId: String(id) }, ['waiting-for-human'], 30_000);
+    // The person answers from the same account as Deckhand's token, and does not move the card.
+    await fake.human('deckhand').comment(id, 'eu-central-1');
+    const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 8_000);
+    expect(done).toMatchObject({ state: 'done', answer: 'eu-central-1' });
+    expect(fake.deliveries.map((d) => d.event)).toContain('comment.create');
+  });
 
   it('two Deckhand instances on one board never work the same task', async () => {
     const kb = await startKanboardBoard(cleanup);

@@ -107,10 +107,10 @@ describe('kanboard request budget', () => {
     for (const task of fake.store.tasks) Object.assign(task, { date_modification: threeDaysAgo });
     const first = await adapter.listChangedSince(new Date((threeDaysAgo - 60) * 1000).toISOString());
     expect(first.tasks).toHaveLength(200);
-    expect(Date.parse(first.cursor!)).toBeGreaterThanOrEqual((fake.now() - 3) * 1000);
+    expect(Date.parse(first.watermark!)).toBeGreaterThanOrEqual((fake.now() - 3) * 1000);
     fake.resetStats();
     // The engine polls again from the cursor minus its two-minute overlap.
-    const idle = await adapter.listChangedSince(new Date(Date.parse(first.cursor!) - 120_000).toISOString());
+    const idle = await adapter.listChangedSince(new Date(Date.parse(first.watermark!) - 120_000).toISOString());
     expect(idle.tasks).toEqual([]);
     expect(fake.stats.requests).toBe(1);
     expect(fake.stats.bytesIn + fake.stats.bytesOut).toBeLessThan(1000);
@@ -137,9 +137,9 @@ describe('kanboard request budget', () => {
     const task = fake.store.tasks[0]!;
     const before = await adapter.listChangedSince(null);
     await fake.human('bob').updateTask(task.id, { title: 'Skewed' });
-    const page = await adapter.listChangedSince(before.cursor);
+    const page = await adapter.listChangedSince(before.watermark);
     expect(page.tasks.map((t) => t.title)).toContain('Skewed');
     // The cursor is the board's clock, five hours behind this machine.
-    expect(Date.parse(page.cursor!)).toBeLessThan(Date.now() - 4 * 3_600_000);
+    expect(Date.parse(page.watermark!)).toBeLessThan(Date.now() - 4 * 3_600_000);
   });
 });

@@ -429,15 +429,15 @@ describe('local board adapter specifics', () => {
     expect(heard).toEqual(['fresh']);
   });
 
-  it('returns the input cursor when nothing changed, and accepts cursors without milliseconds', async () => {
+  it('returns the input watermark when nothing changed, and accepts watermarks without milliseconds', async () => {
     const { store } = setup({ now: () => Date.parse('2030-06-01T00:00:00.000Z') });
     const adapter = new LocalBoardAdapter({ store, boardId: BOARD });
-    expect(await adapter.listChangedSince(null)).toEqual({ tasks: [], cursor: null, deletedIds: [] });
+    expect(await adapter.listChangedSince(null)).toEqual({ tasks: [], watermark: null, deletedIds: [] });
     const t = await adapter.createTask({ fields: { title: 'x' }, marker: 'c-1' });
     const page = await adapter.listChangedSince('2030-06-01T00:00:00Z');
     expect(page.tasks.map((x) => x.id)).toEqual([t.id]);
-    expect(page.cursor).toBe('2030-06-01T00:00:00.000Z');
-    expect((await adapter.listChangedSince('2030-06-01T00:00:00.001Z')).cursor).toBe('2030-06-01T00:00:00.001Z');
+    expect(page.watermark).toBe('2030-06-01T00:00:00.000Z');
+    expect((await adapter.listChangedSince('2030-06-01T00:00:00.001Z')).watermark).toBe('2030-06-01T00:00:00.001Z');
     await expect(adapter.listChangedSince('soon')).rejects.toMatchObject({ kind: 'invalid' });
   });
 

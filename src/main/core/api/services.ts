@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { AgentRuntime } from '../agents/runtime';
 import type { AppState } from '../../../shared/model';
 import type { OwnershipRules } from '../../../shared/ownership';
-import type { BoardSet } from '../boards/board-set';
+import type { BoardSet } from '../board-set';
 import type { AdapterDeps } from '../boards';
 import type { SavedBoardsRepo } from '../boards/saved-boards';
 import type { SyncEngine } from '../engine/sync-engine';

@@ -7,7 +7,7 @@ import { backoffMs } from './backoff';
 import type { BoardContext } from './board-context';
 import { deliver } from './deliver';
 import { Mutex } from './mutex';
-import { RateBudget } from './rate-budget';
+import { RateBudget } from '../boards/kit/rate/budget';
 import { reconcileTask } from './reconcile';
 
 const log = createLogger('engine');
@@ -163,7 +163,7 @@ export class BoardRunner {
       const page = await ctx.adapter.listChangedSince(since);
       changed = this.absorb(page.tasks, 'poll');
       if (page.deletedIds?.length) changed += this.deleteTasks(page.deletedIds, 'poll');
-      const cursor = maxTime(state.cursor, page.cursor);
+      const cursor = maxTime(state.cursor, page.watermark);
       sync.pollOk(this.boardId, cursor, false);
       this.lastPollAt = new Date().toISOString();
     });

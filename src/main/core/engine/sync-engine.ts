@@ -3,7 +3,7 @@ import type { OwnershipRules } from '../../../shared/ownership';
 import type { BoardSummary } from '../../../shared/model';
 import type { FieldPatch, TaskField } from '../../../shared/task';
 import { describeProblems, problemsFromZod } from '../../../shared/validation';
-import type { BoardAdapter, WebhookDelivery } from '../boards/contract/adapter';
+import type { BoardAdapter, BoardHint, WebhookDelivery } from '../boards/contract/adapter';
 import { WebhookRejected } from '../boards/contract/errors';
 import { WebhookStatus } from './webhook-status';
 import type { EventBus } from '../events';
@@ -75,6 +75,8 @@ export class SyncEngine {
   private readonly webhooks: WebhookStatus;
   private readonly runners = new Map<string, BoardRunner>();
   private readonly adapters = new Map<string, BoardAdapter>();
+  private readonly unwatch = new Map<string, () => void>();
+  private readonly hintListeners = new Set<(boardId: string, hint: BoardHint) => void>();
   private readonly sync: BoardSyncRepo;
   private started = false;
 
@@ -125,7 +127,26 @@ export class SyncEngine {
     });
     this.adapters.set(adapter.boardId, adapter);
     this.runners.set(adapter.boardId, runner);
+    const unwatch = adapter.watch?.((hint) => this.receiveHint(adapter.boardId, hint));
+    if (unwatch) this.unwatch.set(adapter.boardId, unwatch);
     if (this.started) runner.start();
+  }
+
+  /**
+   * Hears every hint a board gives (webhooks and watched events alike), after
+   * the engine has queued its re-read. Returns the unsubscribe function.
+   */
+  onHint(listener: (boardId: string, hint: BoardHint) => void): () => void {
+    this.hintListeners.add(listener);
+    return () => this.hintListeners.delete(listener);
+  }
+
+  /** One hint, from wherever it came: the tasks are re-read, and listeners hear of it (a comment wakes waiting runs). */
+  private receiveHint(boardId: string, hint: BoardHint): void {
+    const runner = this.runners.get(boardId);
+    if (!runner) return;
+    runner.hint(hint.taskIds);
+    for (const listener of this.hintListeners) listener(boardId, hint);
   }
 
   /** Stops syncing a board; its history (base, log, outbox) stays in the database. */
@@ -133,6 +154,8 @@ export class SyncEngine {
     const runner = this.runners.get(boardId);
     if (!runner) return;
     this.runners.delete(boardId);
+    this.unwatch.get(boardId)?.();
+    this.unwatch.delete(boardId);
     await runner.stop();
     await this.adapters.get(boardId)?.close?.();
     this.adapters.delete(boardId);
@@ -357,7 +380,7 @@ export class SyncEngine {
     if (!this.deliveries.firstSeen(boardId, hint.deliveryId)) {
       return { status: 200, message: `delivery ${hint.deliveryId} already handled` };
     }
-    runner.hint(hint.taskIds);
+    this.receiveHint(boardId, hint);
     this.webhooks.accepted(boardId);
     this.statusChanged();
     return { status: 202, message: `accepted ${hint.event} for ${hint.taskIds.length} task(s)` };

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../boards/kit/webhooks/verify';
 import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -45,12 +45,6 @@ export function originAllowed(req: IncomingMessage): boolean {
   }
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...rest] = part.trim().split('=');
@@ -64,9 +58,9 @@ export function tokenAllowed(req: IncomingMessage, opts: GuardOptions): boolean 
   const auth = req.headers.authorization;
   const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
   const presented = bearer ?? readCookie(req, SESSION_COOKIE);
-  return presented !== undefined && safeEqual(presented, opts.apiToken);
+  return presented !== undefined && constantTimeEqual(presented, opts.apiToken);
 }
 
 export function tokenMatches(candidate: string, opts: GuardOptions): boolean {
-  return opts.apiToken !== undefined && safeEqual(candidate, opts.apiToken);
+  return opts.apiToken !== undefined && constantTimeEqual(candidate, opts.apiToken);
 }

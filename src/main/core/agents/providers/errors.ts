@@ -19,11 +19,5 @@ export class ProviderError extends Error {
   }
 }
 
-/** Parses a Retry-After header: seconds, or an HTTP date. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
+// One reading of Retry-After for boards and model providers alike.
+export { parseRetryAfter } from '../../boards/kit/http/retry-after';

@@ -18,10 +18,11 @@ export interface ChangePage {
   tasks: Task[];
   /**
    * The highest `updatedAt` on the board's own clock among the returned tasks
-   * (or the input cursor when nothing changed). Never the local clock: that is
-   * what makes a skewed board clock harmless.
+   * (or the input watermark when nothing changed). Never the local clock: that
+   * is what makes a skewed board clock harmless. (Not a page cursor: boards
+   * have their own, which stay inside the adapter.)
    */
-  cursor: string | null;
+  watermark: string | null;
   /** Only from boards with `listDeleted`. */
   deletedIds?: string[];
 }
@@ -32,12 +33,23 @@ export interface WebhookDelivery {
   rawBody: Buffer;
 }
 
-/** A verified webhook is only a hint: the engine re-reads the tasks it names. */
-export interface WebhookHint {
-  /** Unique per delivery; repeats are dropped. */
-  deliveryId: string;
+/**
+ * A change notice from the board: a local event, a webhook or a websocket
+ * message. It is only a hint: the engine re-reads the tasks it names.
+ * `comment` hints also wake runs waiting for a person's answer, since a
+ * comment need not change the task's version.
+ */
+export interface BoardHint {
+  kind: 'task' | 'comment';
+  /** The board's own name for the event (`comment.create`), for the log. */
   event: string;
   taskIds: string[];
+}
+
+/** A verified webhook delivery's hint. */
+export interface WebhookHint extends BoardHint {
+  /** Unique per delivery; repeats are dropped. */
+  deliveryId: string;
 }
 
 export interface CreateTaskInput {
@@ -49,6 +61,19 @@ export interface CreateTaskInput {
 /**
  * One board behind a uniform, canonical interface. Adapters throw BoardError
  * (see errors.ts) so the engine can tell transient failures from permanent ones.
+ *
+ * The contract every adapter keeps (the conformance suite checks each rule):
+ * - `listTasks` returns every task the engine may know: open and closed (or
+ *   open only, on a board with `listDeleted`, which lists the rest as
+ *   deletions). Anything missing from it is treated as deleted.
+ * - Markers match exactly: `findTaskByMarker('a')` never returns the task
+ *   marked `ab`.
+ * - A patch that changes nothing leaves the version as it is, so a repeated
+ *   write is not seen as a new change.
+ * - `listComments` leaves out the agent-notes comment; Deckhand's own comments
+ *   are known by their marker, never by their author (a solo developer's board
+ *   account is Deckhand's too).
+ * - Versions change whenever a synced field changes, and only then.
  */
 export interface BoardAdapter {
   readonly boardId: string;
@@ -56,7 +81,7 @@ export interface BoardAdapter {
   readonly capabilities: BoardCapabilities;
   /** Column names in board order. */
   listColumns(): Promise<string[]>;
-  /** Every open task, in as few requests as the API allows. */
+  /** Every task (see the contract above), in as few requests as the API allows. */
   listTasks(): Promise<Task[]>;
   /** Tasks whose board-side updatedAt >= `since` (the engine passes an overlapping watermark). */
   listChangedSince(since: string | null): Promise<ChangePage>;
@@ -73,5 +98,10 @@ export interface BoardAdapter {
   verifyWebhook?(delivery: WebhookDelivery): WebhookHint;
   /** Whether deliveries can be verified now (a webhook secret is set); without one every delivery is refused. */
   webhookConfigured?(): boolean;
+  /**
+   * Pushed change notices that need no HTTP endpoint (the local board's own
+   * events, a board's websocket). Returns the unsubscribe function.
+   */
+  watch?(onHint: (hint: BoardHint) => void): () => void;
   close?(): Promise<void>;
 }

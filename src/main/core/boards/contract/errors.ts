@@ -33,12 +33,3 @@ export class WebhookRejected extends Error {
     this.name = 'WebhookRejected';
   }
 }
-
-/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}

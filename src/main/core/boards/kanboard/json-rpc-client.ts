@@ -1,5 +1,8 @@
-import { registerSecretValue } from '../../logger';
-import { BoardError, parseRetryAfter } from '../contract/errors';
+import { BoardError } from '../contract/errors';
+import { excerpt } from '../kit/http/excerpt';
+import { DEFAULT_TIMEOUT_MS, HttpClient, parseJson, type HttpAnswer, type ResponseMeta } from '../kit/http/client';
+
+export { DEFAULT_TIMEOUT_MS, type ResponseMeta };
 
 /**
  * The two ways Kanboard accepts HTTP Basic auth on its API: the `jsonrpc` user
@@ -32,14 +35,6 @@ export interface RpcCall {
  */
 export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: BoardError; refused?: boolean };
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Filled in by a request when asked: when the server answered (its Date header, seconds) and how long it took here. */
-export interface ResponseMeta {
-  serverSeconds?: number;
-  elapsedMs?: number;
-}
-
 export interface RequestOptions {
   /** A read may be retried once at once when its socket was reset. */
   read?: boolean;
@@ -61,22 +56,6 @@ export function endpointFor(url: string): string {
   return parsed.toString();
 }
 
-/** A short, single-line excerpt of an unexpected body, for error messages. */
-function excerpt(text: string, max = 120): string {
-  const flat = text
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat || '(empty body)';
-}
-
-/** Socket-level failures where one immediate retry of a read usually succeeds (a kept-alive socket the server closed). */
-function isResetError(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : '';
-  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
-}
-
 /**
  * A JSON-RPC 2.0 client for Kanboard's `jsonrpc.php`, mapping every failure to
  * a BoardError the engine acts on. It never retries on its own except once,
@@ -87,20 +66,23 @@ export class KanboardRpcClient {
   readonly endpoint: string;
   readonly mode: KanboardAuthMode;
   readonly username: string;
-  private readonly authorization: string;
-  private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: HttpClient;
   private nextId = 1;
 
   constructor(options: RpcClientOptions) {
     this.endpoint = endpointFor(options.url);
     this.username = options.username && options.username.trim() !== '' ? options.username : 'jsonrpc';
     this.mode = this.username === 'jsonrpc' ? 'app' : 'user';
-    registerSecretValue(options.token);
-    this.authorization = `Basic ${Buffer.from(`${this.username}:${options.token}`).toString('base64')}`;
-    registerSecretValue(this.authorization);
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.fetchImpl = options.fetch ?? fetch;
+    const authorization = `Basic ${Buffer.from(`${this.username}:${options.token}`).toString('base64')}`;
+    this.http = new HttpClient({
+      service: 'Kanboard',
+      baseUrl: this.endpoint,
+      headers: () => ({ authorization }),
+      secrets: [options.token, authorization],
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      errorFor: (answer, methods) => this.statusError(answer, methods),
+    });
   }
 
   /** Who we are, for messages: never the token. */
@@ -161,36 +143,32 @@ export class KanboardRpcClient {
   }
 
   private async post(body: string, methods: string, opts: RequestOptions): Promise<unknown> {
-    let response: Response;
-    let text: string;
-    for (let attempt = 0; ; attempt++) {
-      const started = Date.now();
-      try {
-        response = await this.fetchImpl(this.endpoint, {
-          method: 'POST',
-          headers: {
-            authorization: this.authorization,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-        text = await response.text();
-        if (opts.meta) {
-          const date = Date.parse(response.headers.get('date') ?? '');
-          opts.meta.elapsedMs = Date.now() - started;
-          if (!Number.isNaN(date)) opts.meta.serverSeconds = Math.floor(date / 1000);
-        }
-        break;
-      } catch (err) {
-        if (opts.read === true && attempt === 0 && isResetError(err)) continue;
-        throw this.networkError(err, methods);
-      }
-    }
-    const status = response.status;
-    if (status === 401) {
+    const answer = await this.http.send({
+      method: 'POST',
+      path: this.endpoint,
+      body,
+      contentType: 'application/json',
+      idempotent: opts.read === true,
+      what: methods,
+      ...(opts.meta ? { meta: opts.meta } : {}),
+    });
+    const parsed = parseJson<unknown>(answer, 'Kanboard', methods);
+    const looksLikeRpc = (v: unknown): boolean =>
+      typeof v === 'object' && v !== null && ('result' in v || 'error' in v);
+    if (Array.isArray(parsed) ? !parsed.every(looksLikeRpc) : !looksLikeRpc(parsed)) {
       throw new BoardError(
+        'transient',
+        `Kanboard's answer to ${methods} was not a JSON-RPC response: ${excerpt(answer.text)}`,
+      );
+    }
+    return parsed;
+  }
+
+  /** Kanboard's reading of a failed HTTP status: what to check for 401/403, a wrong URL for other 4xx. */
+  private statusError(answer: HttpAnswer, methods: string): BoardError | undefined {
+    const { status } = answer;
+    if (status === 401) {
+      return new BoardError(
         'auth',
         `Kanboard rejected the credentials (HTTP 401) as ${this.describeAuth()}. ` +
           (this.mode === 'app'
@@ -199,7 +177,7 @@ export class KanboardRpcClient {
       );
     }
     if (status === 403) {
-      throw new BoardError(
+      return new BoardError(
         'auth',
         `Kanboard denied access (HTTP 403) to ${methods} as ${this.describeAuth()}. ` +
           (this.mode === 'user'
@@ -207,54 +185,11 @@ export class KanboardRpcClient {
             : 'This procedure needs a user context; it is not available with the application token.'),
       );
     }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      throw new BoardError(
-        'rate_limited',
-        `Kanboard (or its proxy) is rate limiting requests (HTTP 429)`,
-        retryAfterMs,
-      );
-    }
-    if (status === 408 || status >= 500) {
-      throw new BoardError('transient', `Kanboard answered HTTP ${status} to ${methods}: ${excerpt(text)}`);
-    }
-    if (status < 200 || status >= 300) {
-      throw new BoardError(
-        'invalid',
-        `Kanboard answered HTTP ${status} to ${methods} at ${this.endpoint}: ${excerpt(text)}. Is the board URL right?`,
-      );
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new BoardError(
-        'transient',
-        `Kanboard's answer to ${methods} was not JSON (a proxy error page or a PHP error?): ${excerpt(text)}`,
-      );
-    }
-    const looksLikeRpc = (v: unknown): boolean =>
-      typeof v === 'object' && v !== null && ('result' in v || 'error' in v);
-    if (Array.isArray(parsed) ? !parsed.every(looksLikeRpc) : !looksLikeRpc(parsed)) {
-      throw new BoardError(
-        'transient',
-        `Kanboard's answer to ${methods} was not a JSON-RPC response: ${excerpt(text)}`,
-      );
-    }
-    return parsed;
-  }
-
-  private networkError(err: unknown, methods: string): BoardError {
-    const name = (err as { name?: unknown } | null)?.name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return new BoardError(
-        'transient',
-        `Kanboard did not answer ${methods} within ${Math.round(this.timeoutMs / 1000)} s (slow or overloaded server)`,
-      );
-    }
-    const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-    const detail = typeof cause?.code === 'string' ? cause.code : err instanceof Error ? err.message : String(err);
-    return new BoardError('transient', `cannot reach Kanboard at ${this.endpoint} (${detail})`);
+    if (status === 429 || status === 408 || status >= 500) return undefined; // the shared mapping
+    return new BoardError(
+      'invalid',
+      `Kanboard answered HTTP ${status} to ${methods} at ${this.endpoint}: ${excerpt(answer.text)}. Is the board URL right?`,
+    );
   }
 
   /** A JSON-RPC error object as a BoardError naming the method and Kanboard's message. */

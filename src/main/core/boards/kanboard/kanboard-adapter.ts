@@ -9,7 +9,8 @@ import type {
   WebhookHint,
 } from '../contract/adapter';
 import { BoardError } from '../contract/errors';
-import { checkPatch } from '../local/validate';
+import { laterTime, watermarkOf } from '../kit/listing/watermark';
+import { checkPatch } from '../contract/canonical';
 import { findNotesComment, isNotesComment, NOTES_COMMENT_REFERENCE, renderNotesComment } from './agent-notes';
 import { columnsFrom, connectBoard, priorityFrom, quoteNames, type BoardInfo, type KanboardColumn } from './connect';
 import { KanboardRpcClient, type ResponseMeta, type RpcCall } from './json-rpc-client';
@@ -142,7 +143,7 @@ export class KanboardAdapter implements BoardAdapter {
     await this.ready();
     const sinceMs = since === null ? null : Date.parse(since);
     if (sinceMs !== null && Number.isNaN(sinceMs))
-      throw new BoardError('invalid', `"${since}" is not a date-time cursor`);
+      throw new BoardError('invalid', `"${since}" is not a date-time watermark`);
     const sinceSeconds = sinceMs === null ? 0 : Math.max(0, Math.floor(sinceMs / 1000));
     const query = sinceSeconds > 0 ? `modified:>=${sinceSeconds}` : '';
     const meta: ResponseMeta = {};
@@ -150,18 +151,14 @@ export class KanboardAdapter implements BoardAdapter {
       await this.client.call('searchTasks', { project_id: this.board().projectId, query }, { read: true, meta }),
     ).filter((row) => sinceMs === null || num(row.date_modification) * 1000 >= sinceMs);
     const tasks = await this.reader.withExtras(rows, true);
-    let cursor = since;
-    const later = (candidate: string): void => {
-      if (cursor === null || Date.parse(candidate) > Date.parse(cursor)) cursor = candidate;
-    };
-    for (const task of tasks) later(task.updatedAt);
-    // The search filter only knows whole days, so a cursor stuck on the last change (days ago) would re-list that
+    let watermark = watermarkOf(tasks, since);
+    // The search filter only knows whole days, so a watermark stuck on the last change (days ago) would re-list that
     // whole day on every idle poll. A complete search answered quickly proves nothing changed up to the server's
-    // own clock (less a margin for a commit still in flight), so the cursor may move up to there.
+    // own clock (less a margin for a commit still in flight), so the watermark may move up to there.
     if (meta.serverSeconds !== undefined && meta.elapsedMs !== undefined && meta.elapsedMs < 1000) {
-      later(new Date((meta.serverSeconds - 2) * 1000).toISOString());
+      watermark = laterTime(watermark, new Date((meta.serverSeconds - 2) * 1000).toISOString());
     }
-    return { tasks, cursor };
+    return { tasks, watermark };
   }
 
   async getTask(id: string): Promise<Task | null> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TASK_FIELDS, type Comment, type Task, type TaskFields } from '../../../../shared/task';
-import { normaliseLabels } from '../local/validate';
+import { normaliseLabels } from '../contract/canonical';
 import { dueDateFromKanboard, isoFromUnix, num, priorityToCanonical, text, type PriorityRange } from './values';
 
 /** The task metadata key that holds agent notes (the source of truth; the comment only mirrors it). */

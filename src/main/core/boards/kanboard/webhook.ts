@@ -1,14 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { WebhookDelivery, WebhookHint } from '../contract/adapter';
 import { WebhookRejected } from '../contract/errors';
+import { constantTimeEqual, deliveryIdOf, jsonBody } from '../kit/webhooks/verify';
 import { num } from './values';
-
-/** Equal-length digests, so the comparison time says nothing about the token or its length. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -44,16 +37,12 @@ export function verifyKanboardWebhook(
   }
   const given = delivery.query.get('token');
   if (given === null || given === '') throw new WebhookRejected(401, 'missing ?token= in the webhook URL');
-  if (!sameSecret(given, expectedToken)) throw new WebhookRejected(401, 'wrong webhook token');
+  if (!constantTimeEqual(given, expectedToken)) throw new WebhookRejected(401, 'wrong webhook token');
 
-  let body: unknown;
-  try {
-    body = JSON.parse(delivery.rawBody.toString('utf8'));
-  } catch {
-    throw new WebhookRejected(400, 'the body is not JSON');
-  }
-  if (!isObject(body) || typeof body.event_name !== 'string' || body.event_name === '' || !isObject(body.event_data)) {
-    throw new WebhookRejected(400, 'expected a Kanboard event: {event_name, event_data, event_author}');
+  const expected = 'a Kanboard event: {event_name, event_data, event_author}';
+  const body = jsonBody(delivery, expected);
+  if (typeof body.event_name !== 'string' || body.event_name === '' || !isObject(body.event_data)) {
+    throw new WebhookRejected(400, `expected ${expected}`);
   }
   const data = body.event_data;
   const task = isObject(data.task) ? data.task : undefined;
@@ -61,8 +50,10 @@ export function verifyKanboardWebhook(
   const leftProject = body.event_name === 'task.move.project';
   const taskIds = ownProject || leftProject ? taskIdsOf(data).map(String) : [];
   return {
-    deliveryId: `kb-${createHash('sha256').update(delivery.rawBody).digest('hex').slice(0, 32)}`,
+    deliveryId: deliveryIdOf(delivery, 'kb'),
     event: body.event_name,
+    // A comment does not change a task's version: the kind tells the engine to wake a run waiting for an answer.
+    kind: body.event_name.startsWith('comment.') ? 'comment' : 'task',
     taskIds,
   };
 }

@@ -2,5 +2,5 @@
 export { LocalBoardStore, SAMPLE_ACTOR, type LocalBoardStoreOptions } from './local-board-store';
 export { LocalBoardAdapter, DECKHAND_ACTOR, type LocalAdapterOptions } from './local-adapter';
 export { failTimes, type BoardFaults, type LocalBoardOp } from './faults';
-export { normaliseLabels } from './validate';
+export { normaliseLabels } from '../contract/canonical';
 export * from './types';

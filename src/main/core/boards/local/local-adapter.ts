@@ -1,4 +1,4 @@
-import type { BoardAdapter, BoardCapabilities, ChangePage, CreateTaskInput } from '../contract/adapter';
+import type { BoardAdapter, BoardCapabilities, BoardHint, ChangePage, CreateTaskInput } from '../contract/adapter';
 import type { Comment, FieldPatch, Task } from '../../../../shared/task';
 import { BoardError } from '../contract/errors';
 import type { BoardFaults, LocalBoardOp } from './faults';
@@ -17,8 +17,8 @@ export interface LocalAdapterOptions {
 
 /**
  * The built-in board as a BoardAdapter. `webhooks` is false because nothing
- * arrives over HTTP: the engine subscribes with `onChange` instead, which fires
- * in-process after each commit, and treats each event like a webhook hint.
+ * arrives over HTTP: the engine subscribes with `watch` instead, which fires
+ * in-process after each commit, as a hint like a webhook's.
  */
 export class LocalBoardAdapter implements BoardAdapter {
   readonly type = LOCAL_BOARD_TYPE;
@@ -49,6 +49,17 @@ export class LocalBoardAdapter implements BoardAdapter {
     });
   }
 
+  /** Each committed change as a hint; a comment is a `comment` hint, so a run waiting for an answer hears of it. */
+  watch(onHint: (hint: BoardHint) => void): () => void {
+    return this.onChange((event) =>
+      onHint({
+        kind: event.kind === 'commented' ? 'comment' : 'task',
+        event: `local.${event.kind}`,
+        taskIds: [event.taskId],
+      }),
+    );
+  }
+
   listColumns(): Promise<string[]> {
     return this.call('listColumns', undefined, () => this.store.listColumns(this.boardId));
   }
@@ -60,7 +71,7 @@ export class LocalBoardAdapter implements BoardAdapter {
   listChangedSince(since: string | null): Promise<ChangePage> {
     return this.call('listChangedSince', undefined, () => {
       const page = this.store.listChangedSince(this.boardId, since);
-      return { tasks: page.tasks.map(toTask), cursor: page.cursor, deletedIds: page.deletedIds };
+      return { tasks: page.tasks.map(toTask), watermark: page.cursor, deletedIds: page.deletedIds };
     });
   }
 

@@ -13,7 +13,7 @@ import {
   type LocalTask,
   type NewTaskFields,
 } from './types';
-import { checkPatch } from './validate';
+import { checkPatch } from '../contract/canonical';
 
 /** Who seeded the sample tasks, as recorded in the change events. */
 export const SAMPLE_ACTOR = 'system';

@@ -1,5 +1,7 @@
 /**
- * A token bucket per board: at most `perMinute` requests, refilled smoothly.
+ * A token bucket per board: at most `perMinute` units of cost, refilled
+ * smoothly. Most boards count requests (cost 1); a board that meters work,
+ * such as a GraphQL API charging complexity points, passes the call's cost.
  * The engine asks before every board call and waits when the bucket is dry,
  * so it stays inside the board's rate limit instead of discovering it via 429s.
  */
@@ -21,13 +23,23 @@ export class RateBudget {
     this.last = t;
   }
 
-  /** Takes a token if one is available; otherwise returns how long to wait (ms). */
-  take(): number {
+  /**
+   * Takes `cost` if available; otherwise returns how long to wait (ms). A cost
+   * above the whole budget waits for a full bucket rather than forever.
+   */
+  take(cost = 1): number {
     this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    const need = Math.min(cost, this.perMinute);
+    if (this.tokens >= need) {
+      this.tokens -= need;
       return 0;
     }
-    return Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
+    return Math.ceil(((need - this.tokens) * 60_000) / this.perMinute);
+  }
+
+  /** Spends cost already incurred (an answer reporting more than was reserved); the bucket may go negative. */
+  spend(cost: number): void {
+    this.refill();
+    this.tokens -= cost;
   }
 }

@@ -1,7 +1,7 @@
-import type { BoardConfig } from '../config';
-import type { SyncEngine } from '../engine/sync-engine';
-import { createLogger } from '../logger';
-import { boardModule, createAdapter, type AdapterDeps } from '.';
+import type { BoardConfig } from './config';
+import type { SyncEngine } from './engine/sync-engine';
+import { createLogger } from './logger';
+import { boardModule, createAdapter, type AdapterDeps } from './boards';
 
 const log = createLogger('boards');
 
