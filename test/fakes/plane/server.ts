@@ -669,11 +669,16 @@ export class FakePlane {
   private buildRoutes(): Route[] {
     const routes: Route[] = [];
     const add = (template: string, methods: string[], permission: Permission, handle: (call: Call) => Answer) => {
+      // Django's converters: <uuid:...> is lower-case hex; <str:...> is anything but a slash.
       const source = template
         .replace(/^\//, '')
-        .replace(/\{(\w+):uuid\}/g, (_, name: string) => `(?<${name}>${UUID})`)
-        .replace(/\{(\w+)\}-\{(\w+)\}/g, (_, a: string, b: string) => `(?<${a}>${STR})-(?<${b}>${STR})`)
-        .replace(/\{(\w+)\}/g, (_, name: string) => `(?<${name}>${STR})`);
+        .split(/(\{\w+(?::uuid)?\})/)
+        .map((part) => {
+          const param = /^\{(\w+)(:uuid)?\}$/.exec(part);
+          if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+          return `(?<${param[1]}>${param[2] ? UUID : STR})`;
+        })
+        .join('');
       routes.push({
         template: template.replace(/:uuid\}/g, '}'),
         regex: new RegExp(`^${source}$`),
