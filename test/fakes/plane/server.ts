@@ -719,6 +719,10 @@ export class FakePlane {
     add(`${proj}/states/{state_id:uuid}/`, ['GET', 'PATCH', 'DELETE'], 'projectEntity', (c) =>
       c.method === 'GET' ? this.getState(c) : notImpl(),
     );
+    // api/views/member.py ProjectMemberListCreateAPIEndpoint.get: UserLiteSerializer, a plain list (no pagination).
+    add(`${proj}/members/`, ['GET', 'POST'], 'projectMember', (c) =>
+      c.method === 'GET' ? this.listMembers(c) : notImpl(),
+    );
     add(`${proj}/labels/`, ['GET', 'POST'], 'projectMember', (c) =>
       c.method === 'GET' ? this.listLabels(c) : this.createLabel(c),
     );
@@ -806,6 +810,21 @@ export class FakePlane {
     const state = this.store.liveState(call.params.state_id!);
     if (!state || state.project !== call.params.project_id) return reply(404, NOT_FOUND);
     return { status: 200, body: this.shape(renderState(this.renderContext(), state), call) };
+  }
+
+  private listMembers(call: Call): Answer {
+    const project = this.store.project(call.params.project_id!);
+    const users = [...project.members.keys()].map((id) => this.store.users.get(id)!).filter(Boolean);
+    const body = users.map((u) => ({
+      id: u.id,
+      first_name: u.first_name,
+      last_name: u.last_name,
+      email: u.email,
+      avatar: u.avatar,
+      avatar_url: u.avatar === '' ? null : u.avatar,
+      display_name: u.display_name,
+    }));
+    return { status: 200, body };
   }
 
   private listLabels(call: Call): Answer {

@@ -230,20 +230,40 @@ describe('config schema', () => {
   it('says a promised board type is not supported in this version yet, naming the supported ones', () => {
     const raw = base();
     raw.boards = [
-      { id: 'pl', type: 'plane', url: 'https://plane.example' },
+      { id: 'tg', type: 'taiga', url: 'https://taiga.example' },
       { id: 'lin', type: 'linear', token: { env: 'LINEAR_TOKEN' } },
     ];
     raw.agents = [];
     expect(lines(raw)).toEqual([
-      'boards[0].type: "plane" boards are not supported in this version of Deckhand yet; supported: local, kanboard',
-      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard',
+      'boards[0].type: "taiga" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane',
+      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane',
+    ]);
+  });
+
+  it('accepts a plane board, and names what a plane entry lacks or must not have', () => {
+    const raw = base();
+    raw.agents = [];
+    raw.boards = [
+      { id: 'pl', type: 'plane', workspace: 'acme', project: 'DEMO', token: { env: 'PLANE_KEY' } },
+      {
+        id: 'p2',
+        type: 'plane',
+        url: 'https://plane.example',
+        token: { env: 'PLANE_KEY' },
+        webhook: { token: { env: 'X' } },
+      },
+    ];
+    expect(lines(raw)).toEqual([
+      "boards[1].workspace: required for a plane board: the workspace's slug, as in its URL",
+      'boards[1].project: required for a plane board: its identifier (DEMO) or UUID',
+      'boards[1].webhook.token: Plane signs its webhooks: put the webhook secret (plane_wh_…) in webhook.secret',
     ]);
   });
 
   it('rejects an unknown board type and lists the known ones', () => {
     const raw = base();
     (raw.boards as Record<string, unknown>[])[1]!.type = 'trello';
-    expect(lines(raw)).toEqual(['boards[1].type: expected one of: local, kanboard, got "trello"']);
+    expect(lines(raw)).toEqual(['boards[1].type: expected one of: local, kanboard, plane, got "trello"']);
   });
 
   it('says "expected a list of strings" for a label given as a string', () => {

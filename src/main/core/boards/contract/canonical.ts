@@ -1,4 +1,5 @@
-import { TASK_FIELDS, type FieldPatch, type TaskField } from '../../../../shared/task';
+import { createHash } from 'node:crypto';
+import { TASK_FIELDS, type FieldPatch, type TaskField, type TaskFields } from '../../../../shared/task';
 import { BoardError } from '../contract/errors';
 
 /**
@@ -89,4 +90,16 @@ export function checkPatch(patch: unknown): FieldPatch {
     }
   }
   return out;
+}
+
+/**
+ * A version made from the canonical fields themselves, for boards whose own
+ * clock or revision moves without a synced field changing (Kanboard's
+ * second-granular clock is blind to metadata; Plane bumps `updated_at` on a
+ * PATCH that changes nothing). Equal fields give equal versions, so a no-op
+ * write is never seen as a change.
+ */
+export function fieldsVersion(fields: TaskFields): string {
+  const tuple = TASK_FIELDS.map((f) => fields[f]);
+  return createHash('sha256').update(JSON.stringify(tuple)).digest('hex').slice(0, 20);
 }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { TASK_FIELDS, type Comment, type Task, type TaskFields } from '../../../../shared/task';
-import { normaliseLabels } from '../contract/canonical';
+import type { Comment, Task, TaskFields } from '../../../../shared/task';
+import { fieldsVersion, normaliseLabels } from '../contract/canonical';
 import { dueDateFromKanboard, isoFromUnix, num, priorityToCanonical, text, type PriorityRange } from './values';
 
 /** The task metadata key that holds agent notes (the source of truth; the comment only mirrors it). */
@@ -91,11 +90,8 @@ export function parentIdFrom(links: readonly KanboardLinkRow[], ctx: MappingCont
   return parents.length > 0 ? String(parents[0]) : null;
 }
 
-/** A version that changes whenever a canonical field does: Kanboard's own clock is second-granular and blind to metadata. */
-export function versionOf(fields: TaskFields): string {
-  const tuple = TASK_FIELDS.map((f) => fields[f]);
-  return createHash('sha256').update(JSON.stringify(tuple)).digest('hex').slice(0, 20);
-}
+/** Kanboard's own clock is second-granular and blind to metadata: the version comes from the fields. */
+export const versionOf = fieldsVersion;
 
 export function isOpen(row: Pick<KanboardTaskRow, 'is_active'>): boolean {
   return num(row.is_active) === 1;
