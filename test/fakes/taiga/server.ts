@@ -961,7 +961,13 @@ export class FakeTaiga {
       kind === 'userstory' ? store.storyListJson(r as StoryRow, viewer) : store.taskListJson(r as TaskRow, viewer),
     );
     if (kind === 'userstory' && project !== null && Number(project)) {
-      answer.headers = { ...answer.headers, 'Taiga-Info-Userstories-Without-Swimlane': 'true' };
+      answer.headers = {
+        ...answer.headers,
+        // json.dumps(exists()) of stories without a swimlane: every story here has none.
+        'Taiga-Info-Userstories-Without-Swimlane': store.stories.some((s) => s.projectId === Number(project))
+          ? 'true'
+          : 'false',
+      };
       if ((q.get('milestone') ?? '').toLowerCase() === 'null') {
         answer.headers['Taiga-Info-Backlog-Total-Userstories'] = store.stories.filter(
           (s) => s.projectId === Number(project),
