@@ -52,7 +52,11 @@ describe('plane adapter', () => {
 
   it('an idle poll is one small request, sorted newest first, and stops at the watermark', async () => {
     const { adapter, fake } = await plane();
-    for (let i = 0; i < 30; i++) await fake.human('alice').createWorkItem({ name: `Task ${i}` });
+    // People create work items apart in time; a burst inside one millisecond would share the watermark.
+    for (let i = 0; i < 30; i++) {
+      await fake.human('alice').createWorkItem({ name: `Task ${i}` });
+      await new Promise((r) => setTimeout(r, 3));
+    }
     const first = await adapter.listChangedSince(null);
     expect(first.tasks).toHaveLength(30);
     fake.resetStats();

@@ -4,6 +4,7 @@ import type { BoardSettingField, SavedBoardView } from '../../../../shared/board
 import type { SecretBackends } from '../../secrets/resolve';
 import type { LocalBoardStore } from '../local/local-board-store';
 import type { BoardAdapter } from './adapter';
+import { BoardError } from './errors';
 
 /** What a module may use to build its adapter. */
 export interface BoardModuleDeps {
@@ -71,4 +72,24 @@ export function settingsView(
     else if (typeof value === 'string' || typeof value === 'number') settings[field.key] = value;
   }
   return settings;
+}
+
+/**
+ * Connects a new adapter: a wrong setting is an error now (the board is listed
+ * in error with the reason); a board that is merely unreachable is logged and
+ * connected on the engine's next attempt.
+ */
+export async function connectOrRetryLater<A extends { connect(): Promise<void> }>(
+  adapter: A,
+  boardId: string,
+  service: string,
+  warn: (message: string) => void,
+): Promise<A> {
+  try {
+    await adapter.connect();
+  } catch (err) {
+    if (!(err instanceof BoardError && err.retryable)) throw err;
+    warn(`board ${boardId}: ${service} is not reachable yet (${err.message}); will retry`);
+  }
+  return adapter;
 }

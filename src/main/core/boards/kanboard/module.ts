@@ -11,8 +11,7 @@ import {
 } from '../../config/blocks';
 import { createLogger } from '../../logger';
 import { resolveSecret } from '../../secrets/resolve';
-import { BoardError } from '../contract/errors';
-import type { BoardModule } from '../contract/module';
+import { connectOrRetryLater, type BoardModule } from '../contract/module';
 import { KanboardAdapter, KANBOARD_BOARD_TYPE } from './kanboard-adapter';
 
 const log = createLogger('kanboard');
@@ -106,12 +105,6 @@ export const kanboardModule = {
       ...(webhookToken !== undefined ? { webhookToken } : {}),
       ...(board.columns ? { columnRoles: board.columns } : {}),
     });
-    try {
-      await adapter.connect();
-    } catch (err) {
-      if (!(err instanceof BoardError && err.retryable)) throw err;
-      log.warn(`board ${board.id}: Kanboard is not reachable yet (${err.message}); will retry`);
-    }
-    return adapter;
+    return connectOrRetryLater(adapter, board.id, 'Kanboard', (message) => log.warn(message));
   },
 } satisfies BoardModule<'kanboard', KanboardBoardConfig>;

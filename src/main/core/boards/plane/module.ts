@@ -10,8 +10,7 @@ import {
 } from '../../config/blocks';
 import { createLogger } from '../../logger';
 import { resolveSecret } from '../../secrets/resolve';
-import { BoardError } from '../contract/errors';
-import type { BoardModule } from '../contract/module';
+import { connectOrRetryLater, type BoardModule } from '../contract/module';
 import { PlaneAdapter, PLANE_BOARD_TYPE } from './adapter';
 import { PLANE_CLOUD_URL } from './client';
 
@@ -77,12 +76,6 @@ export const planeModule = {
       ...(webhookSecret !== undefined ? { webhookSecret } : {}),
       ...(board.columns ? { columnRoles: board.columns } : {}),
     });
-    try {
-      await adapter.connect();
-    } catch (err) {
-      if (!(err instanceof BoardError && err.retryable)) throw err;
-      log.warn(`board ${board.id}: Plane is not reachable yet (${err.message}); will retry`);
-    }
-    return adapter;
+    return connectOrRetryLater(adapter, board.id, 'Plane', (message) => log.warn(message));
   },
 } satisfies BoardModule<'plane', PlaneBoardConfig>;
