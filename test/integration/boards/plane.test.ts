@@ -197,4 +197,108 @@ describe('plane through deckhand', () => {
     expect(done.agentNotes).not.toBe('');
     expect(done.description).toBe('Why is it stale?');
   });
+
+  it("ask a human on Plane: the question is one comment; an answer from Deckhand's own account resumes the run at once", async () => {
+    const fx = await plane();
+    const harness = await startHarness({
+      dir: tempDir(),
+      agents: [
+        {
+          id: 'coder',
+          board: 'pl',
+          workflow: 'pickup',
+          routes: { labels: ['needs-ai'] },
+          provider: { type: 'command', command: EXAMPLE_AGENT },
+        },
+      ],
+      // Answer polling off, board polling slow: only the comment webhook can wake the run.
+      settings: { answerPollMs: 600_000 },
+      keychain: { 'plane-key': fx.fake.apiKey, 'plane-hook': 'plane_wh_secret' },
+      config: {
+        boards: [
+          {
+            ...fx.configEntry,
+            token: { keychain: 'plane-key' },
+            webhook: { secret: { keychain: 'plane-hook' } },
+            poll: { interval: '10m' },
+          },
+        ],
+        agent_defaults: { resume_on: 'answer' },
+      },
+    });
+    cleanup.push(() => harness.close());
+    const server = await startServer(harness.core, { host: '127.0.0.1', port: 0, staticDir: tempDir() });
+    cleanup.push(() => server.close());
+    fx.fake.setWebhook({ url: `${server.url}/webhooks/pl`, secret: 'plane_wh_secret' });
+    await new Promise((r) => setTimeout(r, 300));
+
+    // The solo developer: the same Plane account as Deckhand's API key.
+    const person = fx.fake.human(fx.fake.botUser.display_name);
+    fx.fake.store.createLabel(fx.fake.projectId, { name: 'needs-ai' }, null);
+    const item = await person.createWorkItem({
+      name: 'Pick a region',
+      description: '<p>ask: Which region do we deploy to?</p>',
+      labels: ['needs-ai'],
+    });
+    const waiting = await harness.runIn({ taskId: item.id }, ['waiting-for-human'], 30_000);
+    const questions = async (): Promise<string[]> =>
+      (await fx.adapter.listComments(item.id)).map((c) => c.body).filter((b) => b.startsWith('Question from agent'));
+    expect(await questions()).toEqual([expect.stringContaining('Which region do we deploy to?')]);
+
+    await person.comment(item.id, '<p>eu-central-1</p>');
+    const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 10_000);
+    expect(done).toMatchObject({ state: 'done', answer: 'eu-central-1' });
+    expect((await fx.adapter.getTask(item.id))!.agentNotes).toContain('eu-central-1');
+    expect(await questions()).toHaveLength(1);
+  });
+
+  it('breakdown and digest on Plane: subtasks created once as child work items, one digest work item assigned to a member', async () => {
+    const fx = await plane();
+    fx.fake.store.createLabel(fx.fake.projectId, { name: 'epic' }, null);
+    const harness = await startHarness({
+      dir: tempDir(),
+      agents: [
+        {
+          id: 'planner',
+          board: 'pl',
+          workflow: 'breakdown',
+          routes: { labels: ['epic'] },
+          provider: { type: 'command', command: EXAMPLE_AGENT },
+        },
+        {
+          id: 'secretary',
+          board: 'pl',
+          workflow: 'digest',
+          digest: { assign_to: 'alice' },
+          provider: { type: 'command', command: EXAMPLE_AGENT },
+        },
+      ],
+      keychain: { 'plane-key': fx.fake.apiKey },
+      config: { boards: [{ ...fx.configEntry, token: { keychain: 'plane-key' }, poll: { interval: '2s' } }] },
+    });
+    cleanup.push(() => harness.close());
+    const epic = await fx.fake.human('alice').createWorkItem({
+      name: 'Ship the importer',
+      description: '<p>Plan:<br>- Parse the CSV (3h)<br>- Map columns to fields (1d)</p>',
+      labels: ['epic'],
+    });
+    const run = await harness.runIn({ taskId: epic.id }, ['done', 'failed'], 30_000);
+    expect(run.outcome).toMatch(/^completed; 2 subtask\(s\) created/);
+    const children = fx.fake.store.projectIssues(fx.fake.projectId).filter((i) => i.parent === epic.id);
+    expect(children.map((c) => c.name).sort()).toEqual(['Map columns to fields', 'Parse the CSV']);
+    expect((await fx.adapter.getTask(epic.id))!.agentNotes).toContain('Subtasks (2');
+    // A full listing sees our own creates as echoes: no new run, no second set of children.
+    await harness.core.engine.runner('pl').fullReconcile();
+    await harness.core.agents.whenIdle();
+    expect(fx.fake.store.projectIssues(fx.fake.projectId).filter((i) => i.parent === epic.id)).toHaveLength(2);
+
+    const digestRun = harness.core.agents.triggerDigest('secretary', 'schedule')!;
+    const digest = await harness.runIn({ runId: digestRun }, ['done', 'failed'], 30_000);
+    expect(digest.state).toBe('done');
+    const made = (await fx.adapter.getTask(digest.resultTaskId!))!;
+    expect(made.title).toMatch(/^Daily digest .* \(secretary\)$/);
+    expect(made.assignee).toBe('alice');
+    expect(made.labels).toContain('digest');
+    expect(harness.core.agents.triggerDigest('secretary', 'schedule')).toBeUndefined();
+  });
 });
