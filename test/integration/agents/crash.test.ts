@@ -157,6 +157,11 @@ describe('crash mid-run (SIGKILL) and restart', () => {
     });
     await until('the agent to start', () => agentPids().length === 1);
     const [orphan] = agentPids();
+    // Deckhand records the agent right after spawning it; under load the agent can write its pid first. Kill only
+    // once the record is on disk (a crash inside that window leaves an agent unrecorded: see the issue note).
+    await until('Deckhand to record the agent', () =>
+      existsSync(join(dir, 'data', 'agent-processes', `${orphan!}.json`)),
+    );
     first.child.kill('SIGKILL');
     expect(await died(first)).toBe('SIGKILL');
     // Nothing stops it: Deckhand was killed, the agent works on.
