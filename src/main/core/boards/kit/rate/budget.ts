@@ -36,10 +36,4 @@ export class RateBudget {
     }
     return Math.ceil(((need - this.tokens) * 60_000) / this.perMinute);
   }
-
-  /** Spends cost already incurred (an answer reporting more than was reserved); the bucket may go negative. */
-  spend(cost: number): void {
-    this.refill();
-    this.tokens -= cost;
-  }
 }
