@@ -2,7 +2,7 @@ import { PlaneAdapter, type PlaneAdapterOptions } from '../../src/main/core/boar
 import { textToHtml } from '../../src/main/core/boards/plane/html';
 import { PRIORITIES } from '../../src/main/core/boards/plane/mapping';
 import type { FieldPatch } from '../../src/shared/task';
-import { startFakePlane, type FakePlane, type HumanWorkItemFields } from '../fakes/plane';
+import { startFakePlane, type FakePlane, type FakePlaneOptions, type HumanWorkItemFields } from '../fakes/plane';
 
 /**
  * The Plane fixture: a fake Plane on loopback, a connected adapter, and a
@@ -19,8 +19,11 @@ export interface PlaneFixture {
   stop(): Promise<void>;
 }
 
-export async function startPlaneFixture(options: Partial<PlaneAdapterOptions> = {}): Promise<PlaneFixture> {
-  const fake = await startFakePlane({ rateLimitPerMinute: 100_000 });
+export async function startPlaneFixture(
+  options: Partial<PlaneAdapterOptions> = {},
+  fakeOptions: FakePlaneOptions = {},
+): Promise<PlaneFixture> {
+  const fake = await startFakePlane({ rateLimitPerMinute: 100_000, ...fakeOptions });
   const adapter = new PlaneAdapter({
     boardId: 'pl',
     url: fake.url,

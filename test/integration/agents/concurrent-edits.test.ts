@@ -4,6 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { AGENT_NOTES_KEY } from '../../../src/main/core/boards/kanboard/mapping';
 import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes/kanboard';
+import { DEFAULT_STATE_SEEDS } from '../../fakes/plane';
+import { startPlaneFixture } from '../../boards/plane';
+import { textToHtml } from '../../../src/main/core/boards/plane/html';
+import { joinDescription, splitDescription } from '../../../src/main/core/boards/plane/mapping';
 import { call, startServe, type ServeProcess } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT } from './harness';
@@ -131,9 +135,60 @@ async function kanboardBoard(): Promise<Board> {
   };
 }
 
+async function planeBoard(): Promise<Board> {
+  // Plane's default states plus a Blocked one (started group), as a person adds in project settings.
+  const states = [...DEFAULT_STATE_SEEDS];
+  states.splice(
+    states.findIndex((st) => st.name === 'Done'),
+    0,
+    { name: 'Blocked', group: 'started', color: '#DC2626' },
+  );
+  const fx = await startPlaneFixture({}, { states });
+  cleanup.push(() => fx.stop());
+  // The person is the Plane account Deckhand's API key belongs to.
+  const person = fx.fake.human(fx.fake.botUser.display_name);
+  const columns = { todo: 'Todo', working: 'In Progress', review: 'In Review', blocked: 'Blocked', done: 'Done' };
+  const read = async (id: string) => (await fx.adapter.getTask(id))!;
+  return {
+    config: {
+      ...fx.configEntry,
+      poll: { interval: '1s' },
+      columns: { working: 'In Progress', review: 'In Review', blocked: 'Blocked' },
+    },
+    env: fx.secrets,
+    columns,
+    connect: () => undefined,
+    create: async (title, description, labels) =>
+      (await person.createWorkItem({ ...fx.humanFields({ description, labels, status: 'Todo' }), name: title })).id,
+    move: (id, state) => person.moveTo(id, state),
+    // The editor keeps the agent-notes section of the description; the person rewrites the text above it.
+    describe: async (id, description) => {
+      const { agentNotes } = splitDescription(fx.fake.workItem(id)!.description_html);
+      await person.update(id, { description: joinDescription(description, agentNotes) });
+    },
+    unlabel: async (id, label) =>
+      person.setLabels(
+        id,
+        (await read(id)).labels.filter((l) => l !== label),
+      ),
+    comment: async (id, body) => void (await person.comment(id, textToHtml(body))),
+    card: async (id) => {
+      const task = await read(id);
+      return {
+        status: task.status,
+        labels: [...task.labels].sort(),
+        description: task.description,
+        agentNotes: task.agentNotes ?? '',
+      };
+    },
+    comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
+  };
+}
+
 const BOARDS: Record<string, () => Promise<Board>> = {
   'local board': async () => localBoard(),
   'Kanboard (same account as Deckhand)': kanboardBoard,
+  'Plane (same account as Deckhand)': planeBoard,
 };
 
 /**
