@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BoardAdapter } from '../../src/main/core/boards/contract/adapter';
-import { BoardError, type BoardErrorKind } from '../../src/main/core/boards/contract/errors';
+import type { BoardAdapter, WebhookDelivery } from '../../src/main/core/boards/contract/adapter';
+import { BoardError, WebhookRejected, type BoardErrorKind } from '../../src/main/core/boards/contract/errors';
 import type { FieldPatch, Task, TaskFields } from '../../src/shared/task';
 
 /**
@@ -15,6 +15,46 @@ export interface BoardConformanceHarness {
   humanCreate(fields: Partial<TaskFields> & { title: string }): Promise<string>;
   humanDelete(taskId: string): Promise<void>;
   teardown(): Promise<void>;
+  /** For boards reached over HTTP: the board's fake fails its next requests as asked. */
+  faults?: TransportFaults;
+  /** For boards with webhooks: deliveries as the board sends them, and broken ones. */
+  webhooks?: WebhookDeliveries;
+}
+
+/** One injected failure of the board's HTTP server (the fakes' own fault options, minus the request filter). */
+export interface TransportFault {
+  /** Which requests: any, the one that creates a task, or the one that adds a comment. */
+  on: 'any' | 'create' | 'comment';
+  times?: number;
+  delayMs?: number;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Drop the connection without an answer. */
+  destroy?: boolean;
+  /** Do the work first, then fail: the write happened and its answer is lost. */
+  afterRun?: boolean;
+}
+
+export interface TransportFaults {
+  inject(fault: TransportFault): void;
+  /** The adapter's request timeout in this harness (short, so a hung board is quick to see). */
+  timeoutMs: number;
+  /** A rate-limited answer exactly as this board sends one, and the wait it asks for. */
+  rateLimited: { status: number; headers: Record<string, string>; body: string; waitMs: number };
+}
+
+export interface WebhookDeliveries {
+  /** A delivery as the board sends it about a change to this task, or a comment on it. */
+  genuine(taskId: string, kind: 'task' | 'comment'): WebhookDelivery;
+  /** The same delivery without its token or signature. */
+  withoutCredential(delivery: WebhookDelivery): WebhookDelivery;
+  /** The same delivery with a wrong token or signature. */
+  withWrongCredential(delivery: WebhookDelivery): WebhookDelivery;
+  /** The delivery with another body, its credential made for that body. */
+  withBody(delivery: WebhookDelivery, rawBody: string): WebhookDelivery;
+  /** Where the board signs a timestamp: a delivery signed outside its window. */
+  stale?(taskId: string): WebhookDelivery;
 }
 
 let markerCount = 0;
@@ -48,12 +88,43 @@ async function expectBoardError(promise: Promise<unknown>, kinds: BoardErrorKind
   return err as BoardError;
 }
 
+function expectWebhookRejected(verify: () => unknown): void {
+  let err: unknown;
+  try {
+    verify();
+  } catch (e) {
+    err = e;
+  }
+  expect(err, 'the delivery should have been refused').toBeInstanceOf(WebhookRejected);
+  expect([400, 401, 403]).toContain((err as WebhookRejected).status);
+}
+
+/** A tampered copy: the same signature over a body with one more byte. */
+function tampered(delivery: WebhookDelivery): WebhookDelivery {
+  return { ...delivery, rawBody: Buffer.concat([delivery.rawBody, Buffer.from(' ')]) };
+}
+
 /**
  * The behaviour every BoardAdapter must show, whatever board is behind it. Each
  * adapter's test file calls this with a setup that gives a fresh board (a real
  * SQLite file, or a fake HTTP server for remote boards).
  */
-export function describeBoardConformance(name: string, setup: () => Promise<BoardConformanceHarness>): void {
+/**
+ * What the harness brings besides the basics, declared up front so a section a
+ * board cannot have (transport faults on the local board, a body signature on
+ * Kanboard's plain token) is not registered at all rather than skipped.
+ */
+export interface ConformanceFeatures {
+  transport?: boolean;
+  /** How the board vouches for a delivery: a plain token, an HMAC of the body, or an HMAC with a signed timestamp. */
+  webhooks?: 'token' | 'hmac' | 'hmac+timestamp';
+}
+
+export function describeBoardConformance(
+  name: string,
+  setup: () => Promise<BoardConformanceHarness>,
+  features: ConformanceFeatures = {},
+): void {
   describe(`${name}: BoardAdapter conformance`, () => {
     let h: BoardConformanceHarness;
     /** Unset when setup failed, so teardown does not mask setup's error. */
@@ -382,5 +453,156 @@ export function describeBoardConformance(name: string, setup: () => Promise<Boar
         await expectBoardError(h.adapter.updateTask(task.id, { parentId: '999999999' }), ['invalid', 'not_found']);
       });
     });
+
+    describe('the written contract', () => {
+      it('matches markers exactly: neither a prefix nor an extension of a marker finds the task', async () => {
+        const marker = newMarker();
+        const task = await create({ title: 'Exact' }, marker);
+        await create({ title: 'Longer' }, `${marker}-2`);
+        expect((await h.adapter.findTaskByMarker(marker))?.id).toBe(task.id);
+        expect(await h.adapter.findTaskByMarker(marker.slice(0, -1))).toBeNull();
+      });
+
+      it('lists a task in every column, the last (done) one included, or it would count as deleted', async () => {
+        const done = columns[columns.length - 1]!;
+        const task = await create({ title: 'Finished', status: done });
+        const listed = (await h.adapter.listTasks()).find((t) => t.id === task.id);
+        expect(listed?.status).toBe(done);
+        const changed = await h.adapter.listChangedSince(null);
+        expect(changed.tasks.map((t) => t.id)).toContain(task.id);
+      });
+
+      it('keeps the version on a patch that changes nothing', async () => {
+        const task = await create({ title: 'Same', labels: ['b', 'a'], description: 'Text.' });
+        const after = await h.adapter.updateTask(task.id, { title: 'Same', labels: ['a', 'b'], description: 'Text.' });
+        expect(after.version).toBe(task.version);
+        expect((await h.adapter.getTask(task.id))?.version).toBe(task.version);
+      });
+
+      it('leaves agent notes out of listComments, and a person comment in', async (ctx) => {
+        if (!h.adapter.capabilities.comments) ctx.skip();
+        const task = await create({ title: 'Noted' });
+        await h.adapter.updateTask(task.id, { agentNotes: 'Found the cause.' });
+        await h.adapter.addComment(task.id, 'A real comment', newMarker());
+        const bodies = (await h.adapter.listComments(task.id)).map((c) => c.body);
+        expect(bodies).toEqual(['A real comment']);
+        expect((await h.adapter.getTask(task.id))?.agentNotes).toBe('Found the cause.');
+      });
+    });
+
+    if (features.transport) {
+      describe('transport faults', () => {
+        const faults = (): TransportFaults => h.faults!;
+
+        it('a 5xx is transient', async () => {
+          faults().inject({ on: 'any', status: 503, times: 5, body: 'Service Unavailable' });
+          await expectBoardError(h.adapter.listTasks(), ['transient']);
+        });
+
+        it("a rate-limited answer is rate_limited with the board's wait", async () => {
+          const { waitMs, ...answer } = faults().rateLimited;
+          faults().inject({ on: 'any', ...answer });
+          const err = await expectBoardError(h.adapter.listTasks(), ['rate_limited']);
+          expect(err.retryAfterMs).toBe(waitMs);
+        });
+
+        it('a 401 that stays is auth, naming what to check', async () => {
+          faults().inject({ on: 'any', status: 401, times: 5, body: '{"detail":"Unauthorized"}' });
+          const err = await expectBoardError(h.adapter.listTasks(), ['auth']);
+          expect(err.message.length).toBeGreaterThan(10);
+        });
+
+        it('a board that does not answer in time is transient, and says so', async () => {
+          faults().inject({ on: 'any', delayMs: faults().timeoutMs + 1_000 });
+          const err = await expectBoardError(h.adapter.listTasks(), ['transient']);
+          expect(err.message).toMatch(/did not answer/);
+        });
+
+        it('one reset on a read is retried; resets that go on are transient', async () => {
+          const task = await create({ title: 'Read through a reset' });
+          faults().inject({ on: 'any', destroy: true });
+          expect((await h.adapter.getTask(task.id))?.title).toBe('Read through a reset');
+          faults().inject({ on: 'any', destroy: true, times: 5 });
+          await expectBoardError(h.adapter.getTask(task.id), ['transient']);
+        });
+
+        it('a 200 with garbage is an error, never an empty board', async () => {
+          await create({ title: 'Still here' });
+          faults().inject({ on: 'any', status: 200, body: '<html>Bad gateway</html>', times: 5 });
+          await expectBoardError(h.adapter.listTasks(), ['transient', 'invalid']);
+        });
+
+        it('a create whose answer was lost is found by its marker, so the retry does not make it twice', async () => {
+          const marker = newMarker();
+          faults().inject({ on: 'create', afterRun: true, status: 502 });
+          await expectBoardError(create({ title: 'Once only' }, marker), ['transient']);
+          // The engine's retry: look for the marker first, create only when it is not there.
+          const found = await h.adapter.findTaskByMarker(marker);
+          expect(found?.title).toBe('Once only');
+          expect((await h.adapter.listTasks()).filter((t) => t.title === 'Once only')).toHaveLength(1);
+        });
+
+        it('a comment whose answer was lost is found by its marker, so the retry does not add it twice', async (ctx) => {
+          if (!h.adapter.capabilities.comments) ctx.skip();
+          const task = await create({ title: 'Comment once' });
+          const marker = newMarker();
+          faults().inject({ on: 'comment', afterRun: true, destroy: true });
+          await expectBoardError(h.adapter.addComment(task.id, 'Only once', marker), ['transient']);
+          expect((await h.adapter.findCommentByMarker(task.id, marker))?.body).toBe('Only once');
+          const bodies = (await h.adapter.listComments(task.id)).map((c) => c.body);
+          expect(bodies.filter((b) => b === 'Only once')).toHaveLength(1);
+        });
+      });
+    }
+
+    if (features.webhooks) {
+      describe('webhook verification', () => {
+        const hooks = (): WebhookDeliveries => h.webhooks!;
+        const verify = (delivery: WebhookDelivery) => h.adapter.verifyWebhook!(delivery);
+
+        it("a genuine delivery names the task; a comment's is a comment hint", async () => {
+          const task = await create({ title: 'Hooked' });
+          const change = verify(hooks().genuine(task.id, 'task'));
+          expect(change.kind).toBe('task');
+          expect(change.taskIds).toContain(task.id);
+          const comment = verify(hooks().genuine(task.id, 'comment'));
+          expect(comment.kind).toBe('comment');
+          expect(comment.taskIds).toContain(task.id);
+        });
+
+        it('a replayed delivery has the same delivery id (the engine handles it once)', async () => {
+          const task = await create({ title: 'Replayed' });
+          const delivery = hooks().genuine(task.id, 'task');
+          expect(verify(delivery).deliveryId).toBe(verify({ ...delivery }).deliveryId);
+          expect(verify(hooks().genuine(task.id, 'comment')).deliveryId).not.toBe(verify(delivery).deliveryId);
+        });
+
+        it('a delivery without its credential, or with a wrong one, is refused', async () => {
+          const task = await create({ title: 'Forged' });
+          const delivery = hooks().genuine(task.id, 'task');
+          expectWebhookRejected(() => verify(hooks().withoutCredential(delivery)));
+          expectWebhookRejected(() => verify(hooks().withWrongCredential(delivery)));
+        });
+
+        if (features.webhooks !== 'token') {
+          it('a body that is not what was signed is refused', async () => {
+            const task = await create({ title: 'Tampered' });
+            expectWebhookRejected(() => verify(tampered(hooks().genuine(task.id, 'task'))));
+          });
+        }
+
+        it("a body that is not the board's JSON is refused, even with a good credential", async () => {
+          const task = await create({ title: 'Garbage' });
+          expectWebhookRejected(() => verify(hooks().withBody(hooks().genuine(task.id, 'task'), 'not json')));
+        });
+
+        if (features.webhooks === 'hmac+timestamp') {
+          it('a delivery signed outside the timestamp window is refused', async () => {
+            const task = await create({ title: 'Stale' });
+            expectWebhookRejected(() => verify(hooks().stale!(task.id)));
+          });
+        }
+      });
+    }
   });
 }

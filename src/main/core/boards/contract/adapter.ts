@@ -74,6 +74,10 @@ export interface CreateTaskInput {
  *   are known by their marker, never by their author (a solo developer's board
  *   account is Deckhand's too).
  * - Versions change whenever a synced field changes, and only then.
+ * - A create (task or comment) stores its marker in the same request that
+ *   creates it, so after an answer lost in transit `findTaskByMarker` /
+ *   `findCommentByMarker` finds what was made; the engine looks there before it
+ *   retries a create, and an adapter may also refuse a duplicate itself.
  */
 export interface BoardAdapter {
   readonly boardId: string;
