@@ -9,18 +9,10 @@
  * change it saw. Kanboard applies that filter by whole days, so the answer holds every task changed on
  * the day of the board's last change: on this board, seeded in one go, all of them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { KanboardAdapter } from '../src/main/core/boards/kanboard';
 import { KanboardRpcClient } from '../src/main/core/boards/kanboard/json-rpc-client';
-import { SyncEngine } from '../src/main/core/engine/sync-engine';
-import { EventBus } from '../src/main/core/events';
 import { setLogLevel } from '../src/main/core/logger';
-import { closeDatabase, openDatabase } from '../src/main/core/store/database';
-import { LogRepo } from '../src/main/core/store/log-repo';
-import { PauseRepo } from '../src/main/core/store/pause-repo';
-import { defaultOwnershipRules } from '../src/shared/ownership';
+import { engineOver, fmt } from './engine-over';
 import { FakeKanboard, seedStandardBoard, type FakeStats } from '../test/fakes/kanboard';
 
 setLogLevel('warn');
@@ -37,7 +29,6 @@ const traffic = (s: FakeStats): Traffic => ({ requests: s.requests, calls: s.cal
 
 async function idleCycle(taskCount: number): Promise<{ taskCount: number; engine: Traffic; naive: Traffic }> {
   const fake = await FakeKanboard.start();
-  const dir = mkdtempSync(join(tmpdir(), 'deckhand-bench-'));
   try {
     // The board's tasks were last touched two days ago; nothing changes during the run.
     fake.clockOffsetMs = -2 * DAY_MS;
@@ -50,24 +41,13 @@ async function idleCycle(taskCount: number): Promise<{ taskCount: number; engine
       token: board.appToken,
     });
     await adapter.connect();
-    const db = openDatabase(dir);
-    const engine = new SyncEngine({
-      db,
-      events: new EventBus(),
-      log: new LogRepo(db),
-      pauses: new PauseRepo(db),
-      boards: [adapter],
-      ownership: () => defaultOwnershipRules(),
-      runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
-    });
-    const runner = engine.runner(BOARD);
-    await runner.fullReconcile();
-    await runner.poll();
+    const engine = engineOver(adapter);
+    await engine.fullReconcile();
+    await engine.poll();
     fake.resetStats();
-    await runner.poll();
+    await engine.poll();
     const engineTraffic = traffic(fake.stats);
     await engine.stop();
-    closeDatabase(db);
 
     // The seed's naive loop: list every open task of the project, then fetch each one.
     const client = new KanboardRpcClient({ url: fake.url, token: board.appToken });
@@ -81,11 +61,8 @@ async function idleCycle(taskCount: number): Promise<{ taskCount: number; engine
     return { taskCount, engine: engineTraffic, naive };
   } finally {
     await fake.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 async function main(): Promise<void> {
   console.log('\nDeckhand sync engine benchmark on Kanboard (FakeKanboard over HTTP on 127.0.0.1)\n');

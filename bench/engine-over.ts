@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BoardAdapter } from '../src/main/core/boards/contract/adapter';
+import { SyncEngine } from '../src/main/core/engine/sync-engine';
+import { EventBus } from '../src/main/core/events';
+import { closeDatabase, openDatabase } from '../src/main/core/store/database';
+import { LogRepo } from '../src/main/core/store/log-repo';
+import { PauseRepo } from '../src/main/core/store/pause-repo';
+import { defaultOwnershipRules } from '../src/shared/ownership';
+
+export interface BenchEngine {
+  /** One poll cycle of the board's runner, as the sync loop runs it. */
+  poll(): Promise<void>;
+  fullReconcile(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A SyncEngine over one connected adapter on a real SQLite file in a temporary
+ * folder, with the runner's loop off (the benchmark drives each cycle) and
+ * the rate budget out of the way (it would measure waiting, not traffic).
+ */
+export function engineOver(adapter: BoardAdapter): BenchEngine {
+  const dir = mkdtempSync(join(tmpdir(), 'deckhand-bench-'));
+  const db = openDatabase(dir);
+  const engine = new SyncEngine({
+    db,
+    events: new EventBus(),
+    log: new LogRepo(db),
+    pauses: new PauseRepo(db),
+    boards: [adapter],
+    ownership: () => defaultOwnershipRules(),
+    runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
+  });
+  const runner = engine.runner(adapter.boardId);
+  return {
+    poll: async () => void (await runner.poll()),
+    fullReconcile: async () => void (await runner.fullReconcile()),
+    stop: async () => {
+      await engine.stop();
+      closeDatabase(db);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
