@@ -8,6 +8,17 @@ const SCOPE = 'run-1';
 /** The board the intents act on: ids are the local board's sequential ids. */
 export const CRASH_TASKS = { parent: '1', second: '2', human: '3' } as const;
 
+/** The three tasks and the column names on a given board (Plane's ids are UUIDs, its states other names). */
+export interface CrashBoardShape {
+  tasks: { parent: string; second: string; human: string };
+  statuses: { todo: string; working: string; review: string };
+}
+
+export const LOCAL_SHAPE: CrashBoardShape = {
+  tasks: CRASH_TASKS,
+  statuses: { todo: 'To do', working: 'Work in progress', review: 'Ready for Review' },
+};
+
 export const CRASH_TEXT = {
   comment1: 'Found the root cause: the cache key ignores the locale.',
   comment2: 'Ready for a look.',
@@ -21,20 +32,21 @@ export const CRASH_TEXT = {
 export type Kind = 'update' | 'comment' | 'create';
 
 /** The agent run's intents, in a fixed order except that kind `first` goes first (it is delivered first). */
-export function crashIntents(first: Kind): Intent[] {
+export function crashIntents(first: Kind, shape: CrashBoardShape = LOCAL_SHAPE): Intent[] {
   const base = { boardId: CRASH_BOARD, actor: AGENT, scope: SCOPE, reason: 'crash test run' };
-  const { parent, second, human } = CRASH_TASKS;
+  const { parent, second, human } = shape.tasks;
+  const { todo, working, review } = shape.statuses;
   const intents: Intent[] = [
     {
       ...base,
       kind: 'update',
       taskId: parent,
-      patch: { status: 'Work in progress', agentNotes: CRASH_TEXT.notes1, labels: ['crash-test', 'agent-touched'] },
+      patch: { status: working, agentNotes: CRASH_TEXT.notes1, labels: ['crash-test', 'agent-touched'] },
     },
     { ...base, kind: 'comment', taskId: parent, body: CRASH_TEXT.comment1 },
-    { ...base, kind: 'create', fields: { title: CRASH_TEXT.subtaskA, parentId: parent, status: 'To do' } },
+    { ...base, kind: 'create', fields: { title: CRASH_TEXT.subtaskA, parentId: parent, status: todo } },
     { ...base, kind: 'create', fields: { title: CRASH_TEXT.subtaskB, parentId: parent } },
-    { ...base, kind: 'update', taskId: second, patch: { status: 'Ready for Review' } },
+    { ...base, kind: 'update', taskId: second, patch: { status: review } },
     { ...base, kind: 'comment', taskId: second, body: CRASH_TEXT.comment2 },
     { ...base, kind: 'update', taskId: parent, patch: { agentNotes: CRASH_TEXT.notes2 } },
     // Refused (title is human-owned): logged, never queued.

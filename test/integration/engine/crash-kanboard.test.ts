@@ -20,10 +20,10 @@ import { LogRepo } from '../../../src/main/core/store/log-repo';
 import { PauseRepo } from '../../../src/main/core/store/pause-repo';
 import { defaultOwnershipRules } from '../../../src/shared/ownership';
 import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes/kanboard';
-import { CRASH_BOARD, CRASH_TASKS, CRASH_TEXT, type Kind } from './crash-intents';
+import { CRASH_BOARD, CRASH_TASKS, CRASH_TEXT, LOCAL_SHAPE, type Kind } from './crash-intents';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const CHILD = join(ROOT, 'test', 'fixtures', 'engine-crash-kanboard-child.ts');
+const CHILD = join(ROOT, 'test', 'fixtures', 'engine-crash-board-child.ts');
 const COLUMNS = ['Backlog', 'To do', 'Work in progress', 'Ready for Review', 'Done'];
 
 interface ChildResult {
@@ -50,8 +50,14 @@ function runChild(b: Board, script: string, crashAt?: CrashPoint): Promise<Child
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DECKHAND_LOG_LEVEL: 'error',
-    DECKHAND_KB_URL: b.fake.url,
-    DECKHAND_KB_PROJECT: b.board.projectName,
+    DECKHAND_CRASH_ENTRY: JSON.stringify({
+      id: CRASH_BOARD,
+      type: 'kanboard',
+      url: b.fake.url,
+      project: b.board.projectName,
+      token: { env: 'DECKHAND_KB_TOKEN' },
+    }),
+    DECKHAND_CRASH_SHAPE: JSON.stringify(LOCAL_SHAPE),
     DECKHAND_KB_TOKEN: b.board.appToken,
   };
   delete env.DECKHAND_CRASH_AT;

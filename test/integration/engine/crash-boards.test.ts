@@ -1,0 +1,224 @@
+/**
+ * Crash safety on remote boards other than Kanboard, through their fixtures: the engine runs in a
+ * child process (built from the board's config entry by the board modules, as `deckhand serve`
+ * builds it) against the board's fake in this process, is killed with SIGKILL at each injection
+ * point, and is started again to replay the run. The board, read back through a fresh adapter,
+ * must show exactly one effect per intent. (Kanboard has its own file, which also checks the fake's
+ * rows; the local board's is crash.test.ts.)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BoardAdapter } from '../../../src/main/core/boards/contract/adapter';
+import type { CrashPoint } from '../../../src/main/core/engine/crash-points';
+import { SyncEngine } from '../../../src/main/core/engine/sync-engine';
+import { EventBus } from '../../../src/main/core/events';
+import { closeDatabase, openDatabase } from '../../../src/main/core/store/database';
+import { LogRepo } from '../../../src/main/core/store/log-repo';
+import { PauseRepo } from '../../../src/main/core/store/pause-repo';
+import { defaultOwnershipRules } from '../../../src/shared/ownership';
+import { DEFAULT_STATE_SEEDS } from '../../fakes/plane';
+import { startPlaneFixture } from '../../boards/plane';
+import { CRASH_BOARD, CRASH_TEXT, type CrashBoardShape, type Kind } from './crash-intents';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CHILD = join(ROOT, 'test', 'fixtures', 'engine-crash-board-child.ts');
+
+/** One board under test: its fake with the three tasks, the entry the child connects with, a person. */
+interface CrashBoard {
+  entry: Record<string, unknown>;
+  env: Record<string, string>;
+  shape: CrashBoardShape;
+  /** A fresh adapter on the same board, to read what the board holds. */
+  reader: BoardAdapter;
+  renameByPerson(taskId: string, title: string): Promise<void>;
+  /** Writes the fake has answered since the last reset. */
+  writes(): number;
+  resetStats(): void;
+  stop(): Promise<void>;
+}
+
+async function planeCrashBoard(): Promise<CrashBoard> {
+  const fx = await startPlaneFixture({ boardId: CRASH_BOARD }, { states: DEFAULT_STATE_SEEDS });
+  const person = fx.fake.human('alice');
+  const ids: string[] = [];
+  for (const name of ['Task 1', 'Task 2', 'Task 3'])
+    ids.push((await person.createWorkItem({ name, state: 'Todo' })).id);
+  return {
+    entry: { ...fx.configEntry, id: CRASH_BOARD },
+    env: fx.secrets,
+    shape: {
+      tasks: { parent: ids[0]!, second: ids[1]!, human: ids[2]! },
+      statuses: { todo: 'Todo', working: 'In Progress', review: 'In Review' },
+    },
+    reader: fx.adapter,
+    renameByPerson: (id, title) => person.update(id, { name: title }),
+    writes: () =>
+      Object.entries(fx.fake.stats.byPath)
+        .filter(([route]) => /^(POST|PATCH|DELETE) /.test(route))
+        .reduce((sum, [, n]) => sum + n, 0),
+    resetStats: () => fx.fake.resetStats(),
+    stop: () => fx.stop(),
+  };
+}
+
+const BOARDS: Record<string, () => Promise<CrashBoard>> = { Plane: planeCrashBoard };
+
+interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(b: CrashBoard, dataDir: string, script: string, crashAt?: CrashPoint): Promise<ChildResult> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...b.env,
+    DECKHAND_LOG_LEVEL: 'error',
+    DECKHAND_CRASH_ENTRY: JSON.stringify(b.entry),
+    DECKHAND_CRASH_SHAPE: JSON.stringify(b.shape),
+  };
+  delete env.DECKHAND_CRASH_AT;
+  if (crashAt) env.DECKHAND_CRASH_AT = crashAt;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, script], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+function expectOk(result: ChildResult): Record<string, unknown> {
+  expect(result.signal, result.stderr).toBeNull();
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+}
+
+/** Deckhand's first sync of the board, in this process. */
+async function firstSync(b: CrashBoard, dataDir: string): Promise<void> {
+  const db = openDatabase(dataDir);
+  const engine = new SyncEngine({
+    db,
+    events: new EventBus(),
+    log: new LogRepo(db),
+    pauses: new PauseRepo(db),
+    boards: [b.reader],
+    ownership: () => defaultOwnershipRules(),
+    runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
+  });
+  try {
+    await engine.runner(CRASH_BOARD).fullReconcile();
+    expect(engine.base.all(CRASH_BOARD)).toHaveLength(3);
+  } finally {
+    await engine.stop();
+    closeDatabase(db);
+  }
+}
+
+async function withBoard(make: () => Promise<CrashBoard>, body: (b: CrashBoard, dataDir: string) => Promise<void>) {
+  const b = await make();
+  const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-test-'));
+  try {
+    await firstSync(b, dataDir);
+    await body(b, dataDir);
+  } finally {
+    await b.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Exactly one effect per intent, as the board itself shows it, and as the engine's log records it. */
+async function expectExactlyOnce(b: CrashBoard, dataDir: string, humanEdited: boolean): Promise<void> {
+  const { parent, second, human } = b.shape.tasks;
+  const tasks = await b.reader.listTasks();
+  expect(tasks).toHaveLength(5);
+  for (const title of [CRASH_TEXT.subtaskA, CRASH_TEXT.subtaskB]) {
+    const created = tasks.filter((t) => t.title === title);
+    expect(created, title).toHaveLength(1);
+    expect(created[0]!.marker).toMatch(/^dh-/);
+    expect(created[0]!.parentId).toBe(parent);
+  }
+  expect(tasks.find((t) => t.title === CRASH_TEXT.subtaskA)!.status).toBe(b.shape.statuses.todo);
+  expect(new Set(tasks.map((t) => t.marker).filter(Boolean)).size).toBe(2);
+
+  const byId = (id: string) => tasks.find((t) => t.id === id)!;
+  expect(byId(parent).status).toBe(b.shape.statuses.working);
+  expect(byId(parent).labels).toEqual(['agent-touched', 'crash-test']);
+  expect(byId(parent).agentNotes).toBe(CRASH_TEXT.notes2);
+  expect(byId(second).status).toBe(b.shape.statuses.review);
+  expect(byId(human).title).toBe(humanEdited ? CRASH_TEXT.humanTitle : 'Task 3');
+
+  const bodies = async (id: string) => (await b.reader.listComments(id)).map((c) => c.body);
+  expect(await bodies(parent)).toEqual([CRASH_TEXT.comment1]);
+  expect(await bodies(second)).toEqual([CRASH_TEXT.comment2]);
+  expect(await bodies(human)).toEqual([]);
+
+  const db = openDatabase(dataDir);
+  try {
+    const log = [...new LogRepo(db).iterate({ boardId: CRASH_BOARD })];
+    const actions = (action: string) => log.filter((e) => e.action === action);
+    expect(actions('intent.queued')).toHaveLength(7);
+    expect(actions('task.created')).toHaveLength(2);
+    expect(actions('comment.added')).toHaveLength(2);
+    expect(actions('field.changed').filter((e) => e.actor === 'human')).toEqual(
+      humanEdited ? [expect.objectContaining({ taskId: human, field: 'title', after: CRASH_TEXT.humanTitle })] : [],
+    );
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+const POINTS: CrashPoint[] = ['before-outbox-commit', 'after-outbox-commit', 'after-board-write', 'mid-reconcile'];
+
+const scenarios: { script: string; point: CrashPoint; first: Kind; humanEdited: boolean }[] = [
+  ...(['update', 'comment', 'create'] as const).flatMap((first) =>
+    POINTS.filter((p) => p !== 'mid-reconcile').map((point) => ({
+      script: `agent:${first}`,
+      point,
+      first,
+      humanEdited: false,
+    })),
+  ),
+  ...POINTS.map((point) => ({ script: 'poll', point, first: 'update' as const, humanEdited: true })),
+];
+
+for (const [name, make] of Object.entries(BOARDS)) {
+  describe(`crash safety on ${name}: SIGKILL at each injection point, then restart and replay`, () => {
+    it.concurrent.each(scenarios)(
+      `$script killed at $point: ${name} shows exactly one effect per intent`,
+      ({ script, point, first, humanEdited }) =>
+        withBoard(make, async (b, dataDir) => {
+          if (humanEdited) await b.renameByPerson(b.shape.tasks.human, CRASH_TEXT.humanTitle);
+          b.resetStats();
+          const crashed = await runChild(b, dataDir, script, point);
+          expect(crashed.signal, `the child should die at ${point}; stderr: ${crashed.stderr}`).toBe('SIGKILL');
+          expect(crashed.stdout).toBe('');
+          if (point === 'before-outbox-commit') expect(b.writes()).toBe(0);
+          if (point === 'after-board-write') expect(b.writes()).toBeGreaterThan(0);
+
+          const recovered = expectOk(await runChild(b, dataDir, `recover:${first}`));
+          expect(recovered).toMatchObject({ outbox: { pending: 0, parked: 0 }, entries: 7, done: 7 });
+          await expectExactlyOnce(b, dataDir, humanEdited);
+        }),
+      60_000,
+    );
+
+    it.concurrent(
+      'a run that is not killed has the same single effects (control)',
+      () =>
+        withBoard(make, async (b, dataDir) => {
+          expectOk(await runChild(b, dataDir, 'agent:update'));
+          const replay = expectOk(await runChild(b, dataDir, 'recover:update'));
+          expect(replay).toMatchObject({ queued: 0, entries: 7, done: 7 });
+          await expectExactlyOnce(b, dataDir, false);
+        }),
+      60_000,
+    );
+  });
+}
