@@ -23,6 +23,8 @@ export function countingAdapter(inner: BoardAdapter): { adapter: BoardAdapter; c
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function' || prop === 'constructor') return value;
+      // watch() is a local subscription, not a board call: it returns its unsubscribe function at once.
+      if (prop === 'watch') return (value as (...a: unknown[]) => unknown).bind(target);
       return async (...args: unknown[]) => {
         counter.calls++;
         const result = await (value as (...a: unknown[]) => unknown).apply(target, args);

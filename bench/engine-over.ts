@@ -2,12 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BoardAdapter } from '../src/main/core/boards/contract/adapter';
-import { SyncEngine } from '../src/main/core/engine/sync-engine';
-import { EventBus } from '../src/main/core/events';
 import { closeDatabase, openDatabase } from '../src/main/core/store/database';
-import { LogRepo } from '../src/main/core/store/log-repo';
-import { PauseRepo } from '../src/main/core/store/pause-repo';
-import { defaultOwnershipRules } from '../src/shared/ownership';
+import { bareEngine } from '../test/helpers/bare-engine';
 
 export interface BenchEngine {
   /** One poll cycle of the board's runner, as the sync loop runs it. */
@@ -24,15 +20,7 @@ export interface BenchEngine {
 export function engineOver(adapter: BoardAdapter): BenchEngine {
   const dir = mkdtempSync(join(tmpdir(), 'deckhand-bench-'));
   const db = openDatabase(dir);
-  const engine = new SyncEngine({
-    db,
-    events: new EventBus(),
-    log: new LogRepo(db),
-    pauses: new PauseRepo(db),
-    boards: [adapter],
-    ownership: () => defaultOwnershipRules(),
-    runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
-  });
+  const engine = bareEngine(db, [adapter]);
   const runner = engine.runner(adapter.boardId);
   return {
     poll: async () => void (await runner.poll()),

@@ -9,15 +9,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultOwnershipRules } from '../src/shared/ownership';
 import { LocalBoardAdapter } from '../src/main/core/boards/local/local-adapter';
 import { LocalBoardStore } from '../src/main/core/boards/local/local-board-store';
-import { SyncEngine } from '../src/main/core/engine/sync-engine';
-import { EventBus } from '../src/main/core/events';
 import { setLogLevel } from '../src/main/core/logger';
 import { closeDatabase, openDatabase } from '../src/main/core/store/database';
-import { LogRepo } from '../src/main/core/store/log-repo';
-import { PauseRepo } from '../src/main/core/store/pause-repo';
+import { bareEngine } from '../test/helpers/bare-engine';
 import { countingAdapter } from './counting-adapter';
 
 setLogLevel('warn');
@@ -42,16 +38,7 @@ function setup(taskCount: number, onTrigger?: () => void) {
   });
   offsetMs = 0;
   const { adapter, counter } = countingAdapter(new LocalBoardAdapter({ store, boardId: BOARD }));
-  const engine = new SyncEngine({
-    db,
-    events: new EventBus(),
-    log: new LogRepo(db),
-    pauses: new PauseRepo(db),
-    boards: [adapter],
-    ownership: () => defaultOwnershipRules(),
-    hooks: { onHumanChange: () => onTrigger?.() },
-    runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
-  });
+  const engine = bareEngine(db, [adapter], { hooks: { onHumanChange: () => onTrigger?.() } });
   engine.start();
   // The engine hears the local board's events through adapter.watch, as the app does.
   return {

@@ -120,7 +120,9 @@ async function busyDay(
 
 async function main(): Promise<void> {
   console.log('\nDeckhand sync engine benchmark on Plane (fake Plane CE over HTTP on 127.0.0.1)\n');
-  console.log('1. Idle poll cycle (work items made over a month, the newest two days ago; bytes = request + response bodies)');
+  console.log(
+    '1. Idle poll cycle (work items made over a month, the newest two days ago; bytes = request + response bodies)',
+  );
   console.log(
     '   items   | engine requests | engine bytes | naive requests | naive bytes | requests ratio | bytes ratio',
   );

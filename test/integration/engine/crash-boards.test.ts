@@ -6,31 +6,18 @@
  * must show exactly one effect per intent. (Kanboard has its own file, which also checks the fake's
  * rows; the local board's is crash.test.ts.)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BoardAdapter } from '../../../src/main/core/boards/contract/adapter';
-import type { CrashPoint } from '../../../src/main/core/engine/crash-points';
-import { SyncEngine } from '../../../src/main/core/engine/sync-engine';
-import { EventBus } from '../../../src/main/core/events';
-import { closeDatabase, openDatabase } from '../../../src/main/core/store/database';
-import { LogRepo } from '../../../src/main/core/store/log-repo';
-import { PauseRepo } from '../../../src/main/core/store/pause-repo';
-import { defaultOwnershipRules } from '../../../src/shared/ownership';
 import { DEFAULT_STATE_SEEDS } from '../../fakes/plane';
 import { startPlaneFixture } from '../../boards/plane';
-import { CRASH_BOARD, CRASH_TEXT, type CrashBoardShape, type Kind } from './crash-intents';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const CHILD = join(ROOT, 'test', 'fixtures', 'engine-crash-board-child.ts');
+import { CRASH_BOARD, CRASH_TEXT } from './crash-intents';
+import { crashScenarios, expectLoggedOnce, expectOk, firstSync, runBoardChild, type ChildBoard } from './crash-run';
 
 /** One board under test: its fake with the three tasks, the entry the child connects with, a person. */
-interface CrashBoard {
-  entry: Record<string, unknown>;
-  env: Record<string, string>;
-  shape: CrashBoardShape;
+interface CrashBoard extends ChildBoard {
   /** A fresh adapter on the same board, to read what the board holds. */
   reader: BoardAdapter;
   renameByPerson(taskId: string, title: string): Promise<void>;
@@ -66,66 +53,11 @@ async function planeCrashBoard(): Promise<CrashBoard> {
 
 const BOARDS: Record<string, () => Promise<CrashBoard>> = { Plane: planeCrashBoard };
 
-interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runChild(b: CrashBoard, dataDir: string, script: string, crashAt?: CrashPoint): Promise<ChildResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...b.env,
-    DECKHAND_LOG_LEVEL: 'error',
-    DECKHAND_CRASH_ENTRY: JSON.stringify(b.entry),
-    DECKHAND_CRASH_SHAPE: JSON.stringify(b.shape),
-  };
-  delete env.DECKHAND_CRASH_AT;
-  if (crashAt) env.DECKHAND_CRASH_AT = crashAt;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, script], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-function expectOk(result: ChildResult): Record<string, unknown> {
-  expect(result.signal, result.stderr).toBeNull();
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-}
-
-/** Deckhand's first sync of the board, in this process. */
-async function firstSync(b: CrashBoard, dataDir: string): Promise<void> {
-  const db = openDatabase(dataDir);
-  const engine = new SyncEngine({
-    db,
-    events: new EventBus(),
-    log: new LogRepo(db),
-    pauses: new PauseRepo(db),
-    boards: [b.reader],
-    ownership: () => defaultOwnershipRules(),
-    runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
-  });
-  try {
-    await engine.runner(CRASH_BOARD).fullReconcile();
-    expect(engine.base.all(CRASH_BOARD)).toHaveLength(3);
-  } finally {
-    await engine.stop();
-    closeDatabase(db);
-  }
-}
-
 async function withBoard(make: () => Promise<CrashBoard>, body: (b: CrashBoard, dataDir: string) => Promise<void>) {
   const b = await make();
   const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-test-'));
   try {
-    await firstSync(b, dataDir);
+    await firstSync(b.reader, dataDir);
     await body(b, dataDir);
   } finally {
     await b.stop();
@@ -159,34 +91,10 @@ async function expectExactlyOnce(b: CrashBoard, dataDir: string, humanEdited: bo
   expect(await bodies(second)).toEqual([CRASH_TEXT.comment2]);
   expect(await bodies(human)).toEqual([]);
 
-  const db = openDatabase(dataDir);
-  try {
-    const log = [...new LogRepo(db).iterate({ boardId: CRASH_BOARD })];
-    const actions = (action: string) => log.filter((e) => e.action === action);
-    expect(actions('intent.queued')).toHaveLength(7);
-    expect(actions('task.created')).toHaveLength(2);
-    expect(actions('comment.added')).toHaveLength(2);
-    expect(actions('field.changed').filter((e) => e.actor === 'human')).toEqual(
-      humanEdited ? [expect.objectContaining({ taskId: human, field: 'title', after: CRASH_TEXT.humanTitle })] : [],
-    );
-  } finally {
-    closeDatabase(db);
-  }
+  expectLoggedOnce(dataDir, human, humanEdited);
 }
 
-const POINTS: CrashPoint[] = ['before-outbox-commit', 'after-outbox-commit', 'after-board-write', 'mid-reconcile'];
-
-const scenarios: { script: string; point: CrashPoint; first: Kind; humanEdited: boolean }[] = [
-  ...(['update', 'comment', 'create'] as const).flatMap((first) =>
-    POINTS.filter((p) => p !== 'mid-reconcile').map((point) => ({
-      script: `agent:${first}`,
-      point,
-      first,
-      humanEdited: false,
-    })),
-  ),
-  ...POINTS.map((point) => ({ script: 'poll', point, first: 'update' as const, humanEdited: true })),
-];
+const scenarios = crashScenarios('poll');
 
 for (const [name, make] of Object.entries(BOARDS)) {
   describe(`crash safety on ${name}: SIGKILL at each injection point, then restart and replay`, () => {
@@ -196,13 +104,13 @@ for (const [name, make] of Object.entries(BOARDS)) {
         withBoard(make, async (b, dataDir) => {
           if (humanEdited) await b.renameByPerson(b.shape.tasks.human, CRASH_TEXT.humanTitle);
           b.resetStats();
-          const crashed = await runChild(b, dataDir, script, point);
+          const crashed = await runBoardChild(b, dataDir, script, point);
           expect(crashed.signal, `the child should die at ${point}; stderr: ${crashed.stderr}`).toBe('SIGKILL');
           expect(crashed.stdout).toBe('');
           if (point === 'before-outbox-commit') expect(b.writes()).toBe(0);
           if (point === 'after-board-write') expect(b.writes()).toBeGreaterThan(0);
 
-          const recovered = expectOk(await runChild(b, dataDir, `recover:${first}`));
+          const recovered = expectOk(await runBoardChild(b, dataDir, `recover:${first}`));
           expect(recovered).toMatchObject({ outbox: { pending: 0, parked: 0 }, entries: 7, done: 7 });
           await expectExactlyOnce(b, dataDir, humanEdited);
         }),
@@ -213,8 +121,8 @@ for (const [name, make] of Object.entries(BOARDS)) {
       'a run that is not killed has the same single effects (control)',
       () =>
         withBoard(make, async (b, dataDir) => {
-          expectOk(await runChild(b, dataDir, 'agent:update'));
-          const replay = expectOk(await runChild(b, dataDir, 'recover:update'));
+          expectOk(await runBoardChild(b, dataDir, 'agent:update'));
+          const replay = expectOk(await runBoardChild(b, dataDir, 'recover:update'));
           expect(replay).toMatchObject({ queued: 0, entries: 7, done: 7 });
           await expectExactlyOnce(b, dataDir, false);
         }),

@@ -5,33 +5,18 @@
  * Kanboard would. After a restarted child replays the run and drains, the fake's own state
  * must show exactly one effect per intent.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
 import { NOTES_HEADER } from '../../../src/main/core/boards/kanboard/agent-notes';
-import type { CrashPoint } from '../../../src/main/core/engine/crash-points';
-import { SyncEngine } from '../../../src/main/core/engine/sync-engine';
-import { EventBus } from '../../../src/main/core/events';
-import { closeDatabase, openDatabase } from '../../../src/main/core/store/database';
-import { LogRepo } from '../../../src/main/core/store/log-repo';
-import { PauseRepo } from '../../../src/main/core/store/pause-repo';
-import { defaultOwnershipRules } from '../../../src/shared/ownership';
 import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes/kanboard';
-import { CRASH_BOARD, CRASH_TASKS, CRASH_TEXT, LOCAL_SHAPE, type Kind } from './crash-intents';
+import type { CrashPoint } from '../../../src/main/core/engine/crash-points';
+import { CRASH_BOARD, CRASH_TASKS, CRASH_TEXT, LOCAL_SHAPE } from './crash-intents';
+import { crashScenarios, expectLoggedOnce, expectOk, firstSync, runBoardChild, type ChildBoard } from './crash-run';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const CHILD = join(ROOT, 'test', 'fixtures', 'engine-crash-board-child.ts');
 const COLUMNS = ['Backlog', 'To do', 'Work in progress', 'Ready for Review', 'Done'];
-
-interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface Board {
   fake: FakeKanboard;
@@ -46,66 +31,22 @@ function writeCalls(fake: FakeKanboard): number {
     .reduce((sum, [, n]) => sum + n, 0);
 }
 
-function runChild(b: Board, script: string, crashAt?: CrashPoint): Promise<ChildResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DECKHAND_LOG_LEVEL: 'error',
-    DECKHAND_CRASH_ENTRY: JSON.stringify({
+function childBoard(b: Board): ChildBoard {
+  return {
+    entry: {
       id: CRASH_BOARD,
       type: 'kanboard',
       url: b.fake.url,
       project: b.board.projectName,
       token: { env: 'DECKHAND_KB_TOKEN' },
-    }),
-    DECKHAND_CRASH_SHAPE: JSON.stringify(LOCAL_SHAPE),
-    DECKHAND_KB_TOKEN: b.board.appToken,
+    },
+    env: { DECKHAND_KB_TOKEN: b.board.appToken },
+    shape: LOCAL_SHAPE,
   };
-  delete env.DECKHAND_CRASH_AT;
-  if (crashAt) env.DECKHAND_CRASH_AT = crashAt;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, b.dataDir, script], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
 }
 
-function expectOk(result: ChildResult): Record<string, unknown> {
-  expect(result.signal, result.stderr).toBeNull();
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-}
-
-/** Deckhand's first sync of the board, in this process (as the child builds it: a KanboardAdapter in a SyncEngine). */
-async function firstSync(fake: FakeKanboard, board: StandardBoard, dataDir: string): Promise<void> {
-  const adapter = new KanboardAdapter({
-    boardId: CRASH_BOARD,
-    url: fake.url,
-    project: board.projectName,
-    token: board.appToken,
-  });
-  await adapter.connect();
-  const db = openDatabase(dataDir);
-  const engine = new SyncEngine({
-    db,
-    events: new EventBus(),
-    log: new LogRepo(db),
-    pauses: new PauseRepo(db),
-    boards: [adapter],
-    ownership: () => defaultOwnershipRules(),
-    runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
-  });
-  try {
-    await engine.runner(CRASH_BOARD).fullReconcile();
-    expect(engine.base.all(CRASH_BOARD)).toHaveLength(3);
-  } finally {
-    await engine.stop();
-    closeDatabase(db);
-  }
-}
+const runChild = (b: Board, script: string, crashAt?: CrashPoint) =>
+  runBoardChild(childBoard(b), b.dataDir, script, crashAt);
 
 /**
  * A Kanboard project with the three tasks the intents act on, synced once by Deckhand, given to `body`.
@@ -117,7 +58,14 @@ async function withBoard(body: (b: Board) => Promise<void>): Promise<void> {
   try {
     const board = seedStandardBoard(fake, { columns: COLUMNS, tasks: 3 });
     expect(fake.store.tasks.map((t) => String(t.id))).toEqual(Object.values(CRASH_TASKS));
-    await firstSync(fake, board, dataDir);
+    const adapter = new KanboardAdapter({
+      boardId: CRASH_BOARD,
+      url: fake.url,
+      project: board.projectName,
+      token: board.appToken,
+    });
+    await adapter.connect();
+    await firstSync(adapter, dataDir);
     await body({ fake, board, dataDir });
   } finally {
     await fake.stop();
@@ -168,35 +116,10 @@ function expectExactlyOnce(b: Board, humanEdited: boolean): void {
   expect(comments(human)).toEqual([]);
   for (const c of [...comments(parent), ...comments(second)]) expect(c.reference).not.toBe('');
 
-  // The engine's log: each intent queued once, each create and comment recorded once.
-  const db = openDatabase(b.dataDir);
-  try {
-    const log = [...new LogRepo(db).iterate({ boardId: CRASH_BOARD })];
-    const actions = (action: string) => log.filter((e) => e.action === action);
-    expect(actions('intent.queued')).toHaveLength(7);
-    expect(actions('task.created')).toHaveLength(2);
-    expect(actions('comment.added')).toHaveLength(2);
-    expect(actions('field.changed').filter((e) => e.actor === 'human')).toEqual(
-      humanEdited ? [expect.objectContaining({ taskId: human, field: 'title', after: CRASH_TEXT.humanTitle })] : [],
-    );
-  } finally {
-    closeDatabase(db);
-  }
+  expectLoggedOnce(b.dataDir, human, humanEdited);
 }
 
-const POINTS: CrashPoint[] = ['before-outbox-commit', 'after-outbox-commit', 'after-board-write', 'mid-reconcile'];
-
-const scenarios: { script: string; point: CrashPoint; first: Kind; humanEdited: boolean }[] = [
-  ...(['update', 'comment', 'create'] as const).flatMap((first) =>
-    POINTS.filter((p) => p !== 'mid-reconcile').map((point) => ({
-      script: `agent:${first}`,
-      point,
-      first,
-      humanEdited: false,
-    })),
-  ),
-  ...POINTS.map((point) => ({ script: 'poll', point, first: 'update' as const, humanEdited: true })),
-];
+const scenarios = crashScenarios('poll');
 
 describe('crash safety on Kanboard: SIGKILL at each injection point, then restart and replay', () => {
   it.concurrent.each(scenarios)(

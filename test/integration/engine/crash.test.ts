@@ -13,6 +13,7 @@ import type { CrashPoint } from '../../../src/main/core/engine/crash-points';
 import { createEngineHarness } from '../../helpers/engine';
 import { useTempDirs } from '../../helpers/tmp';
 import { CRASH_BOARD, CRASH_TASKS, CRASH_TEXT, type Kind } from './crash-intents';
+import { crashScenarios } from './crash-run';
 
 const tempDir = useTempDirs();
 const ROOT = join(__dirname, '..', '..', '..');
@@ -147,19 +148,7 @@ async function expectExactlyOnce(dataDir: string, humanEdited: boolean, first: K
   }
 }
 
-const POINTS: CrashPoint[] = ['before-outbox-commit', 'after-outbox-commit', 'after-board-write', 'mid-reconcile'];
-
-const scenarios: { script: string; point: CrashPoint; first: Kind; humanEdited: boolean }[] = [
-  ...(['update', 'comment', 'create'] as const).flatMap((first) =>
-    POINTS.filter((p) => p !== 'mid-reconcile').map((point) => ({
-      script: `agent:${first}`,
-      point,
-      first,
-      humanEdited: false,
-    })),
-  ),
-  ...POINTS.map((point) => ({ script: 'human-poll', point, first: 'update' as const, humanEdited: true })),
-];
+const scenarios = crashScenarios('human-poll');
 
 describe('crash safety: SIGKILL at each injection point, then restart and replay', () => {
   it.each(scenarios)(
