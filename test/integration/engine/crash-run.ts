@@ -26,23 +26,18 @@ export interface ChildBoard {
   shape: CrashBoardShape;
 }
 
-export function runBoardChild(
-  b: ChildBoard,
-  dataDir: string,
-  script: string,
+/** Runs a crash child (`node --import tsx <file> <args>`), SIGKILLed by itself at `crashAt` when given. */
+export function runCrashChild(
+  file: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv,
   crashAt?: CrashPoint,
 ): Promise<ChildResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...b.env,
-    DECKHAND_LOG_LEVEL: 'error',
-    DECKHAND_CRASH_ENTRY: JSON.stringify(b.entry),
-    DECKHAND_CRASH_SHAPE: JSON.stringify(b.shape),
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, DECKHAND_LOG_LEVEL: 'error' };
   delete env.DECKHAND_CRASH_AT;
   if (crashAt) env.DECKHAND_CRASH_AT = crashAt;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, script], { cwd: ROOT, env });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -50,6 +45,20 @@ export function runBoardChild(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+export function runBoardChild(
+  b: ChildBoard,
+  dataDir: string,
+  script: string,
+  crashAt?: CrashPoint,
+): Promise<ChildResult> {
+  const env = {
+    ...b.env,
+    DECKHAND_CRASH_ENTRY: JSON.stringify(b.entry),
+    DECKHAND_CRASH_SHAPE: JSON.stringify(b.shape),
+  };
+  return runCrashChild(CHILD, [dataDir, script], env, crashAt);
 }
 
 export function expectOk(result: ChildResult): Record<string, unknown> {

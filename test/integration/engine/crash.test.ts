@@ -5,7 +5,6 @@
  * intent must then have exactly one effect on the board: nothing lost, nothing
  * duplicated, subtask creates and comments included.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DECKHAND_ACTOR } from '../../../src/main/core/boards/local/local-adapter';
@@ -13,33 +12,14 @@ import type { CrashPoint } from '../../../src/main/core/engine/crash-points';
 import { createEngineHarness } from '../../helpers/engine';
 import { useTempDirs } from '../../helpers/tmp';
 import { CRASH_BOARD, CRASH_TASKS, CRASH_TEXT, type Kind } from './crash-intents';
-import { crashScenarios } from './crash-run';
+import { crashScenarios, runCrashChild, type ChildResult } from './crash-run';
 
 const tempDir = useTempDirs();
 const ROOT = join(__dirname, '..', '..', '..');
 const CHILD = join(ROOT, 'test', 'fixtures', 'engine-crash-child.ts');
 
-interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runChild(dataDir: string, script: string, crashAt?: CrashPoint): Promise<ChildResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DECKHAND_LOG_LEVEL: 'error' };
-  delete env.DECKHAND_CRASH_AT;
-  if (crashAt) env.DECKHAND_CRASH_AT = crashAt;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, script], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const runChild = (dataDir: string, script: string, crashAt?: CrashPoint): Promise<ChildResult> =>
+  runCrashChild(CHILD, [dataDir, script], {}, crashAt);
 
 /** The board and its tasks, as a person set them up, synced once. */
 async function setup(dataDir: string): Promise<void> {
