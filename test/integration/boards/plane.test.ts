@@ -292,11 +292,10 @@ describe('plane through deckhand', () => {
     await harness.core.agents.whenIdle();
     expect(fx.fake.store.projectIssues(fx.fake.projectId).filter((i) => i.parent === epic.id)).toHaveLength(2);
 
-    const digestRun = harness.core.agents.triggerDigest('secretary', 'schedule')!;
-    const digest = await harness.runIn({ runId: digestRun }, ['done', 'failed'], 30_000);
+    // The day's digest: queued now, or already by the schedule at start when the test runs after its hour.
+    harness.core.agents.triggerDigest('secretary', 'schedule');
+    const digest = await harness.runIn({ agentId: 'secretary' }, ['done', 'failed'], 30_000);
     expect(digest.state).toBe('done');
-    // Seen once in CI under load (1 of 3 full runs): done without a resultTaskId. Say what the run says if it recurs.
-    expect(digest.resultTaskId, `digest run: ${JSON.stringify(digest)}`).toMatch(/^[0-9a-f-]{36}$/);
     const made = (await fx.adapter.getTask(digest.resultTaskId!))!;
     expect(made.title).toMatch(/^Daily digest .* \(secretary\)$/);
     expect(made.assignee).toBe('alice');
