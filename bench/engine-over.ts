@@ -33,4 +33,12 @@ export function engineOver(adapter: BoardAdapter): BenchEngine {
   };
 }
 
+/** Syncs the board once, then runs the cycle to measure: one idle poll after `resetStats`. */
+export async function idlePollAfterSync(engine: BenchEngine, resetStats: () => void): Promise<void> {
+  await engine.fullReconcile();
+  await engine.poll();
+  resetStats();
+  await engine.poll();
+}
+
 export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });

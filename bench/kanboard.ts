@@ -12,7 +12,7 @@
 import { KanboardAdapter } from '../src/main/core/boards/kanboard';
 import { KanboardRpcClient } from '../src/main/core/boards/kanboard/json-rpc-client';
 import { setLogLevel } from '../src/main/core/logger';
-import { engineOver, fmt } from './engine-over';
+import { engineOver, fmt, idlePollAfterSync } from './engine-over';
 import { FakeKanboard, seedStandardBoard, type FakeStats } from '../test/fakes/kanboard';
 
 setLogLevel('warn');
@@ -42,10 +42,7 @@ async function idleCycle(taskCount: number): Promise<{ taskCount: number; engine
     });
     await adapter.connect();
     const engine = engineOver(adapter);
-    await engine.fullReconcile();
-    await engine.poll();
-    fake.resetStats();
-    await engine.poll();
+    await idlePollAfterSync(engine, () => fake.resetStats());
     const engineTraffic = traffic(fake.stats);
     await engine.stop();
 

@@ -12,7 +12,7 @@
 import { PlaneAdapter } from '../src/main/core/boards/plane/adapter';
 import { setLogLevel } from '../src/main/core/logger';
 import { startFakePlane, type FakePlane, type FakeStats } from '../test/fakes/plane';
-import { engineOver, fmt } from './engine-over';
+import { engineOver, fmt, idlePollAfterSync } from './engine-over';
 
 setLogLevel('warn');
 const DAY_MS = 24 * 3600 * 1000;
@@ -72,10 +72,7 @@ async function idleCycle(count: number): Promise<{ engine: Traffic; naive: Traff
   const { fake, adapter } = await seeded(count);
   try {
     const engine = engineOver(adapter);
-    await engine.fullReconcile();
-    await engine.poll();
-    fake.resetStats();
-    await engine.poll();
+    await idlePollAfterSync(engine, () => fake.resetStats());
     const engineTraffic = traffic(fake.stats);
     await engine.stop();
     fake.resetStats();

@@ -146,40 +146,48 @@ describe('plane adapter', () => {
   });
 });
 
-describe('plane through deckhand', () => {
-  it('pickup (command agent) on Plane, with signed webhooks: a person labels a work item, the notes and the move land', async () => {
-    const fx = await plane();
-    const dir = tempDir();
-    const harness = await startHarness({
-      dir,
-      agents: [
+/**
+ * Deckhand with a pickup agent on the fake Plane, its webhook signed and pointed at Deckhand's listener,
+ * polling slow: once the first listing has run, only webhooks bring changes in quickly.
+ */
+async function pickupWithWebhooks(extra: { settings?: Record<string, unknown>; config?: Record<string, unknown> }) {
+  const fx = await plane();
+  const harness = await startHarness({
+    dir: tempDir(),
+    agents: [
+      {
+        id: 'coder',
+        board: 'pl',
+        workflow: 'pickup',
+        routes: { labels: ['needs-ai'] },
+        provider: { type: 'command', command: EXAMPLE_AGENT },
+      },
+    ],
+    ...(extra.settings ? { settings: extra.settings } : {}),
+    keychain: { 'plane-key': fx.fake.apiKey, 'plane-hook': 'plane_wh_secret' },
+    config: {
+      boards: [
         {
-          id: 'coder',
-          board: 'pl',
-          workflow: 'pickup',
-          routes: { labels: ['needs-ai'] },
-          provider: { type: 'command', command: EXAMPLE_AGENT },
+          ...fx.configEntry,
+          token: { keychain: 'plane-key' },
+          webhook: { secret: { keychain: 'plane-hook' } },
+          poll: { interval: '10m' },
         },
       ],
-      keychain: { 'plane-key': fx.fake.apiKey, 'plane-hook': 'plane_wh_secret' },
-      config: {
-        boards: [
-          {
-            ...fx.configEntry,
-            token: { keychain: 'plane-key' },
-            webhook: { secret: { keychain: 'plane-hook' } },
-            // Slow polls: the webhook is what brings the person's label in quickly.
-            poll: { interval: '10m' },
-          },
-        ],
-      },
-    });
-    cleanup.push(() => harness.close());
-    const server = await startServer(harness.core, { host: '127.0.0.1', port: 0, staticDir: tempDir() });
-    cleanup.push(() => server.close());
-    fx.fake.setWebhook({ url: `${server.url}/webhooks/pl`, secret: 'plane_wh_secret' });
-    // The first full listing ran at start; from now on only webhooks bring changes in quickly.
-    await new Promise((r) => setTimeout(r, 300));
+      ...extra.config,
+    },
+  });
+  cleanup.push(() => harness.close());
+  const server = await startServer(harness.core, { host: '127.0.0.1', port: 0, staticDir: tempDir() });
+  cleanup.push(() => server.close());
+  fx.fake.setWebhook({ url: `${server.url}/webhooks/pl`, secret: 'plane_wh_secret' });
+  await new Promise((r) => setTimeout(r, 300));
+  return { fx, harness };
+}
+
+describe('plane through deckhand', () => {
+  it('pickup (command agent) on Plane, with signed webhooks: a person labels a work item, the notes and the move land', async () => {
+    const { fx, harness } = await pickupWithWebhooks({});
 
     const item = await fx.fake
       .human('alice')
@@ -199,38 +207,11 @@ describe('plane through deckhand', () => {
   });
 
   it("ask a human on Plane: the question is one comment; an answer from Deckhand's own account resumes the run at once", async () => {
-    const fx = await plane();
-    const harness = await startHarness({
-      dir: tempDir(),
-      agents: [
-        {
-          id: 'coder',
-          board: 'pl',
-          workflow: 'pickup',
-          routes: { labels: ['needs-ai'] },
-          provider: { type: 'command', command: EXAMPLE_AGENT },
-        },
-      ],
-      // Answer polling off, board polling slow: only the comment webhook can wake the run.
+    // Answer polling off, board polling slow: only the comment webhook can wake the run.
+    const { fx, harness } = await pickupWithWebhooks({
       settings: { answerPollMs: 600_000 },
-      keychain: { 'plane-key': fx.fake.apiKey, 'plane-hook': 'plane_wh_secret' },
-      config: {
-        boards: [
-          {
-            ...fx.configEntry,
-            token: { keychain: 'plane-key' },
-            webhook: { secret: { keychain: 'plane-hook' } },
-            poll: { interval: '10m' },
-          },
-        ],
-        agent_defaults: { resume_on: 'answer' },
-      },
+      config: { agent_defaults: { resume_on: 'answer' } },
     });
-    cleanup.push(() => harness.close());
-    const server = await startServer(harness.core, { host: '127.0.0.1', port: 0, staticDir: tempDir() });
-    cleanup.push(() => server.close());
-    fx.fake.setWebhook({ url: `${server.url}/webhooks/pl`, secret: 'plane_wh_secret' });
-    await new Promise((r) => setTimeout(r, 300));
 
     // The solo developer: the same Plane account as Deckhand's API key.
     const person = fx.fake.human(fx.fake.botUser.display_name);
