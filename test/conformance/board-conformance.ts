@@ -118,6 +118,8 @@ export interface ConformanceFeatures {
   transport?: boolean;
   /** How the board vouches for a delivery: a plain token, an HMAC of the body, or an HMAC with a signed timestamp. */
   webhooks?: 'token' | 'hmac' | 'hmac+timestamp';
+  /** False for a board without priorities (Taiga's user stories): priority stays 0 and is not written. */
+  priority?: boolean;
 }
 
 export function describeBoardConformance(
@@ -141,6 +143,7 @@ export function describeBoardConformance(
       await started?.teardown();
     });
 
+    const hasPriority = features.priority !== false;
     const create = (fields: Partial<TaskFields> & { title: string }, marker = newMarker()): Promise<Task> =>
       h.adapter.createTask({ fields, marker });
     /** A status other than the task's current one. */
@@ -216,7 +219,7 @@ export function describeBoardConformance(
           description: 'Line one\nLine two with `code` and **markdown**',
           status: columns[columns.length > 1 ? 1 : 0] as string,
           assignee: 'alice',
-          priority: 2,
+          priority: hasPriority ? 2 : 0,
           labels: ['zeta', 'alpha', 'needs-ai'],
           agentNotes: 'Agent notes: checked the logs.',
           parentId: parent?.id ?? null,
@@ -275,7 +278,7 @@ export function describeBoardConformance(
           { description: 'now described' },
           { status: otherStatus(task.status) },
           { assignee: 'bob' },
-          { priority: 3 },
+          ...(hasPriority ? [{ priority: 3 }] : []),
           { labels: ['needs-ai'] },
           { agentNotes: 'agent was here' },
           { dueDate: '2031-01-02' },
@@ -301,10 +304,10 @@ export function describeBoardConformance(
 
       it('sees a human edit as a new version with the human value', async () => {
         const task = await create({ title: 'Human will edit', assignee: null });
-        await h.humanEdit(task.id, { assignee: 'carol', priority: 4 });
+        await h.humanEdit(task.id, { assignee: 'carol', ...(hasPriority ? { priority: 4 } : {}) });
         const after = await h.adapter.getTask(task.id);
         expect(after?.assignee).toBe('carol');
-        expect(after?.priority).toBe(4);
+        expect(after?.priority).toBe(hasPriority ? 4 : 0);
         expect(after?.version).not.toBe(task.version);
         expect(time(after?.updatedAt ?? null)).toBeGreaterThanOrEqual(time(task.updatedAt));
       });

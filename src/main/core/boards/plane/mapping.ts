@@ -1,6 +1,7 @@
 import type { Comment, Task, TaskFields } from '../../../../shared/task';
 import { fieldsVersion, normaliseLabels } from '../contract/canonical';
-import { NOTES_HEADER, notesFromComment, renderNotesComment } from '../kit/notes/mirror-comment';
+import { splitNotesSection } from '../kit/notes/description-section';
+import { renderNotesComment } from '../kit/notes/mirror-comment';
 import { htmlToText, textToHtml } from './html';
 
 /** What Deckhand puts in `external_source`: with `external_id` it is Plane's own idempotency key (409 on a repeat). */
@@ -74,14 +75,7 @@ export interface Directory {
  * is below it.
  */
 export function splitDescription(html: string | null): { description: string; agentNotes: string } {
-  const text = htmlToText(html);
-  const lines = text.split('\n');
-  const at = lines.findIndex((line) => line.trim() === NOTES_HEADER);
-  if (at < 0) return { description: text, agentNotes: '' };
-  return {
-    description: lines.slice(0, at).join('\n').trim(),
-    agentNotes: notesFromComment(lines.slice(at).join('\n')),
-  };
+  return splitNotesSection(htmlToText(html));
 }
 
 export function joinDescription(description: string, agentNotes: string): string {
