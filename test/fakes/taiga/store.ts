@@ -266,6 +266,9 @@ function toPk(value: unknown): number | string {
   return `Incorrect type. Expected pk value, received ${type}.`;
 }
 
+/** Django's words for an empty array item. */
+const x0 = (item: unknown): string => (item === null ? 'null' : 'blank');
+
 export class TaigaStore {
   users: UserRow[] = [];
   project: ProjectRow;
@@ -512,8 +515,15 @@ export class TaigaStore {
     if (has('external_reference')) {
       const ref = data.external_reference;
       if (ref === null) values.externalReference = null;
-      else if (Array.isArray(ref)) values.externalReference = ref.map((x) => (typeof x === 'string' ? x : pyDumps(x)));
-      else errors.external_reference = ['Enter a valid list.'];
+      else if (Array.isArray(ref)) {
+        // ArrayField(TextField): each item is validated; a blank one is refused (seen on a real Taiga).
+        const blank = ref.findIndex((x) => x === '' || x === null);
+        if (blank >= 0) {
+          errors.external_reference = [
+            `Item ${blank + 1} in the array did not validate: This field cannot be ${x0(ref[blank])}.`,
+          ];
+        } else values.externalReference = ref.map((x) => (typeof x === 'string' ? x : pyDumps(x)));
+      } else errors.external_reference = ['Enter a valid list.'];
     }
     if (has('watchers') && Array.isArray(data.watchers)) {
       values.watchers = (data.watchers as unknown[]).filter(isInt);

@@ -52,7 +52,8 @@ export interface TaigaHistoryEntry {
 }
 
 /**
- * What Deckhand keeps in `external_reference`: `["deckhand", marker, parentId]`.
+ * What Deckhand keeps in `external_reference`: `["deckhand", "marker=…",
+ * "parent=…"]` (Taiga refuses blank items, so absent parts are left out).
  * Taiga has no parent for a user story (its tasks live on another board with
  * their own statuses), so a subtask Deckhand makes is a user story whose
  * parent is recorded here; the marker is Deckhand's create key.
@@ -62,13 +63,27 @@ export interface DeckhandReference {
   parentId: string | null;
 }
 
+const PARTS = { marker: 'marker=', parentId: 'parent=' } as const;
+
 export function readReference(ref: string[] | null): DeckhandReference {
-  if (!Array.isArray(ref) || ref[0] !== EXTERNAL_SOURCE) return { marker: null, parentId: null };
-  return { marker: ref[1] ? ref[1] : null, parentId: ref[2] ? ref[2] : null };
+  const out: DeckhandReference = { marker: null, parentId: null };
+  if (!Array.isArray(ref) || ref[0] !== EXTERNAL_SOURCE) return out;
+  for (const item of ref.slice(1)) {
+    for (const [key, prefix] of Object.entries(PARTS) as [keyof DeckhandReference, string][]) {
+      if (typeof item === 'string' && item.startsWith(prefix) && item.length > prefix.length) {
+        out[key] = item.slice(prefix.length);
+      }
+    }
+  }
+  return out;
 }
 
 export function writeReference(ref: DeckhandReference): string[] {
-  return [EXTERNAL_SOURCE, ref.marker ?? '', ref.parentId ?? ''];
+  return [
+    EXTERNAL_SOURCE,
+    ...(ref.marker ? [`${PARTS.marker}${ref.marker}`] : []),
+    ...(ref.parentId ? [`${PARTS.parentId}${ref.parentId}`] : []),
+  ];
 }
 
 /** Tags as Taiga answers them (`[[name, color]]`, or names in older versions). */
