@@ -389,6 +389,28 @@ export class TaigaStore {
     return this.project.memberIds.includes(userId);
   }
 
+  /**
+   * A status a project admin adds in Admin > Attributes > Statuses (POST
+   * /userstory-statuses), placed before `before` when given, else last.
+   */
+  addStatus(name: string, before?: string): StatusRow {
+    const at = before === undefined ? -1 : this.statuses.findIndex((st) => st.name === before);
+    const row: StatusRow = {
+      id: Math.max(...this.statuses.map((st) => st.id)) + 1,
+      name,
+      slug: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      order: 0,
+      isClosed: false,
+      isArchived: false,
+      color: '#999999',
+      wipLimit: null,
+      projectId: this.project.id,
+    };
+    this.statuses.splice(at < 0 ? this.statuses.length : at, 0, row);
+    this.statuses.forEach((st, i) => (st.order = i + 1));
+    return row;
+  }
+
   status(id: number): StatusRow | undefined {
     return this.statuses.find((s) => s.id === id);
   }

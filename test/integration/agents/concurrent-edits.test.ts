@@ -6,6 +6,8 @@ import { AGENT_NOTES_KEY } from '../../../src/main/core/boards/kanboard/mapping'
 import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes/kanboard';
 import { DEFAULT_STATE_SEEDS } from '../../fakes/plane';
 import { startPlaneFixture } from '../../boards/plane';
+import { startTaigaFixture } from '../../boards/taiga';
+import { splitNotesSection } from '../../../src/main/core/boards/kit/notes/description-section';
 import { textToHtml } from '../../../src/main/core/boards/plane/html';
 import { joinDescription, splitDescription } from '../../../src/main/core/boards/plane/mapping';
 import { call, startServe, type ServeProcess } from '../../helpers/cli';
@@ -185,10 +187,49 @@ async function planeBoard(): Promise<Board> {
   };
 }
 
+async function taigaBoard(): Promise<Board> {
+  const fx = await startTaigaFixture();
+  cleanup.push(() => fx.stop());
+  // A Blocked status before Done, as a person adds in Admin > Attributes > Statuses.
+  fx.fake.store.addStatus('Blocked', 'Done');
+  // The person is admin, the Taiga account Deckhand logs in as.
+  const person = fx.fake.human('admin');
+  const columns = { todo: 'Ready', working: 'In progress', review: 'Ready for test', blocked: 'Blocked', done: 'Done' };
+  const story = (id: string) => fx.fake.store.story(Number(id))!;
+  return {
+    config: {
+      ...fx.configEntry,
+      poll: { interval: '1s' },
+      columns: { todo: 'Ready', working: 'In progress', review: 'Ready for test', blocked: 'Blocked' },
+    },
+    env: fx.secrets,
+    columns,
+    connect: () => undefined,
+    create: (title, description, labels) => fx.humanCreate(person, { title, description, labels, status: 'Ready' }),
+    move: (id, status) => person.move(Number(id), status),
+    // Taiga's editor shows the whole description, notes section included; the person rewrites the text above it.
+    describe: (id, description) => fx.humanEdit(person, id, { description }),
+    unlabel: (id, label) => person.setTags(Number(id), story(id).tags.filter((t) => t !== label)),
+    comment: async (id, body) => void (await person.comment(Number(id), body)),
+    card: async (id) => {
+      const row = story(id);
+      const { description, agentNotes } = splitNotesSection(row.description);
+      return {
+        status: fx.fake.store.status(row.statusId)!.name,
+        labels: [...row.tags].sort(),
+        description,
+        agentNotes,
+      };
+    },
+    comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
+  };
+}
+
 const BOARDS: Record<string, () => Promise<Board>> = {
   'local board': async () => localBoard(),
   'Kanboard (same account as Deckhand)': kanboardBoard,
   'Plane (same account as Deckhand)': planeBoard,
+  'Taiga (same account as Deckhand)': taigaBoard,
 };
 
 /**
