@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoardAdapter } from '../../../src/main/core/boards/contract/adapter';
 import { DEFAULT_STATE_SEEDS } from '../../fakes/plane';
 import { startPlaneFixture } from '../../boards/plane';
+import { startTaigaFixture } from '../../boards/taiga';
 import { CRASH_BOARD, CRASH_TEXT } from './crash-intents';
 import { crashScenarios, expectLoggedOnce, expectOk, firstSync, runBoardChild, type ChildBoard } from './crash-run';
 
@@ -51,7 +52,31 @@ async function planeCrashBoard(): Promise<CrashBoard> {
   };
 }
 
-const BOARDS: Record<string, () => Promise<CrashBoard>> = { Plane: planeCrashBoard };
+async function taigaCrashBoard(): Promise<CrashBoard> {
+  const fx = await startTaigaFixture({ boardId: CRASH_BOARD });
+  const person = fx.fake.human('alice');
+  const ids: string[] = [];
+  for (const title of ['Task 1', 'Task 2', 'Task 3']) ids.push(await fx.humanCreate(person, { title, status: 'Ready' }));
+  return {
+    entry: { ...fx.configEntry, id: CRASH_BOARD },
+    env: fx.secrets,
+    shape: {
+      tasks: { parent: ids[0]!, second: ids[1]!, human: ids[2]! },
+      statuses: { todo: 'Ready', working: 'In progress', review: 'Ready for test' },
+    },
+    reader: fx.adapter,
+    renameByPerson: (id, title) => fx.humanEdit(person, id, { title }),
+    // Logging in is a POST too, but changes nothing on the board.
+    writes: () =>
+      Object.entries(fx.fake.stats.byPath)
+        .filter(([route]) => /^(POST|PATCH|DELETE) /.test(route) && !/\/auth(\/|$)/.test(route))
+        .reduce((sum, [, n]) => sum + n, 0),
+    resetStats: () => fx.fake.resetStats(),
+    stop: () => fx.stop(),
+  };
+}
+
+const BOARDS: Record<string, () => Promise<CrashBoard>> = { Plane: planeCrashBoard, Taiga: taigaCrashBoard };
 
 async function withBoard(make: () => Promise<CrashBoard>, body: (b: CrashBoard, dataDir: string) => Promise<void>) {
   const b = await make();
