@@ -230,13 +230,13 @@ describe('config schema', () => {
   it('says a promised board type is not supported in this version yet, naming the supported ones', () => {
     const raw = base();
     raw.boards = [
-      { id: 'tg', type: 'taiga', url: 'https://taiga.example' },
+      { id: 'wk', type: 'wekan', url: 'https://wekan.example' },
       { id: 'lin', type: 'linear', token: { env: 'LINEAR_TOKEN' } },
     ];
     raw.agents = [];
     expect(lines(raw)).toEqual([
-      'boards[0].type: "taiga" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane',
-      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane',
+      'boards[0].type: "wekan" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga',
+      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga',
     ]);
   });
 
@@ -260,10 +260,34 @@ describe('config schema', () => {
     ]);
   });
 
+  it('accepts a taiga board, and names what a taiga entry lacks or must not have', () => {
+    const raw = base();
+    raw.agents = [];
+    raw.boards = [
+      {
+        id: 'tg',
+        type: 'taiga',
+        url: 'https://taiga.example',
+        project: 'me-demo',
+        username: 'me',
+        password: { keychain: 'taiga-password' },
+        webhook: { key: { env: 'TAIGA_WEBHOOK_KEY' } },
+      },
+      { id: 't2', type: 'taiga', url: 'taiga.example', password: 'hunter2', webhook: { secret: { env: 'X' } } },
+    ];
+    expect(lines(raw)).toEqual([
+      'boards[1].url: expected an http:// or https:// URL',
+      "boards[1].project: required for a taiga board: the project's slug (as in its URL) or its id",
+      'boards[1].username: required for a taiga board: the Taiga user Deckhand logs in as',
+      expect.stringMatching(/^boards\[1\]\.password: .*keychain/),
+      "boards[1].webhook.secret: Taiga calls it the webhook's key: put it in webhook.key",
+    ]);
+  });
+
   it('rejects an unknown board type and lists the known ones', () => {
     const raw = base();
     (raw.boards as Record<string, unknown>[])[1]!.type = 'trello';
-    expect(lines(raw)).toEqual(['boards[1].type: expected one of: local, kanboard, plane, got "trello"']);
+    expect(lines(raw)).toEqual(['boards[1].type: expected one of: local, kanboard, plane, taiga, got "trello"']);
   });
 
   it('says "expected a list of strings" for a label given as a string', () => {
