@@ -209,7 +209,11 @@ async function taigaBoard(): Promise<Board> {
     move: (id, status) => person.move(Number(id), status),
     // Taiga's editor shows the whole description, notes section included; the person rewrites the text above it.
     describe: (id, description) => fx.humanEdit(person, id, { description }),
-    unlabel: (id, label) => person.setTags(Number(id), story(id).tags.filter((t) => t !== label)),
+    unlabel: (id, label) =>
+      person.setTags(
+        Number(id),
+        story(id).tags.filter((t) => t !== label),
+      ),
     comment: async (id, body) => void (await person.comment(Number(id), body)),
     card: async (id) => {
       const row = story(id);

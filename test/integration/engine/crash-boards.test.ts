@@ -56,7 +56,8 @@ async function taigaCrashBoard(): Promise<CrashBoard> {
   const fx = await startTaigaFixture({ boardId: CRASH_BOARD });
   const person = fx.fake.human('alice');
   const ids: string[] = [];
-  for (const title of ['Task 1', 'Task 2', 'Task 3']) ids.push(await fx.humanCreate(person, { title, status: 'Ready' }));
+  for (const title of ['Task 1', 'Task 2', 'Task 3'])
+    ids.push(await fx.humanCreate(person, { title, status: 'Ready' }));
   return {
     entry: { ...fx.configEntry, id: CRASH_BOARD },
     env: fx.secrets,

@@ -274,7 +274,8 @@ export class TaigaAdapter implements BoardAdapter {
     const out: Record<string, unknown> = {};
     if (fields.status !== undefined) out.status = await this.statusId(fields.status);
     if (fields.labels !== undefined) out.tags = tagsForTaiga(fields.labels);
-    if (fields.assignee !== undefined) out.assigned_to = fields.assignee === null ? null : this.memberId(fields.assignee);
+    if (fields.assignee !== undefined)
+      out.assigned_to = fields.assignee === null ? null : this.memberId(fields.assignee);
     if (fields.dueDate !== undefined) out.due_date = fields.dueDate;
     if (fields.priority !== undefined && fields.priority !== 0) {
       throw new BoardError('invalid', 'priority: Taiga user stories have no priority (only issues do); leave it at 0');
@@ -302,7 +303,10 @@ export class TaigaAdapter implements BoardAdapter {
     const member = members.find((m) => m.username === name) ?? members.find((m) => m.full_name === name);
     if (!member) {
       const known = members.map((m) => m.username).join(', ');
-      throw new BoardError('invalid', `"${name}" is not a member of Taiga project ${this.project!.slug}; members: ${known}`);
+      throw new BoardError(
+        'invalid',
+        `"${name}" is not a member of Taiga project ${this.project!.slug}; members: ${known}`,
+      );
     }
     return member.id;
   }
@@ -357,7 +361,8 @@ export class TaigaAdapter implements BoardAdapter {
       }
     }
     const made = await this.findCommentByMarker(taskId, marker);
-    if (!made) throw new BoardError('transient', `Taiga took the comment on user story ${taskId} but does not list it yet`);
+    if (!made)
+      throw new BoardError('transient', `Taiga took the comment on user story ${taskId} but does not list it yet`);
     return made;
   }
 

@@ -1,3 +1,4 @@
+import { registerSecretValue } from '../../logger';
 import { BoardError } from '../contract/errors';
 import { HttpClient, parseJson, type HttpAnswer, type HttpRequest } from '../kit/http/client';
 import { excerpt } from '../kit/http/excerpt';
@@ -76,7 +77,7 @@ export class TaigaClient {
     this.http = new HttpClient({
       service: 'Taiga',
       baseUrl: this.apiBase,
-      headers: () => (this.session ? { authorization: `Bearer ${this.session.access}` } : {}),
+      headers: (): Record<string, string> => (this.session ? { authorization: `Bearer ${this.session.access}` } : {}),
       secrets: [options.password],
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -105,7 +106,9 @@ export class TaigaClient {
   /** Pages through `X-Pagination-Next`, the absolute URL of the next page that Taiga sends. */
   pages<T>(path: string, query: HttpRequest['query'], what: string): AsyncGenerator<T[]> {
     return pagesByCursor(async (next) => {
-      const answer = await this.send(next ? { path: next, idempotent: true, what } : { path, query, idempotent: true, what });
+      const answer = await this.send(
+        next ? { path: next, idempotent: true, what } : { path, query, idempotent: true, what },
+      );
       const items = parseJson<unknown>(answer, 'Taiga', what);
       if (!Array.isArray(items)) throw new BoardError('transient', `Taiga's answer to ${what} is not a list`);
       return { items: items as T[], next: answer.headers.get('x-pagination-next') };
@@ -172,12 +175,16 @@ export class TaigaClient {
       { type: 'normal', username: this.options.username, password: this.options.password },
       `log in as ${this.options.username}`,
     );
-    if (typeof login.auth_token !== 'string') throw new BoardError('transient', 'Taiga answered the login without a token');
+    if (typeof login.auth_token !== 'string')
+      throw new BoardError('transient', 'Taiga answered the login without a token');
     if (typeof login.id === 'number') this.userId = login.id;
     this.session = this.sessionOf(login.auth_token, login.refresh);
   }
 
   private sessionOf(access: string, refresh: string | undefined): Session {
+    // Tokens are as secret as the password: never in a log line.
+    registerSecretValue(access);
+    if (refresh) registerSecretValue(refresh);
     return {
       access,
       accessExpiresAt: expiryOf(access),

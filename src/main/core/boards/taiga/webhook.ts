@@ -28,7 +28,8 @@ export function verifyTaigaWebhook(
   const comment = typeof change.comment === 'string' && change.comment !== '';
   const project = isObject(data.project) ? data.project.id : data.project;
   const ownProject = projectId === undefined || project === undefined || project === projectId;
-  const storyId = type === 'userstory' && (typeof data.id === 'number' || typeof data.id === 'string') ? String(data.id) : '';
+  const storyId =
+    type === 'userstory' && (typeof data.id === 'number' || typeof data.id === 'string') ? String(data.id) : '';
   return {
     deliveryId: deliveryIdOf(delivery, 'taiga'),
     event: `${type}.${comment ? 'comment' : action}`,
