@@ -13,7 +13,7 @@ import { joinDescription, splitDescription } from '../../../src/main/core/boards
 import { call, startServe, type ServeProcess } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT } from './harness';
-import { columnOf, KB_COLUMN_ROLES, KB_COLUMNS, tagsOf } from './kanboard-setup';
+import { columnOf, KB_COLUMN_ROLES, KB_COLUMNS, tagsOf } from '../../boards/kanboard';
 
 /**
  * A person acts on a card while an agent works on it: the real `deckhand

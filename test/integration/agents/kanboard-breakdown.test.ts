@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT, type AgentSpec } from './harness';
-import { childrenOf, columnOf, startKanboardBoard, startOnKanboard, tagsOf } from './kanboard-setup';
+import { childrenOf, columnOf, startKanboardBoard, tagsOf } from '../../boards/kanboard';
+import { startOnKanboard } from './kanboard-setup';
 
 /** Break down an epic on a Kanboard board: subtasks linked by Kanboard's internal links, exactly once. */
 const tempDir = useTempDirs();

@@ -4,7 +4,8 @@ import { startFakeLlm } from '../../fakes/llm/server';
 import type { TaskRow } from '../../fakes/kanboard/store';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT, type AgentSpec, type Harness } from './harness';
-import { columnOf, startKanboardBoard, startOnKanboard, tagsOf, type KanboardBoard } from './kanboard-setup';
+import { columnOf, startKanboardBoard, tagsOf, type KanboardBoard } from '../../boards/kanboard';
+import { startOnKanboard } from './kanboard-setup';
 
 /** The daily digest on a Kanboard board: one digest task per day, assigned to the lead, across restarts. */
 const tempDir = useTempDirs();

@@ -9,10 +9,10 @@ import {
   kanboardConfig,
   kbTask,
   startKanboardBoard,
-  startOnKanboard,
   tagsOf,
   type KanboardBoard,
-} from './kanboard-setup';
+} from '../../boards/kanboard';
+import { startOnKanboard } from './kanboard-setup';
 
 /** The pickup and ask-a-human loops on a Kanboard board (the fake JSON-RPC server), and two instances sharing it. */
 const tempDir = useTempDirs();

@@ -3,7 +3,7 @@ import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
 import { NOTES_HEADER } from '../../../src/main/core/boards/kanboard/agent-notes';
 import type { FakeKanboard } from '../../fakes/kanboard';
-import { startKanboard, type KanboardSetup } from './kanboard-harness';
+import { startKanboard, type KanboardSetup } from '../../boards/kanboard';
 
 const running: FakeKanboard[] = [];
 afterEach(async () => {

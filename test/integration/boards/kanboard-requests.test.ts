@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeKanboard } from '../../fakes/kanboard';
-import { startKanboard } from './kanboard-harness';
+import { startKanboard } from '../../boards/kanboard';
 
 const running: FakeKanboard[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@ import type { WebhookDelivery } from '../../../src/main/core/boards/contract/ada
 import { WebhookRejected } from '../../../src/main/core/boards/contract/errors';
 import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
 import type { FakeKanboard } from '../../fakes/kanboard';
-import { startKanboard } from './kanboard-harness';
+import { startKanboard } from '../../boards/kanboard';
 
 const HOOK_TOKEN = 'kb-webhook-token-5f2a9c';
 const cleanup: (() => Promise<void>)[] = [];

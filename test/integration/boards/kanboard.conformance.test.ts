@@ -1,6 +1,6 @@
 import type { WebhookDelivery } from '../../../src/main/core/boards/contract/adapter';
 import { describeBoardConformance } from '../../conformance/board-conformance';
-import { humanFields, startKanboard } from './kanboard-harness';
+import { humanFields, startKanboard } from '../../boards/kanboard';
 
 const WEBHOOK_TOKEN = 'kb-webhook-token-conformance';
 
