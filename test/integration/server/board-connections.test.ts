@@ -6,6 +6,7 @@ import { KeychainSecretStore } from '../../../src/main/core/secrets/keychain-sto
 import { startServer, type RunningServer } from '../../../src/main/core/server/http-server';
 import { call } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
+import { startFakeTaiga } from '../../fakes/taiga';
 
 // Board connections store secrets in the real keychain (a throwaway one under `npm test`).
 const tempDir = useTempDirs();
@@ -77,6 +78,32 @@ describe('board connections', () => {
     await call(url, 'removeBoard', { id: 'kb' });
     expect(await new KeychainSecretStore().get(secretNameFor('kb', 'token'))).toBeUndefined();
     expect(core.getState().boards.map((b) => b.id)).toEqual(['local']);
+  });
+
+  it('connects a Taiga board from the form: a wrong password is named, the right one goes to the keychain only', async () => {
+    const { url, core } = await boot();
+    const taiga = await startFakeTaiga();
+    try {
+      const settings = { url: taiga.url, project: taiga.projectSlug, username: 'admin', password: '123123' };
+      const wrong = await call(url, 'testBoardConnection', {
+        type: 'taiga',
+        id: 'tg',
+        settings: { ...settings, password: 'not-it' },
+      });
+      expect(wrong.json.value).toMatchObject({ ok: false });
+      expect(JSON.stringify(wrong.json)).toMatch(/check the username and password for admin/);
+      const tested = await call(url, 'testBoardConnection', { type: 'taiga', id: 'tg', settings });
+      expect(tested.json.value).toMatchObject({ ok: true });
+      expect(JSON.stringify(tested.json)).toMatch(/6 columns/);
+      const saved = await call(url, 'saveBoard', { id: 'tg', type: 'taiga', settings });
+      expect(saved.json.value.settings.password).toEqual({ secretSet: true });
+      expect(JSON.stringify(saved.json)).not.toContain('123123');
+      expect(await new KeychainSecretStore().get(secretNameFor('tg', 'password'))).toBe('123123');
+      expect(core.engine.hasBoard('tg')).toBe(true);
+      await call(url, 'removeBoard', { id: 'tg' });
+    } finally {
+      await taiga.close();
+    }
   });
 
   it('names the bad field, and refuses to shadow a board from the config file', async () => {

@@ -34,7 +34,8 @@ export function describeWebhook(
     return {
       label: 'not set up',
       tone: 'neutral',
-      detail: 'Add a webhook token to get changes within seconds; polled until then.',
+      detail:
+        "Set the board's webhook token, secret or key in its settings to get changes within seconds; polled until then.",
       endpoint,
     };
   }
