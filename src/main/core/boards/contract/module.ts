@@ -93,3 +93,20 @@ export async function connectOrRetryLater<A extends { connect(): Promise<void> }
   }
   return adapter;
 }
+
+/**
+ * The form fields for the working, review and blocked column roles, in the
+ * board's own word for a column ("state", "status") and with its default names.
+ */
+export function columnRoleFields(
+  noun: string,
+  placeholders: { working?: string; review?: string; blocked?: string } = {},
+): BoardSettingField[] {
+  return (['working', 'review', 'blocked'] as const).map((role) => ({
+    key: `columns.${role}`,
+    label: `${role[0]!.toUpperCase()}${role.slice(1)} ${noun}`,
+    kind: 'text' as const,
+    required: false,
+    ...(placeholders[role] ? { placeholder: placeholders[role] } : {}),
+  }));
+}

@@ -11,7 +11,7 @@ import {
 } from '../../config/blocks';
 import { createLogger } from '../../logger';
 import { resolveSecret } from '../../secrets/resolve';
-import { connectOrRetryLater, type BoardModule } from '../contract/module';
+import { columnRoleFields, connectOrRetryLater, type BoardModule } from '../contract/module';
 import { KanboardAdapter, KANBOARD_BOARD_TYPE } from './kanboard-adapter';
 
 const log = createLogger('kanboard');
@@ -81,15 +81,11 @@ export const kanboardModule = {
       required: false,
       help: "From Kanboard's Settings > Webhooks; lets Deckhand verify deliveries",
     },
-    { key: 'columns.working', label: 'Working column', kind: 'text', required: false, placeholder: 'Work in progress' },
-    { key: 'columns.review', label: 'Review column', kind: 'text', required: false, placeholder: 'Ready for Review' },
-    {
-      key: 'columns.blocked',
-      label: 'Blocked column',
-      kind: 'text',
-      required: false,
-      placeholder: 'Blocked — Needs Input',
-    },
+    ...columnRoleFields('column', {
+      working: 'Work in progress',
+      review: 'Ready for Review',
+      blocked: 'Blocked — Needs Input',
+    }),
   ],
   // A self-hosted PHP app: the budget is a courtesy to a shared server (see issue "Throughput" for raising it).
   syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 10 * 60_000, requestsPerMinute: 120 },

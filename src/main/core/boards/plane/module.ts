@@ -10,7 +10,7 @@ import {
 } from '../../config/blocks';
 import { createLogger } from '../../logger';
 import { resolveSecret } from '../../secrets/resolve';
-import { connectOrRetryLater, type BoardModule } from '../contract/module';
+import { columnRoleFields, connectOrRetryLater, type BoardModule } from '../contract/module';
 import { PlaneAdapter, PLANE_BOARD_TYPE } from './adapter';
 import { PLANE_CLOUD_URL } from './client';
 
@@ -58,9 +58,7 @@ export const planeModule = {
       required: false,
       help: 'From Workspace settings > Webhooks; lets Deckhand verify X-Plane-Signature',
     },
-    { key: 'columns.working', label: 'Working state', kind: 'text', required: false, placeholder: 'In Progress' },
-    { key: 'columns.review', label: 'Review state', kind: 'text', required: false, placeholder: 'In Review' },
-    { key: 'columns.blocked', label: 'Blocked state', kind: 'text', required: false },
+    ...columnRoleFields('state', { working: 'In Progress', review: 'In Review' }),
   ],
   // Plane's API allows 60 requests a minute per key (API_KEY_RATE_LIMIT): keep some for the person's own scripts.
   syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 10 * 60_000, requestsPerMinute: 50 },

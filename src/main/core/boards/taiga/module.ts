@@ -10,7 +10,7 @@ import {
 } from '../../config/blocks';
 import { createLogger } from '../../logger';
 import { resolveSecret } from '../../secrets/resolve';
-import { connectOrRetryLater, type BoardModule } from '../contract/module';
+import { columnRoleFields, connectOrRetryLater, type BoardModule } from '../contract/module';
 import { TaigaAdapter, TAIGA_BOARD_TYPE } from './adapter';
 
 const log = createLogger('taiga');
@@ -57,9 +57,7 @@ export const taigaModule = {
       required: false,
       help: "The key of the project's webhook (Admin > Integrations > Webhooks); lets Deckhand verify X-TAIGA-WEBHOOK-SIGNATURE",
     },
-    { key: 'columns.working', label: 'Working status', kind: 'text', required: false, placeholder: 'In progress' },
-    { key: 'columns.review', label: 'Review status', kind: 'text', required: false, placeholder: 'Ready for test' },
-    { key: 'columns.blocked', label: 'Blocked status', kind: 'text', required: false },
+    ...columnRoleFields('status', { working: 'In progress', review: 'Ready for test' }),
   ],
   // Self-hosted Taiga throttles nothing by default (settings: all rates None); a changed story costs two requests.
   syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 10 * 60_000, requestsPerMinute: 300 },
