@@ -33,6 +33,8 @@ export interface UpdateDecision {
   /** The agent's values the board keeps its own for, and why. */
   kept: { field: TaskField; value: unknown; reason: string }[];
   conflicts: { field: TaskField; base: unknown; human: unknown; agent: unknown }[];
+  /** The task as the merge read it (version and board clock), to tell later whether anything wrote to it since. */
+  seen?: { version: string; updatedAt: string };
 }
 
 /** "moved to Done by a person during the run; left there", and the like for other fields. */
@@ -124,10 +126,12 @@ function decide(ctx: BoardContext, entry: OutboxEntry, remote: Task): UpdateDeci
       human: remote[c.field],
       agent: c.agentValue,
     })),
+    seen: { version: remote.version, updatedAt: remote.updatedAt },
   };
 }
 
-type Landed = 'yes' | 'no' | 'unknown';
+/** `undone?`: looks not landed, but the task was written since, so a person may have undone it. */
+type Landed = 'yes' | 'no' | 'unknown' | 'undone?';
 
 /**
  * Did a written field reach the board before its answer was lost? Yes when the
@@ -135,14 +139,26 @@ type Landed = 'yes' | 'no' | 'unknown';
  * unknown when a person changed it since. Labels are judged on the labels the
  * write changed only, so a person's other label edits do not blur the answer.
  */
-function landed(field: TaskField, before: unknown, sent: unknown, now: unknown): Landed {
+function landed(field: TaskField, before: unknown, sent: unknown, now: unknown, untouched: boolean): Landed {
   if (field !== 'labels') return valuesEqual(now, sent) ? 'yes' : valuesEqual(now, before) ? 'no' : 'unknown';
   const b = new Set(before as string[]);
   const s = new Set(sent as string[]);
   const touched = new Set([...[...s].filter((l) => !b.has(l)), ...[...b].filter((l) => !s.has(l))]);
   const on = (set: Set<string> | string[]): string[] => normalizeLabels([...set].filter((l) => touched.has(l)));
   const current = on(now as string[]);
-  return valuesEqual(current, on(s)) ? 'yes' : valuesEqual(current, on(b)) ? 'no' : 'unknown';
+  if (valuesEqual(current, on(s))) return 'yes';
+  if (!valuesEqual(current, on(b))) return 'unknown';
+  // The labels look as they did before the write. That is also what a person undoing our landed label change
+  // leaves (removing the label we added), so it proves "not landed" only if nothing wrote to the task since.
+  return untouched ? 'no' : 'undone?';
+}
+
+/**
+ * Whether the task is as the merge read it: same version and same board time. Both, because a board may
+ * derive its version from the fields (Kanboard), so a person's undo of our write brings the old version back.
+ */
+function untouchedSince(prior: UpdateDecision, remote: Task): boolean {
+  return prior.seen?.version === remote.version && prior.seen.updatedAt === remote.updatedAt;
 }
 
 /**
@@ -153,10 +169,14 @@ function landed(field: TaskField, before: unknown, sent: unknown, now: unknown):
 function resume(prior: UpdateDecision, remote: Task): { decision: UpdateDecision; toSend: FieldPatch } {
   const decision: UpdateDecision = { ...prior, toWrite: {}, losers: [...prior.losers], kept: [...prior.kept] };
   const toSend: Record<string, unknown> = {};
+  const untouched = untouchedSince(prior, remote);
   for (const [field, sent] of Object.entries(prior.toWrite) as [TaskField, unknown][]) {
-    const state = landed(field, prior.before[field], sent, remote[field]);
-    if (state === 'unknown') {
-      const reason = `a person changed ${field} while Deckhand waited for the board's answer to its write; left as they made it`;
+    const state = landed(field, prior.before[field], sent, remote[field], untouched);
+    if (state === 'unknown' || state === 'undone?') {
+      const reason =
+        state === 'unknown'
+          ? `a person changed ${field} while Deckhand waited for the board's answer to its write; left as they made it`
+          : `the task changed while Deckhand waited for the board's answer to its ${field} write, and its change is not there: a person may have undone it; not sent again`;
       decision.losers = decision.losers.filter((l) => l.field !== field);
       decision.losers.push({ field, lost: sent, stands: remote[field], reason });
       decision.kept.push({ field, value: remote[field], reason });
