@@ -10,6 +10,8 @@ export interface TaigaClientOptions {
   password: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The clock a token's expiry is judged by (epoch ms); tests pass the fake server's. */
+  now?: () => number;
 }
 
 /** Renew the access token this long before it expires, so no request meets an expired one. */
@@ -142,7 +144,7 @@ export class TaigaClient {
   }
 
   private async ensureSession(): Promise<void> {
-    const now = Date.now();
+    const now = (this.options.now ?? Date.now)();
     const session = this.session;
     if (session && (session.accessExpiresAt === undefined || session.accessExpiresAt - RENEW_BEFORE_MS > now)) return;
     // One renewal at a time: parallel requests wait for the same new token.
