@@ -61,6 +61,36 @@ describe('taiga adapter: login', () => {
     expect(fake.stats.authFailures).toBe(0);
   });
 
+  it('a short-lived token (a Taiga set to 2 minutes) is renewed near its end, not before every request', async () => {
+    const { adapter, fake } = await taigaOnServerClock({ accessTokenTtlMs: 2 * MINUTE });
+    fake.resetStats();
+    await adapter.listTasks();
+    await adapter.listTasks();
+    expect(fake.stats.byPath[REFRESH]).toBeUndefined();
+    fake.advanceClock(100_000);
+    await adapter.listTasks();
+    await adapter.listTasks();
+    expect(fake.stats.byPath[REFRESH]).toBe(1);
+    expect(fake.stats.authFailures).toBe(0);
+  });
+
+  it('a server clock a day behind ours: its tokens look expired here but are used until a 401, not renewed per request', async () => {
+    const { fake } = await taiga();
+    fake.advanceClock(-(DAY + MINUTE));
+    const adapter = new TaigaAdapter({
+      boardId: 'x',
+      url: fake.url,
+      project: fake.projectSlug,
+      username: 'admin',
+      password: TAIGA_PASSWORD,
+    });
+    await adapter.connect();
+    fake.resetStats();
+    await adapter.listTasks();
+    await adapter.listTasks();
+    expect(fake.stats.requestLog.map((r) => r.method)).toEqual(['GET', 'GET']);
+  });
+
   it('a token the server already counts as expired (its clock jumped): the 401 is followed by a new login and the read succeeds', async () => {
     const { adapter, fake, humanCreate } = await taiga();
     const id = await humanCreate(fake.human('alice'), { title: 'Still readable' });
@@ -213,8 +243,12 @@ function servedBoardEntry(fx: TaigaFixture, extra: Record<string, unknown>): Rec
  * Deckhand with a pickup agent on the fake Taiga, the project's webhook pointed at Deckhand's listener,
  * polling slow: once the first listing has run, only webhooks bring changes in quickly.
  */
-async function pickupWithWebhooks(extra: { settings?: Record<string, unknown>; config?: Record<string, unknown> }) {
-  const fx = await taiga();
+async function pickupWithWebhooks(extra: {
+  settings?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+  fake?: FakeTaigaOptions;
+}) {
+  const fx = await taiga({}, extra.fake);
   const harness = await startHarness({
     dir: tempDir(),
     agents: [
@@ -262,6 +296,8 @@ describe('taiga through deckhand', () => {
     const { fx, harness } = await pickupWithWebhooks({
       settings: { answerPollMs: 600_000 },
       config: { agent_defaults: { resume_on: 'answer' } },
+      // As a Taiga without Celery: each webhook is sent inside the request that caused it, Deckhand's own included.
+      fake: { webhookMode: 'sync' },
     });
     // The solo developer: the same Taiga account Deckhand logs in as.
     const admin = fx.fake.human('admin');

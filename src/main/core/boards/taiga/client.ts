@@ -14,7 +14,11 @@ export interface TaigaClientOptions {
   now?: () => number;
 }
 
-/** Renew the access token this long before it expires, so no request meets an expired one. */
+/**
+ * Renew the access token this long before it expires, so no request meets an
+ * expired one; a token that lives shorter (a server set to minutes) is renewed
+ * in the last quarter of its life, or every request would renew it.
+ */
 const RENEW_BEFORE_MS = 5 * 60_000;
 /** Taiga's largest page (taiga/base/api/pagination.py max_page_size). */
 export const MAX_PAGE_SIZE = 1000;
@@ -55,7 +59,8 @@ function expiryOf(jwt: string): number | undefined {
 
 interface Session {
   access: string;
-  accessExpiresAt: number | undefined;
+  /** When to renew the access token (epoch ms), or undefined when its expiry is unknown: renewed on a 401 only. */
+  renewAt: number | undefined;
   refresh: string | undefined;
   refreshExpiresAt: number | undefined;
 }
@@ -143,10 +148,14 @@ export class TaigaClient {
     }
   }
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   private async ensureSession(): Promise<void> {
-    const now = (this.options.now ?? Date.now)();
+    const now = this.now();
     const session = this.session;
-    if (session && (session.accessExpiresAt === undefined || session.accessExpiresAt - RENEW_BEFORE_MS > now)) return;
+    if (session && (session.renewAt === undefined || session.renewAt > now)) return;
     // One renewal at a time: parallel requests wait for the same new token.
     this.renewing ??= this.renew(session, now).finally(() => {
       this.renewing = undefined;
@@ -180,9 +189,12 @@ export class TaigaClient {
   }
 
   private sessionOf(access: string, refresh: string | undefined): Session {
+    const expiresAt = expiryOf(access);
+    const lifetime = expiresAt === undefined ? 0 : expiresAt - this.now();
     return {
       access,
-      accessExpiresAt: expiryOf(access),
+      // A token that looks expired already (the server's clock ahead of ours) is used until a 401.
+      renewAt: lifetime > 0 ? expiresAt! - Math.min(RENEW_BEFORE_MS, lifetime / 4) : undefined,
       refresh,
       refreshExpiresAt: refresh ? expiryOf(refresh) : undefined,
     };
