@@ -43,6 +43,13 @@ async function rejection(promise: Promise<unknown>): Promise<BoardError> {
   return err as BoardError;
 }
 
+const fourStories = (humanCreate: TaigaFixture['humanCreate'], fake: TaigaFixture['fake']): Promise<string[]> =>
+  Promise.all(['a', 'b', 'c', 'd'].map((title) => humanCreate(fake.human('alice'), { title })));
+
+/** Reads the stories in parallel, as the engine and the agents may. */
+const titles = async (adapter: TaigaAdapter, ids: string[]): Promise<string[]> =>
+  (await Promise.all(ids.map((id) => adapter.getTask(id)))).map((t) => t!.title);
+
 const isStoryPatch = (r: FaultRequest, id: string): boolean =>
   r.method === 'PATCH' && r.path === `/api/v1/userstories/${id}`;
 
@@ -98,6 +105,26 @@ describe('taiga adapter: login', () => {
     fake.advanceClock(DAY + MINUTE);
     expect((await adapter.getTask(id))!.title).toBe('Still readable');
     expect(fake.stats.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 401', 'POST 200', 'GET 200']);
+    expect(fake.stats.byPath[LOGIN]).toBe(1);
+  });
+
+  it('requests in parallel at renewal time share one refresh', async () => {
+    const { adapter, fake, humanCreate } = await taigaOnServerClock();
+    const ids = await fourStories(humanCreate, fake);
+    fake.resetStats();
+    fake.advanceClock(DAY - 4 * MINUTE);
+    expect(await titles(adapter, ids)).toEqual(['a', 'b', 'c', 'd']);
+    expect(fake.stats.byPath[REFRESH]).toBe(1);
+    expect(fake.stats.authFailures).toBe(0);
+  });
+
+  it('requests in parallel that all meet a 401 share one new login', async () => {
+    const { adapter, fake, humanCreate } = await taiga();
+    const ids = await fourStories(humanCreate, fake);
+    fake.resetStats();
+    fake.advanceClock(DAY + MINUTE);
+    expect(await titles(adapter, ids)).toEqual(['a', 'b', 'c', 'd']);
+    expect(fake.stats.authFailures).toBe(4);
     expect(fake.stats.byPath[LOGIN]).toBe(1);
   });
 

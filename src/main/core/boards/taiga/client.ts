@@ -65,6 +65,10 @@ interface Session {
   refreshExpiresAt: number | undefined;
 }
 
+function withToken(request: HttpRequest, session: Session): HttpRequest {
+  return { ...request, headers: { ...request.headers, authorization: `Bearer ${session.access}` } };
+}
+
 /**
  * A thin typed client for Taiga's REST API (`/api/v1`) on the kit's HTTP
  * client: a normal login to a JWT, renewed with the refresh token before it
@@ -83,7 +87,6 @@ export class TaigaClient {
     this.http = new HttpClient({
       service: 'Taiga',
       baseUrl: this.apiBase,
-      headers: () => (this.session ? { authorization: `Bearer ${this.session.access}` } : {}),
       secrets: [options.password],
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -128,17 +131,22 @@ export class TaigaClient {
     return parseJson<T>(answer, 'Taiga', request.what ?? request.path);
   }
 
-  /** Sends with a fresh token; after a 401 it logs in again once and resends. */
+  /**
+   * Sends with a fresh token; after a 401 it logs in again once and resends.
+   * Each request carries the token it was given, so a renewal under way never
+   * sends one without a token, and of parallel requests refused with the same
+   * token only the first drops it: the others resend with the new one.
+   */
   async send(request: HttpRequest): Promise<HttpAnswer> {
-    await this.ensureSession();
+    const session = await this.ensureSession();
     try {
-      return await this.http.send(request);
+      return await this.http.send(withToken(request, session));
     } catch (err) {
       if (!(err instanceof TokenRefused)) throw err;
-      this.session = undefined;
-      await this.ensureSession();
+      if (this.session === session) this.session = undefined;
+      const renewed = await this.ensureSession();
       try {
-        return await this.http.send(request);
+        return await this.http.send(withToken(request, renewed));
       } catch (again) {
         if (again instanceof TokenRefused) {
           throw new BoardError('auth', `${again.message}; check that user ${this.options.username} is still active`);
@@ -152,15 +160,16 @@ export class TaigaClient {
     return (this.options.now ?? Date.now)();
   }
 
-  private async ensureSession(): Promise<void> {
+  private async ensureSession(): Promise<Session> {
     const now = this.now();
     const session = this.session;
-    if (session && (session.renewAt === undefined || session.renewAt > now)) return;
+    if (session && (session.renewAt === undefined || session.renewAt > now)) return session;
     // One renewal at a time: parallel requests wait for the same new token.
     this.renewing ??= this.renew(session, now).finally(() => {
       this.renewing = undefined;
     });
     await this.renewing;
+    return this.session!;
   }
 
   private async renew(session: Session | undefined, now: number): Promise<void> {
@@ -193,7 +202,7 @@ export class TaigaClient {
     const lifetime = expiresAt === undefined ? 0 : expiresAt - this.now();
     return {
       access,
-      // A token that looks expired already (the server's clock ahead of ours) is used until a 401.
+      // A token that looks expired already (the server's clock behind ours) is used until a 401.
       renewAt: lifetime > 0 ? expiresAt! - Math.min(RENEW_BEFORE_MS, lifetime / 4) : undefined,
       refresh,
       refreshExpiresAt: refresh ? expiryOf(refresh) : undefined,
@@ -202,7 +211,6 @@ export class TaigaClient {
 
   /** Login and refresh are sent without the old token (Taiga authenticates every request, /auth included). */
   private async authCall<T>(path: string, json: unknown, what: string): Promise<T> {
-    this.session = undefined;
     try {
       return await this.http.json<T>({ method: 'POST', path, json, what, idempotent: true });
     } catch (err) {
