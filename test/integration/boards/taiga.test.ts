@@ -223,6 +223,27 @@ describe('taiga adapter: writes and reads', () => {
     expect(written.labels).toEqual(['urgent']);
   });
 
+  it('a member who joined after Deckhand connected: a story assigned to them reads their name, and Deckhand can assign them', async () => {
+    const { adapter, fake, humanCreate } = await taiga();
+    const id = await humanCreate(fake.human('alice'), { title: 'Onboard Dave' });
+    fake.store.addUser({ username: 'dave', password: TAIGA_PASSWORD });
+    await fake.human('alice').assign(Number(id), 'dave');
+    expect((await adapter.getTask(id))!.assignee).toBe('dave');
+    const other = await humanCreate(fake.human('alice'), { title: 'Review Dave' });
+    expect((await adapter.updateTask(other, { assignee: 'dave' })).assignee).toBe('dave');
+  });
+
+  it('a story still assigned to someone who left the project reads the project again once, not on every read', async () => {
+    const { adapter, fake, humanCreate } = await taiga();
+    const id = await humanCreate(fake.human('alice'), { title: 'Left behind', assignee: 'carol' });
+    const carol = fake.store.userByName('carol')!.id;
+    fake.store.project.memberIds = fake.store.project.memberIds.filter((m) => m !== carol);
+    await adapter.connect();
+    fake.resetStats();
+    for (let i = 0; i < 3; i++) await adapter.getTask(id);
+    expect(fake.stats.byPath['GET /api/v1/projects/by_slug']).toBe(1);
+  });
+
   it('429 from a throttled Taiga is rate_limited with the wait of X-Throttle-Wait-Seconds', async () => {
     // Connecting read the project: one of the two reads a minute is gone.
     const { adapter, fake } = await taiga({}, { throttle: { 'user-read': '2/minute' } });
