@@ -22,6 +22,7 @@ import {
   writeReference,
   type Directory,
   type TaigaHistoryEntry,
+  type TaigaMember,
   type TaigaProject,
   type TaigaStatus,
   type TaigaStory,
@@ -71,6 +72,8 @@ export class TaigaAdapter implements BoardAdapter {
   private statuses: TaigaStatus[] = [];
   /** The last full read of each story: a listed story whose version matches needs no second read. */
   private readonly details = new Map<number, TaigaStory>();
+  /** Assignees a fresh read of the project did not name (a member who left): not read again for each story. */
+  private readonly formerMembers = new Set<number>();
 
   constructor(private readonly options: TaigaAdapterOptions) {
     this.boardId = options.boardId;
@@ -171,8 +174,15 @@ export class TaigaAdapter implements BoardAdapter {
     return tasks;
   }
 
+  /** A status or assignee the project read at connect does not know (added since): read the project again. */
   private async toTask(story: TaigaStory): Promise<Task> {
-    if (!this.statuses.some((s) => s.id === story.status)) await this.loadProject();
+    const assignee = story.assigned_to;
+    const newMember =
+      assignee !== null && !this.formerMembers.has(assignee) && !this.project!.members.some((m) => m.id === assignee);
+    if (newMember || !this.statuses.some((s) => s.id === story.status)) {
+      await this.loadProject();
+      if (assignee !== null && !this.project!.members.some((m) => m.id === assignee)) this.formerMembers.add(assignee);
+    }
     return taskFromStory(story, this.names);
   }
 
@@ -274,8 +284,9 @@ export class TaigaAdapter implements BoardAdapter {
     const out: Record<string, unknown> = {};
     if (fields.status !== undefined) out.status = await this.statusId(fields.status);
     if (fields.labels !== undefined) out.tags = tagsForTaiga(fields.labels);
-    if (fields.assignee !== undefined)
-      out.assigned_to = fields.assignee === null ? null : this.memberId(fields.assignee);
+    if (fields.assignee !== undefined) {
+      out.assigned_to = fields.assignee === null ? null : await this.memberId(fields.assignee);
+    }
     if (fields.dueDate !== undefined) out.due_date = fields.dueDate;
     if (fields.priority !== undefined && fields.priority !== 0) {
       throw new BoardError('invalid', 'priority: Taiga user stories have no priority (only issues do); leave it at 0');
@@ -298,11 +309,17 @@ export class TaigaAdapter implements BoardAdapter {
     return status.id;
   }
 
-  private memberId(name: string): number {
-    const members = this.project!.members;
-    const member = members.find((m) => m.username === name) ?? members.find((m) => m.full_name === name);
+  private async memberId(name: string): Promise<number> {
+    const find = (members: TaigaMember[]) =>
+      members.find((m) => m.username === name) ?? members.find((m) => m.full_name === name);
+    let member = find(this.project!.members);
     if (!member) {
-      const known = members.map((m) => m.username).join(', ');
+      // Someone who joined since the project was read.
+      await this.loadProject();
+      member = find(this.project!.members);
+    }
+    if (!member) {
+      const known = this.project!.members.map((m) => m.username).join(', ');
       throw new BoardError(
         'invalid',
         `"${name}" is not a member of Taiga project ${this.project!.slug}; members: ${known}`,

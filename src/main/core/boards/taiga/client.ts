@@ -11,9 +11,15 @@ export interface TaigaClientOptions {
   password: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The clock a token's expiry is judged by (epoch ms); tests pass the fake server's. */
+  now?: () => number;
 }
 
-/** Renew the access token this long before it expires, so no request meets an expired one. */
+/**
+ * Renew the access token this long before it expires, so no request meets an
+ * expired one; a token that lives shorter (a server set to minutes) is renewed
+ * in the last quarter of its life, or every request would renew it.
+ */
 const RENEW_BEFORE_MS = 5 * 60_000;
 /** Taiga's largest page (taiga/base/api/pagination.py max_page_size). */
 export const MAX_PAGE_SIZE = 1000;
@@ -54,9 +60,14 @@ function expiryOf(jwt: string): number | undefined {
 
 interface Session {
   access: string;
-  accessExpiresAt: number | undefined;
+  /** When to renew the access token (epoch ms), or undefined when its expiry is unknown: renewed on a 401 only. */
+  renewAt: number | undefined;
   refresh: string | undefined;
   refreshExpiresAt: number | undefined;
+}
+
+function withToken(request: HttpRequest, session: Session): HttpRequest {
+  return { ...request, headers: { ...request.headers, authorization: `Bearer ${session.access}` } };
 }
 
 /**
@@ -77,7 +88,6 @@ export class TaigaClient {
     this.http = new HttpClient({
       service: 'Taiga',
       baseUrl: this.apiBase,
-      headers: (): Record<string, string> => (this.session ? { authorization: `Bearer ${this.session.access}` } : {}),
       secrets: [options.password],
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -124,17 +134,22 @@ export class TaigaClient {
     return parseJson<T>(answer, 'Taiga', request.what ?? request.path);
   }
 
-  /** Sends with a fresh token; after a 401 it logs in again once and resends. */
+  /**
+   * Sends with a fresh token; after a 401 it logs in again once and resends.
+   * Each request carries the token it was given, so a renewal under way never
+   * sends one without a token, and of parallel requests refused with the same
+   * token only the first drops it: the others resend with the new one.
+   */
   async send(request: HttpRequest): Promise<HttpAnswer> {
-    await this.ensureSession();
+    const session = await this.ensureSession();
     try {
-      return await this.http.send(request);
+      return await this.http.send(withToken(request, session));
     } catch (err) {
       if (!(err instanceof TokenRefused)) throw err;
-      this.session = undefined;
-      await this.ensureSession();
+      if (this.session === session) this.session = undefined;
+      const renewed = await this.ensureSession();
       try {
-        return await this.http.send(request);
+        return await this.http.send(withToken(request, renewed));
       } catch (again) {
         if (again instanceof TokenRefused) {
           throw new BoardError('auth', `${again.message}; check that user ${this.options.username} is still active`);
@@ -144,15 +159,20 @@ export class TaigaClient {
     }
   }
 
-  private async ensureSession(): Promise<void> {
-    const now = Date.now();
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private async ensureSession(): Promise<Session> {
+    const now = this.now();
     const session = this.session;
-    if (session && (session.accessExpiresAt === undefined || session.accessExpiresAt - RENEW_BEFORE_MS > now)) return;
+    if (session && (session.renewAt === undefined || session.renewAt > now)) return session;
     // One renewal at a time: parallel requests wait for the same new token.
     this.renewing ??= this.renew(session, now).finally(() => {
       this.renewing = undefined;
     });
     await this.renewing;
+    return this.session!;
   }
 
   private async renew(session: Session | undefined, now: number): Promise<void> {
@@ -185,9 +205,12 @@ export class TaigaClient {
     // Tokens are as secret as the password: never in a log line.
     registerSecretValue(access);
     if (refresh) registerSecretValue(refresh);
+    const expiresAt = expiryOf(access);
+    const lifetime = expiresAt === undefined ? 0 : expiresAt - this.now();
     return {
       access,
-      accessExpiresAt: expiryOf(access),
+      // A token that looks expired already (the server's clock behind ours) is used until a 401.
+      renewAt: lifetime > 0 ? expiresAt! - Math.min(RENEW_BEFORE_MS, lifetime / 4) : undefined,
       refresh,
       refreshExpiresAt: refresh ? expiryOf(refresh) : undefined,
     };
@@ -195,7 +218,6 @@ export class TaigaClient {
 
   /** Login and refresh are sent without the old token (Taiga authenticates every request, /auth included). */
   private async authCall<T>(path: string, json: unknown, what: string): Promise<T> {
-    this.session = undefined;
     try {
       return await this.http.json<T>({ method: 'POST', path, json, what, idempotent: true });
     } catch (err) {
