@@ -97,6 +97,14 @@ describe('BoardColumns', () => {
   });
 
   it('with no column list, trusts names given to it', () => {
+    // A stock Taiga Kanban project: its review status is "Ready for test".
+    const taiga = new BoardColumns({}, ['New', 'Ready', 'In progress', 'Ready for test', 'Done', 'Archived']);
+    expect([taiga.role('todo'), taiga.role('working'), taiga.role('review'), taiga.role('done')]).toEqual([
+      'Ready',
+      'In progress',
+      'Ready for test',
+      'Done',
+    ]);
     const unknown = new BoardColumns({ working: 'Doing' }, []);
     expect(unknown.role('working')).toBe('Doing');
     expect(unknown.resolve('Somewhere')).toBe('Somewhere');

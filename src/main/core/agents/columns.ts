@@ -5,7 +5,8 @@ const CONVENTIONAL_NAMES: Record<ColumnRole, readonly string[]> = {
   backlog: ['Backlog', 'Icebox'],
   todo: ['To do', 'Todo', 'Ready', 'Open'],
   working: ['Work in progress', 'In progress', 'Doing', 'WIP'],
-  review: ['Ready for Review', 'Review', 'In review'],
+  // 'Ready for test' is Taiga's default review status.
+  review: ['Ready for Review', 'Review', 'In review', 'Ready for test'],
   blocked: ['Blocked — Needs Input', 'Blocked - Needs Input', 'Blocked', 'Needs input', 'On hold'],
   done: ['Done', 'Closed', 'Complete'],
 };
