@@ -103,3 +103,30 @@ export function fieldsVersion(fields: TaskFields): string {
   const tuple = TASK_FIELDS.map((f) => fields[f]);
   return createHash('sha256').update(JSON.stringify(tuple)).digest('hex').slice(0, 20);
 }
+
+/** Whether applying `patch` would change any field of `task` (a no-op write is skipped, so its version stays). */
+export function patchChanges(task: TaskFields, patch: FieldPatch): boolean {
+  return (Object.keys(patch) as TaskField[]).some(
+    (field) => patch[field] !== undefined && JSON.stringify(task[field]) !== JSON.stringify(patch[field]),
+  );
+}
+
+/**
+ * Refuses a `columns:` role naming a column the board lacks, in the board's
+ * own words: `columns.review: Plane project DEMO has no state "QA"; states: …`.
+ */
+export function checkColumnRoles(
+  roles: Partial<Record<string, string>> | undefined,
+  columns: readonly string[],
+  where: string,
+  noun: { one: string; many: string },
+): void {
+  for (const [role, column] of Object.entries(roles ?? {})) {
+    if (column && !columns.includes(column)) {
+      throw new BoardError(
+        'invalid',
+        `columns.${role}: ${where} has no ${noun.one} "${column}"; ${noun.many}: ${columns.join(', ')}`,
+      );
+    }
+  }
+}

@@ -8,9 +8,10 @@ import type {
   WebhookDelivery,
   WebhookHint,
 } from '../contract/adapter';
-import { checkPatch } from '../contract/canonical';
+import { checkColumnRoles, checkPatch, patchChanges } from '../contract/canonical';
 import { BoardError } from '../contract/errors';
 import { collectUntil } from '../kit/listing/sort-and-stop';
+import { findByName } from '../kit/names/find-by-name';
 import { watermarkOf } from '../kit/listing/watermark';
 import { DuplicateError, PlaneClient, type PlaneClientOptions } from './client';
 import { textToHtml } from './html';
@@ -95,14 +96,10 @@ export class PlaneAdapter implements BoardAdapter {
     this.project = project;
     await this.loadDirectory();
     const names = this.states.map((s) => s.name);
-    for (const [role, column] of Object.entries(this.options.columnRoles ?? {})) {
-      if (column && !names.includes(column)) {
-        throw new BoardError(
-          'invalid',
-          `columns.${role}: Plane project ${project.identifier} has no state "${column}"; states: ${names.join(', ')}`,
-        );
-      }
-    }
+    checkColumnRoles(this.options.columnRoles, names, `Plane project ${project.identifier}`, {
+      one: 'state',
+      many: 'states',
+    });
   }
 
   private async loadDirectory(): Promise<void> {
@@ -244,11 +241,7 @@ export class PlaneAdapter implements BoardAdapter {
       );
     }
     const before = taskFromWorkItem(current, this.names);
-    const changes = Object.keys(fields).some(
-      (f) =>
-        JSON.stringify((before as unknown as Record<string, unknown>)[f]) !==
-        JSON.stringify((fields as Record<string, unknown>)[f]),
-    );
+    const changes = patchChanges(before, fields);
     // Plane bumps updated_at even for a PATCH that changes nothing; skip it, and the webhooks it would fire.
     if (!changes) return (await this.toTasks([current]))[0]!;
     const item = await this.client.patch<PlaneWorkItem>(this.itemsPath(id), body, 'update a work item');
@@ -268,17 +261,12 @@ export class PlaneAdapter implements BoardAdapter {
   }
 
   private async stateId(name: string): Promise<string> {
-    let state = this.states.find((s) => s.name === name);
-    if (!state) {
-      await this.loadDirectory();
-      state = this.states.find((s) => s.name === name);
-    }
-    if (!state) {
-      throw new BoardError(
-        'invalid',
-        `Plane project ${this.project!.identifier} has no state "${name}"; states: ${this.states.map((s) => s.name).join(', ')}`,
-      );
-    }
+    const state = await findByName(
+      () => this.states,
+      name,
+      () => this.loadDirectory(),
+      (states) => `Plane project ${this.project!.identifier} has no state "${name}"; states: ${states}`,
+    );
     return state.id;
   }
 

@@ -8,9 +8,10 @@ import type {
   WebhookDelivery,
   WebhookHint,
 } from '../contract/adapter';
-import { checkPatch } from '../contract/canonical';
+import { checkColumnRoles, checkPatch, patchChanges } from '../contract/canonical';
 import { BoardError } from '../contract/errors';
 import { watermarkOf } from '../kit/listing/watermark';
+import { findByName } from '../kit/names/find-by-name';
 import { joinNotesSection, splitNotesSection } from '../kit/notes/description-section';
 import { MAX_PAGE_SIZE, StaleVersionError, TaigaClient, type TaigaClientOptions } from './client';
 import {
@@ -84,14 +85,10 @@ export class TaigaAdapter implements BoardAdapter {
   async connect(): Promise<void> {
     await this.loadProject();
     const names = this.statuses.map((s) => s.name);
-    for (const [role, column] of Object.entries(this.options.columnRoles ?? {})) {
-      if (column && !names.includes(column)) {
-        throw new BoardError(
-          'invalid',
-          `columns.${role}: Taiga project ${this.project!.slug} has no status "${column}"; statuses: ${names.join(', ')}`,
-        );
-      }
-    }
+    checkColumnRoles(this.options.columnRoles, names, `Taiga project ${this.project!.slug}`, {
+      one: 'status',
+      many: 'statuses',
+    });
   }
 
   private async loadProject(): Promise<void> {
@@ -245,11 +242,7 @@ export class TaigaAdapter implements BoardAdapter {
       const current = await this.readStory(id);
       if (!current) throw new BoardError('not_found', `Taiga user story ${id} does not exist (deleted?)`);
       const before = taskFromStory(current, this.names);
-      const changed = Object.keys(fields).some(
-        (f) =>
-          JSON.stringify((before as unknown as Record<string, unknown>)[f]) !==
-          JSON.stringify((fields as Record<string, unknown>)[f]),
-      );
+      const changed = patchChanges(before, fields);
       // Taiga bumps the version and writes history even for a PATCH that changes nothing: skip it.
       if (!changed) return this.toTask(current);
       const body = { ...(await this.changesFor(current, fields)), version: current.version };
@@ -295,17 +288,12 @@ export class TaigaAdapter implements BoardAdapter {
   }
 
   private async statusId(name: string): Promise<number> {
-    let status = this.statuses.find((s) => s.name === name);
-    if (!status) {
-      await this.loadProject();
-      status = this.statuses.find((s) => s.name === name);
-    }
-    if (!status) {
-      throw new BoardError(
-        'invalid',
-        `Taiga project ${this.project!.slug} has no status "${name}"; statuses: ${this.statuses.map((s) => s.name).join(', ')}`,
-      );
-    }
+    const status = await findByName(
+      () => this.statuses,
+      name,
+      () => this.loadProject(),
+      (statuses) => `Taiga project ${this.project!.slug} has no status "${name}"; statuses: ${statuses}`,
+    );
     return status.id;
   }
 
