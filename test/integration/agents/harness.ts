@@ -24,6 +24,26 @@ export interface AgentSpec {
   [key: string]: unknown;
 }
 
+/** The breakdown agent (routed by the `epic` label) and the digest agent, both the example command agent, on one board. */
+export function plannerAndSecretary(board: string, digestAssignee: string): AgentSpec[] {
+  return [
+    {
+      id: 'planner',
+      board,
+      workflow: 'breakdown',
+      routes: { labels: ['epic'] },
+      provider: { type: 'command', command: EXAMPLE_AGENT },
+    },
+    {
+      id: 'secretary',
+      board,
+      workflow: 'digest',
+      digest: { assign_to: digestAssignee },
+      provider: { type: 'command', command: EXAMPLE_AGENT },
+    },
+  ];
+}
+
 /**
  * The usual model agent of these tests: `writer`, picking up `needs-ai` tasks on the local board, asking the
  * scripted OpenAI-compatible server. `over` sets any other key; its `provider` keys are added to the openai ones.

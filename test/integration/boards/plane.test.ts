@@ -5,7 +5,7 @@ import { startServer } from '../../../src/main/core/server/http-server';
 import { signHmac } from '../../../src/main/core/boards/kit/webhooks/verify';
 import { startPlaneFixture, type PlaneFixture } from '../../boards/plane';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, startHarness } from '../agents/harness';
+import { EXAMPLE_AGENT, plannerAndSecretary, startHarness } from '../agents/harness';
 
 /** The Plane adapter on the fake Plane: what the conformance suite does not cover. */
 const tempDir = useTempDirs();
@@ -238,22 +238,7 @@ describe('plane through deckhand', () => {
     fx.fake.store.createLabel(fx.fake.projectId, { name: 'epic' }, null);
     const harness = await startHarness({
       dir: tempDir(),
-      agents: [
-        {
-          id: 'planner',
-          board: 'pl',
-          workflow: 'breakdown',
-          routes: { labels: ['epic'] },
-          provider: { type: 'command', command: EXAMPLE_AGENT },
-        },
-        {
-          id: 'secretary',
-          board: 'pl',
-          workflow: 'digest',
-          digest: { assign_to: 'alice' },
-          provider: { type: 'command', command: EXAMPLE_AGENT },
-        },
-      ],
+      agents: plannerAndSecretary('pl', 'alice'),
       keychain: { 'plane-key': fx.fake.apiKey },
       config: { boards: [{ ...fx.configEntry, token: { keychain: 'plane-key' }, poll: { interval: '2s' } }] },
     });

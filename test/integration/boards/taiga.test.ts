@@ -5,7 +5,7 @@ import { startServer } from '../../../src/main/core/server/http-server';
 import { startTaigaFixture, TAIGA_PASSWORD, type TaigaFixture } from '../../boards/taiga';
 import type { FakeTaigaOptions, FaultRequest } from '../../fakes/taiga';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, startHarness } from '../agents/harness';
+import { EXAMPLE_AGENT, plannerAndSecretary, startHarness } from '../agents/harness';
 
 /** The Taiga adapter on the fake Taiga: what the conformance suite does not cover. */
 const tempDir = useTempDirs();
@@ -371,22 +371,7 @@ describe('taiga through deckhand', () => {
     const fx = await taiga();
     const harness = await startHarness({
       dir: tempDir(),
-      agents: [
-        {
-          id: 'planner',
-          board: 'tg',
-          workflow: 'breakdown',
-          routes: { labels: ['epic'] },
-          provider: { type: 'command', command: EXAMPLE_AGENT },
-        },
-        {
-          id: 'secretary',
-          board: 'tg',
-          workflow: 'digest',
-          digest: { assign_to: 'alice' },
-          provider: { type: 'command', command: EXAMPLE_AGENT },
-        },
-      ],
+      agents: plannerAndSecretary('tg', 'alice'),
       config: { boards: [servedBoardEntry(fx, { poll: { interval: '2s' } })] },
     });
     cleanup.push(() => harness.close());
@@ -403,7 +388,11 @@ describe('taiga through deckhand', () => {
     const run = await harness.runIn({ taskId: epicId }, ['done', 'failed'], 30_000);
     expect(run.outcome).toMatch(/^completed; 2 subtask\(s\) created/);
     expect(fx.fake.faults).toEqual([]);
-    expect(children().map((c) => c.subject).sort()).toEqual(['Map columns to fields', 'Parse the CSV']);
+    expect(
+      children()
+        .map((c) => c.subject)
+        .sort(),
+    ).toEqual(['Map columns to fields', 'Parse the CSV']);
     expect((await fx.adapter.getTask(epicId))!.agentNotes).toContain('Subtasks (2');
     // A full listing sees our own creates as echoes: no new run, no second set of children.
     await harness.core.engine.runner('tg').fullReconcile();
