@@ -56,7 +56,7 @@ const isTaskId = (id: string): boolean => /^[1-9]\d{0,17}$/.test(id);
  * labels are tags, the parent is an "is a child of" internal link, and agent
  * notes are task metadata mirrored into one marked comment. Versions are a hash
  * of the canonical fields, since Kanboard's clock is second-granular and blind
- * to metadata and links. See docs/kanboard.md.
+ * to metadata and links. See docs/boards/kanboard.md.
  */
 export class KanboardAdapter implements BoardAdapter {
   readonly type = KANBOARD_BOARD_TYPE;
