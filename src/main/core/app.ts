@@ -20,6 +20,7 @@ import { createLogger } from './logger';
 import { EnvSecretStore } from './secrets/env-store';
 import { KeychainSecretStore } from './secrets/keychain-store';
 import type { SecretBackends } from './secrets/resolve';
+import { lockDataDir, type DataDirLock } from './store/data-lock';
 import { closeDatabase, openDatabase, schemaVersion } from './store/database';
 import { LogRepo, type LogFilter } from './store/log-repo';
 import { OwnershipRepo } from './store/ownership-repo';
@@ -96,6 +97,21 @@ function loadConfig(configPath?: string): { config: DeckhandConfig; source: stri
 /** Builds the whole core for one data directory. Both the Electron main process and `deckhand serve` use it. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const loaded = loadConfig(options.configPath);
+  // One Deckhand per data folder: a second would open the same database and sync every change twice.
+  const lock = lockDataDir(options.dataDir);
+  try {
+    return await buildCore(options, loaded, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function buildCore(
+  options: CoreOptions,
+  loaded: ReturnType<typeof loadConfig>,
+  lock: DataDirLock,
+): Promise<Core> {
   const { source, embedded } = loaded;
   // The embedded default comes with one agent on the local board: a local model if one answers, else the demo.
   const probeLocalLlm = options.agents?.probeLocalLlm ?? process.env.DECKHAND_PROBE_LOCAL_LLM !== '0';
@@ -331,6 +347,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await runtime.close();
       await engine.stop();
       closeDatabase(db);
+      lock.release();
       log.info('core closed');
     },
   };
