@@ -1,9 +1,20 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeLlm } from '../../fakes/llm/server';
 import { useTempDirs } from '../../helpers/tmp';
 import { BOARD, EXAMPLE_AGENT, startHarness, type Harness, closeAfterEach, startLlm } from './harness';
 
 const tempDir = useTempDirs();
+
+/** A command agent that always answers with the given JSON, whatever the task. */
+function cannedAgent(dir: string, reply: unknown): string[] {
+  const program = join(dir, 'canned-agent');
+  writeFileSync(program, `#!/bin/sh\ncat >/dev/null\necho '${JSON.stringify(reply)}'\n`);
+  chmodSync(program, 0o755);
+  return [program];
+}
+
 let harness: Harness | undefined;
 let llm: FakeLlm | undefined;
 closeAfterEach();
@@ -93,5 +104,41 @@ describe('break down an epic', () => {
     expect(llm.requests).toHaveLength(1); // the saved output was replayed, the model not asked again
     const duplicates = [...harness.core.logEntries({ action: 'intent.duplicate' })];
     expect(duplicates.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("posts the agent's comment on the epic exactly once, also when the run is replayed (command)", async () => {
+    const dir = tempDir();
+    const command = cannedAgent(dir, {
+      notes: 'Two steps.',
+      subtasks: [
+        { title: 'Schema', estimate: '2h' },
+        { title: 'Importer', estimate: '1d' },
+      ],
+      comment: 'The importer depends on the schema; do them in order.',
+    });
+    harness = await startHarness({
+      dir,
+      agents: [
+        {
+          id: 'planner',
+          board: BOARD,
+          workflow: 'breakdown',
+          routes: { labels: ['epic'] },
+          provider: { type: 'command', command },
+        },
+      ],
+    });
+    const epic = harness.create({ title: 'Import', labels: ['epic'] });
+    const first = await harness.runIn({ taskId: epic.id }, ['done', 'failed']);
+    expect(first.state).toBe('done');
+    const bodies = () => harness!.core.localBoards.listComments(BOARD, epic.id).map((c) => c.body);
+    expect(bodies()).toEqual(['The importer depends on the schema; do them in order.']);
+
+    // Replaying the run (as after a crash) submits the same comment intent: a duplicate, not a second comment.
+    harness.core.agents.runs.update(first.id, { state: 'failed' });
+    await harness.call('retryRun', { id: first.id });
+    await harness.runIn({ runId: first.id }, ['done']);
+    expect(bodies()).toEqual(['The importer depends on the schema; do them in order.']);
+    expect(harness.tasks().filter((t) => t.parentId === epic.id)).toHaveLength(2);
   });
 });

@@ -2,7 +2,7 @@ import type { Task } from '../../../../shared/task';
 import { runScope, type RunContext } from '../run-context';
 import type { AgentOutput, ProposedSubtask } from '../types';
 import type { PlannedIntent, RunPlan } from './plan';
-import { doneColumn, finishingUpdate, signedNotes } from './pickup';
+import { agentComment, doneColumn, finishingUpdate, signedNotes } from './pickup';
 
 const UNIT_HOURS: Record<string, number> = { m: 1 / 60, min: 1 / 60, h: 1, hr: 1, hrs: 1, d: 8, day: 8, days: 8 };
 
@@ -26,7 +26,8 @@ function summary(subtasks: ProposedSubtask[]): string {
  * to the epic by parentId, then the summary on the epic. The creates are
  * planned once from the persisted output and scoped per run and index, so
  * they happen exactly once across retries and crashes (the outbox's marker
- * catches a crash between the board's create and our record of it).
+ * catches a crash between the board's create and our record of it). The
+ * agent's comment, if any, goes on the epic the same way.
  */
 export function planBreakdown(ctx: RunContext, task: Task, output: AgentOutput): RunPlan {
   const subtasks = output.subtasks ?? [];
@@ -50,6 +51,7 @@ export function planBreakdown(ctx: RunContext, task: Task, output: AgentOutput):
   }));
   const { column: next, note } = doneColumn(ctx, output);
   const notes = subtasks.length > 0 ? `${output.notes.trim()}\n\n${summary(subtasks)}` : output.notes;
+  intents.push(...agentComment(ctx, task, output));
   intents.push(finishingUpdate(ctx, task, signedNotes(ctx, notes), next));
   const outcome =
     subtasks.length > 0

@@ -36,12 +36,15 @@ export function finishingUpdate(ctx: RunContext, task: Task, notes: string, colu
   );
 }
 
-/** Pick up: write the agent's notes to the task and move it to review (plus its comment, if it made one). */
-export function planPickup(ctx: RunContext, task: Task, output: AgentOutput): RunPlan {
-  const { column, note } = doneColumn(ctx, output);
-  const intents: PlannedIntent[] = [];
-  if (output.comment) {
-    intents.push({
+/**
+ * The agent's own comment on the task, if it made one. Pickup and breakdown
+ * post it through this one step, scoped to the run, so a retry or a restart
+ * after a crash replays it as a duplicate instead of posting it twice.
+ */
+export function agentComment(ctx: RunContext, task: Task, output: AgentOutput): PlannedIntent[] {
+  if (!output.comment) return [];
+  return [
+    {
       step: 'comment',
       intent: {
         kind: 'comment',
@@ -52,8 +55,16 @@ export function planPickup(ctx: RunContext, task: Task, output: AgentOutput): Ru
         reason: `comment from run #${ctx.run.id}`,
         scope: runScope(ctx.run, 'comment'),
       },
-    });
-  }
-  intents.push(finishingUpdate(ctx, task, signedNotes(ctx, output.notes), column));
+    },
+  ];
+}
+
+/** Pick up: write the agent's notes to the task and move it to review (plus its comment, if it made one). */
+export function planPickup(ctx: RunContext, task: Task, output: AgentOutput): RunPlan {
+  const { column, note } = doneColumn(ctx, output);
+  const intents: PlannedIntent[] = [
+    ...agentComment(ctx, task, output),
+    finishingUpdate(ctx, task, signedNotes(ctx, output.notes), column),
+  ];
   return { intents, end: { kind: 'done', outcome: `completed; moved to ${column ?? task.status}${note}` } };
 }
