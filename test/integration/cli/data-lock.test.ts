@@ -63,6 +63,23 @@ describe('the data folder lock', () => {
     expect(existsSync(lockFile)).toBe(false);
   });
 
+  it('takes over a lock written before the last reboot, even when its pid is in use again', async () => {
+    const data = tempDir();
+    const lockFile = join(data, LOCK_FILE);
+    writeFileSync(
+      lockFile,
+      // This test's own parent is alive; the lock says it was taken before a boot a month ago.
+      JSON.stringify({
+        pid: process.ppid,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        bootedAt: Date.now() - 86_400_000 * 30,
+      }),
+    );
+    const core = await createCore({ dataDir: data, startEngine: false, agents: { probeLocalLlm: false } });
+    cores.push(core);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8')).pid).toBe(process.pid);
+  });
+
   it('in one process: a second core on a folder in use is refused; after close it opens; other folders are free', async () => {
     const data = tempDir();
     const first = await createCore({ dataDir: data, startEngine: false, agents: { probeLocalLlm: false } });

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../logger';
 
@@ -10,7 +11,13 @@ export const LOCK_FILE = 'deckhand.lock';
 export interface LockHolder {
   pid: number;
   startedAt: string;
+  /** When the machine booted (epoch ms): after a reboot the pid may belong to another program. */
+  bootedAt?: number;
 }
+
+/** The machine's boot time; `uptime()` has a resolution of a second or so, hence the tolerance below. */
+const bootTime = (): number => Date.now() - Math.round(uptime() * 1000);
+const BOOT_TOLERANCE_MS = 60_000;
 
 export interface DataDirLock {
   readonly file: string;
@@ -42,7 +49,7 @@ const heldHere = new Set<string>();
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
-  const me: LockHolder = { pid: process.pid, startedAt: new Date().toISOString() };
+  const me: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), bootedAt: bootTime() };
   // Two rounds: the second only after a stale lock was removed.
   for (let round = 0; round < 2; round++) {
     if (createLockFile(file, me)) {
@@ -74,7 +81,11 @@ function readHolder(file: string): LockHolder | undefined {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
     if (typeof parsed.pid !== 'number' || !Number.isInteger(parsed.pid) || parsed.pid <= 0) return undefined;
-    return { pid: parsed.pid, startedAt: String(parsed.startedAt ?? 'unknown') };
+    return {
+      pid: parsed.pid,
+      startedAt: String(parsed.startedAt ?? 'unknown'),
+      ...(typeof parsed.bootedAt === 'number' ? { bootedAt: parsed.bootedAt } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -83,6 +94,8 @@ function readHolder(file: string): LockHolder | undefined {
 function holderIsAlive(holder: LockHolder, file: string): boolean {
   // A lock with our own pid that we do not hold was left by an earlier process that had our pid.
   if (holder.pid === process.pid) return heldHere.has(file);
+  // Written before the last reboot: whatever has that pid now is not that Deckhand.
+  if (holder.bootedAt !== undefined && Math.abs(holder.bootedAt - bootTime()) > BOOT_TOLERANCE_MS) return false;
   try {
     process.kill(holder.pid, 0);
     return true;
