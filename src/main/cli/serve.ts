@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createCore } from '../core/app';
 import { createLogger } from '../core/logger';
 import { defaultDataDir } from '../core/paths';
-import { startServer } from '../core/server/http-server';
+import { assertApiTokenStrong, startServer } from '../core/server/http-server';
 import { parse, parsePort } from './args';
 
 const log = createLogger('serve');
@@ -23,6 +23,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     port: { type: 'string', default: '7717' },
   });
   const port = parsePort(values.port);
+  // Empty counts as unset, as it does for the clients (remote.ts, log.ts).
+  const apiToken = process.env.DECKHAND_API_TOKEN || undefined;
+  // Refuse before the core opens the database and starts agents.
+  assertApiTokenStrong(apiToken);
   const dataDir = resolve(values.data ?? defaultDataDir());
   const core = await createCore({ dataDir, ...(values.config ? { configPath: resolve(values.config) } : {}) });
   let server;
@@ -31,7 +35,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       host: values.host,
       port,
       staticDir: process.env.DECKHAND_UI_DIR ?? join(packageRoot(), 'out', 'renderer'),
-      ...(process.env.DECKHAND_API_TOKEN ? { apiToken: process.env.DECKHAND_API_TOKEN } : {}),
+      ...(apiToken ? { apiToken } : {}),
     });
   } catch (err) {
     await core.close();

@@ -124,7 +124,11 @@ describe('kanboard through the engine', () => {
     const again = await post(HOOK_TOKEN);
     expect(again.status).toBe(200);
     expect(((await again.json()) as { message: string }).message).toMatch(/already handled/);
-    const malformed = await fetch(`${server.url}/webhooks/kb?token=${HOOK_TOKEN}`, { method: 'POST', body: '{' });
+    const malformed = await fetch(`${server.url}/webhooks/kb?token=${HOOK_TOKEN}`, {
+      method: 'POST',
+      body: '{',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
   });
 

@@ -39,6 +39,15 @@ describe('deckhand CLI', () => {
     expect(result.stderr).toContain('boards[0].colour');
   });
 
+  it('serve refuses a 1-character DECKHAND_API_TOKEN, naming the variable, the minimum and how to make one', async () => {
+    const result = await runCli(['serve', '--data', tempDir(), '--port', '0'], { env: { DECKHAND_API_TOKEN: 'x' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('DECKHAND_API_TOKEN');
+    expect(result.stderr).toContain('at least 16');
+    expect(result.stderr).toContain('openssl rand -hex 32');
+    expect(result.stdout).not.toContain('deckhand serving on');
+  });
+
   it('check prints both mistakes with their paths and exits non-zero', async () => {
     const config = join(tempDir(), 'two-mistakes.yaml');
     writeFileSync(

@@ -222,6 +222,45 @@ describe('bad webhooks change nothing', () => {
     await waitFor(() => r.triggers.length === 1, 2_000, 'the genuine delivery');
   });
 
+  it('refuses a non-JSON Content-Type and any Content-Encoding with 415, and accepts JSON with a charset', async () => {
+    const r = await rig();
+    r.board.updateTask(BOARD, r.taskId, { status: 'Done' }, HUMAN);
+    const before = r.snapshot();
+    // Correctly signed, so only the format can be the reason for a refusal. A Buffer body, because fetch
+    // would add text/plain to a string body without a Content-Type.
+    const withHeaders = (id: string, headers: Record<string, string | null>) => {
+      const delivery = signedDelivery(SECRET, { deliveryId: id, taskIds: [r.taskId] });
+      const merged: Record<string, string> = { ...delivery.headers };
+      for (const [name, value] of Object.entries(headers)) {
+        if (value === null) delete merged[name];
+        else merged[name] = value;
+      }
+      return { body: Buffer.from(delivery.body), headers: merged };
+    };
+    const cases: [string, Record<string, string | null>, RegExp][] = [
+      ['no content type', { 'content-type': null }, /Content-Type: application\/json \(got "none"\)/],
+      ['text/plain', { 'content-type': 'text/plain' }, /got "text\/plain"/],
+      ['a form post', { 'content-type': 'application/x-www-form-urlencoded' }, /got "application\/x-www-form/],
+      ['gzip', { 'content-encoding': 'gzip' }, /must not be compressed \(got Content-Encoding: "gzip"\)/],
+      ['a bogus encoding', { 'content-encoding': 'bogus' }, /Content-Encoding: "bogus"/],
+    ];
+    for (const [what, headers, message] of cases) {
+      const res = await r.post(withHeaders(`format-${what}`, headers));
+      expect(res.status, what).toBe(415);
+      const body = (await res.json()) as { ok: boolean; error: { message: string } };
+      expect(body.ok, what).toBe(false);
+      expect(body.error.message, what).toMatch(message);
+    }
+    await settle(r);
+    expect(r.snapshot()).toEqual(before);
+    expect(r.triggers).toEqual([]);
+
+    const charset = withHeaders('charset', { 'content-type': 'Application/JSON; charset=utf-8' });
+    expect((await r.post(charset)).status).toBe(202);
+    const identity = withHeaders('identity', { 'content-encoding': 'identity' });
+    expect((await r.post(identity)).status).toBe(202);
+  });
+
   it('answers a replayed delivery id with 200 and does not reconcile again', async () => {
     const r = await rig();
     r.board.updateTask(BOARD, r.taskId, { status: 'Done' }, HUMAN);

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { startServer, UnsafeBindError, type RunningServer } from '../../../src/main/core/server/http-server';
+import {
+  startServer,
+  UnsafeBindError,
+  WeakApiTokenError,
+  type RunningServer,
+} from '../../../src/main/core/server/http-server';
 import { MIGRATIONS } from '../../../src/main/core/store/migrations';
 import { call } from '../../helpers/cli';
 import { useTempDirs } from '../../helpers/tmp';
@@ -164,5 +169,15 @@ describe('HTTP transport', () => {
     expect(cookie).toMatch(/HttpOnly/);
     const viaCookie = await fetch(`${url}/api/health`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(viaCookie.status).toBe(200);
+  });
+
+  it('refuses an API token shorter than 16 characters, and accepts one of exactly 16', async () => {
+    const core = await createCore({ dataDir: tempDir() });
+    const start = (apiToken: string) =>
+      startServer(core, { host: '127.0.0.1', port: 0, staticDir: tempDir(), apiToken });
+    await expect(start('x')).rejects.toThrow(WeakApiTokenError);
+    await expect(start('a'.repeat(15))).rejects.toThrow(/DECKHAND_API_TOKEN .*at least 16.*openssl rand -hex 32/);
+    const server = await start('a'.repeat(16));
+    running.push({ core, server });
   });
 });

@@ -22,6 +22,8 @@ import { useTempDirs } from '../../helpers/tmp';
  */
 const tempDir = useTempDirs();
 const HOOK_TOKEN = 'hook-token-listener-19ab';
+/** Boards post JSON; anything else is refused with 415 before the board is asked. */
+const JSON_TYPE = { 'content-type': 'application/json' };
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
@@ -92,7 +94,7 @@ describe('desktop webhook listener', () => {
     });
     cleanup.push(async () => notifier.dispose());
     for (let i = 0; i < 3; i++) {
-      await fetch(`${listener.url}/webhooks/kb?token=stale-token`, { method: 'POST', body: '{}' });
+      await fetch(`${listener.url}/webhooks/kb?token=stale-token`, { method: 'POST', body: '{}', headers: JSON_TYPE });
       await new Promise((r) => setTimeout(r, 100));
     }
     await waitFor(() => shown[0], 5_000, 'the notification');
@@ -107,7 +109,11 @@ describe('desktop webhook listener', () => {
     expect(kb(core).webhook).toEqual({ configured: false });
     const listener = (await startWebhookListener(core, { host: '127.0.0.1', port: 0 }))!;
     cleanup.push(() => listener.close());
-    const response = await fetch(`${listener.url}/webhooks/kb?token=anything`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${listener.url}/webhooks/kb?token=anything`, {
+      method: 'POST',
+      body: '{}',
+      headers: JSON_TYPE,
+    });
     expect(response.status).toBe(401);
     expect(kb(core).webhook?.lastRejection).toMatch(/no webhook token is configured/);
   });
@@ -122,7 +128,9 @@ describe('desktop webhook listener', () => {
     expect(call.status).toBe(404);
     expect(await call.text()).not.toContain('boards');
     expect((await fetch(`${listener.url}/webhooks/kb`)).status).toBe(405);
-    expect((await fetch(`${listener.url}/webhooks/nope?token=x`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect(
+      (await fetch(`${listener.url}/webhooks/nope?token=x`, { method: 'POST', body: '{}', headers: JSON_TYPE })).status,
+    ).toBe(404);
   });
 
   it('a taken port is reported on the state (polling goes on), not a crash', async () => {

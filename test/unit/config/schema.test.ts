@@ -181,6 +181,36 @@ describe('config schema', () => {
     expect(lines(raw)).toEqual(['boards[0].poll.interval: must be longer than zero']);
   });
 
+  it.each(['1ms', '999ms', '24h1ms', '2d'])('rejects a poll interval of %j, naming the range', (interval) => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.poll = { interval };
+    expect(lines(raw)).toEqual(['boards[0].poll.interval: must be between 1s and 24h']);
+  });
+
+  it.each([
+    ['1s', 1_000],
+    ['2s', 2_000],
+    ['24h', 86_400_000],
+  ])('accepts a poll interval of %j at or inside the range', (interval, ms) => {
+    const raw = base();
+    (raw.boards as Record<string, unknown>[])[0]!.poll = { interval };
+    const result = validateConfig(raw);
+    expect(result.ok && result.config.boards[0]!.poll?.interval).toBe(ms);
+  });
+
+  it.each([0, -1, 65, 100_000_000, 1.5])('rejects concurrency %j, naming the range', (concurrency) => {
+    const raw = base();
+    (raw.agents as Record<string, unknown>[])[0]!.concurrency = concurrency;
+    expect(lines(raw)).toEqual(['agents[0].concurrency: must be a whole number between 1 and 64']);
+  });
+
+  it.each([1, 64])('accepts concurrency %j', (concurrency) => {
+    const raw = base();
+    (raw.agents as Record<string, unknown>[])[0]!.concurrency = concurrency;
+    const result = validateConfig(raw);
+    expect(result.ok && result.config.agents[0]!.concurrency).toBe(concurrency);
+  });
+
   it('names the unknown board and lists the known ones', () => {
     const raw = base();
     (raw.agents as Record<string, unknown>[])[0]!.board = 'x';
@@ -367,7 +397,7 @@ describe('config schema', () => {
       provider: { type: 'demo' },
     });
     expect(lines(raw)).toEqual([
-      'agents[0].concurrency: must be at least 1',
+      'agents[0].concurrency: must be a whole number between 1 and 64',
       'agents[0].budget.runs_per_day: expected a whole number, got a number',
       'agents[0].budget.tokens_per_week: unknown key',
       'agents[1].schedule: invalid cron schedule: hour field: 25 is outside 0-23',

@@ -2,6 +2,7 @@ import type { TaskChange } from '../../../shared/model';
 import type { Comment, Task } from '../../../shared/task';
 import type { UpdateResult } from '../engine/deliver-update';
 import { basisOf, type Basis } from '../engine/intents';
+import { createLogger } from '../logger';
 import type { LogRepo } from '../store/log-repo';
 import type { BudgetRepo } from './budget';
 import { acquireClaim, ClaimContested, releaseClaim } from './claims';
@@ -11,12 +12,27 @@ import { excludedBy, isClaimLabel } from './routing';
 import { runOperationId, type RunContext } from './run-context';
 import type { RunRecord } from './run-repo';
 import { changesSince, describeChanges, taskAsRead } from './task-changes';
-import type { AgentInput, AgentOutput, AgentProvider, AgentTaskView, DigestFacts } from './types';
+import type { AgentInput, AgentOutput, AgentProvider, AgentTaskView, DigestFacts, ProviderResult } from './types';
+import { checkProviderUsage } from './usage';
 import { planQuestion } from './workflows/ask-human';
 import { planBreakdown } from './workflows/breakdown';
 import { digestFacts, planDigest } from './workflows/digest';
 import { planPickup } from './workflows/pickup';
 import type { RunPlan } from './workflows/plan';
+
+const log = createLogger('agents');
+
+/**
+ * The provider's result with its usage made safe to store: every provider's numbers pass this last check, and
+ * each value clamped or dropped (here or by the provider) is logged, so a silly number never fails the run.
+ */
+function withSaneUsage(result: ProviderResult, run: RunRecord, providerLabel: string): ProviderResult {
+  const checked = checkProviderUsage(result.usage);
+  const problems = [...(result.usageProblems ?? []), ...checked.problems];
+  if (problems.length === 0) return result;
+  log.warn(`run #${run.id} of ${run.agentId}: ${providerLabel} reported unusable usage: ${problems.join('; ')}`);
+  return { ...result, usage: checked.usage, usageProblems: problems };
+}
 
 /** A failure no retry will fix (the run fails at once; a person can still retry it). */
 export class RunFailed extends Error {
@@ -136,7 +152,7 @@ async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInp
     });
   });
   const started = Date.now();
-  const result = await provider.run({ input, signal: deps.signal });
+  const result = withSaneUsage(await provider.run({ input, signal: deps.signal }), run, provider.label);
   const durationMs = Date.now() - started;
   ctx.transition((append) => {
     ctx.runs.finishStep(run.id, run.round, result, durationMs);
@@ -158,6 +174,7 @@ async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInp
         tokensIn: result.usage.inputTokens,
         tokensOut: result.usage.outputTokens,
         cost: result.usage.cost,
+        ...(result.usageProblems ? { usageProblems: result.usageProblems } : {}),
         durationMs,
       },
       reason: provider.label,

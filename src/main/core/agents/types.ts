@@ -85,6 +85,8 @@ export interface ProviderResult {
   usage: ProviderUsage;
   /** The raw text the provider returned, kept in the run log. */
   rawText: string;
+  /** Usage values the provider had to clamp or drop (see usage.ts), for the run's log. */
+  usageProblems?: string[];
 }
 
 export interface ProviderCall {

@@ -136,8 +136,23 @@ export function requiredBecause<T extends z.ZodType>(schema: T, message: string)
 /** A key this board type does not take, refused with the reason instead of a bare "unknown key". */
 export const refusedBecause = (message: string) => z.never({ error: message }).optional();
 
-/** How often to poll a board: `poll: { interval: 15s }`. */
-export const pollSchema = z.object({ interval: durationSchema }).strict();
+/**
+ * A duration within [min, max]. The bounds come as config text ("1s", "24h") so the
+ * message shows the range the way the user writes it.
+ */
+export function boundedDuration(min: string, max: string) {
+  const [minMs, maxMs] = [parseDuration(min), parseDuration(max)];
+  return durationSchema.refine((ms) => ms >= minMs && ms <= maxMs, { message: `must be between ${min} and ${max}` });
+}
+
+/**
+ * How often to poll a board: `poll: { interval: 15s }`. Faster than once a second
+ * hammers the board's API; slower than once a day means changes are never seen.
+ */
+export const POLL_INTERVAL_RANGE = { min: '1s', max: '24h' } as const;
+export const pollSchema = z
+  .object({ interval: boundedDuration(POLL_INTERVAL_RANGE.min, POLL_INTERVAL_RANGE.max) })
+  .strict();
 
 /** Keys every board entry has, whatever its type; a module adds its own and a `type` literal. */
 export const boardEntryBase = {

@@ -274,6 +274,9 @@ const agentRuntimeSettings = {
 export const agentDefaultsSchema = z.object(agentRuntimeSettings).strict();
 export type AgentDefaultsConfig = z.output<typeof agentDefaultsSchema>;
 
+export const CONCURRENCY_RANGE = { min: 1, max: 64 } as const;
+const CONCURRENCY_RANGE_MESSAGE = `must be a whole number between ${CONCURRENCY_RANGE.min} and ${CONCURRENCY_RANGE.max}`;
+
 const agentSchema = z
   .object({
     id: slug,
@@ -287,7 +290,12 @@ const agentSchema = z
     digest: z.object({ assign_to: nonEmpty }).strict().optional(),
     /** Where a finished task goes: a column role such as `review`, or a column name. */
     on_done: z.object({ move_to: nonEmpty }).strict().optional(),
-    concurrency: positiveInt.default(1),
+    /** Runs at a time. Each run is a process; more than 64 on one machine is a typo, not a plan. */
+    concurrency: z
+      .int(CONCURRENCY_RANGE_MESSAGE)
+      .min(CONCURRENCY_RANGE.min, CONCURRENCY_RANGE_MESSAGE)
+      .max(CONCURRENCY_RANGE.max, CONCURRENCY_RANGE_MESSAGE)
+      .default(1),
     /** Reaching a limit pauses the agent with a reason. */
     budget: z
       .object({

@@ -56,11 +56,30 @@ export class UnsafeBindError extends Error {
   }
 }
 
+/** A short token can be guessed over the network; 16 characters is the least we accept. */
+export const MIN_API_TOKEN_LENGTH = 16;
+
+export class WeakApiTokenError extends Error {
+  constructor(length: number) {
+    super(
+      `DECKHAND_API_TOKEN is ${length} characters long; it must be at least ${MIN_API_TOKEN_LENGTH}. ` +
+        'Make one with `openssl rand -hex 32`.',
+    );
+    this.name = 'WeakApiTokenError';
+  }
+}
+
+/** Throws WeakApiTokenError for a token too short to protect the API; no token at all is allowed (loopback only). */
+export function assertApiTokenStrong(apiToken: string | undefined): void {
+  if (apiToken !== undefined && apiToken.length < MIN_API_TOKEN_LENGTH) throw new WeakApiTokenError(apiToken.length);
+}
+
 /**
  * The headless transport: the UI at `/`, the contract at `POST /api/call/<method>`,
  * events on the `/api/events` WebSocket, and `GET /api/health`.
  */
 export async function startServer(core: Core, options: ServerOptions): Promise<RunningServer> {
+  assertApiTokenStrong(options.apiToken);
   if (!isLoopbackHost(options.host) && !options.apiToken) throw new UnsafeBindError(options.host);
   const guard: GuardOptions = { bindHost: options.host, apiToken: options.apiToken };
 

@@ -15,6 +15,23 @@ export function webhookBoardId(pathname: string): string | null {
 }
 
 /**
+ * Why a delivery's headers are refused with 415, or null when they are fine. Every board we support posts
+ * `application/json` (a charset is allowed) and uncompressed; we do not decompress, so an encoded body could
+ * only fail later as "not JSON", which would hide the real cause.
+ */
+export function unsupportedDeliveryFormat(headers: IncomingMessage['headers']): string | null {
+  const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    return `webhook deliveries must be Content-Type: application/json (got "${type || 'none'}")`;
+  }
+  const encoding = (headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') {
+    return `webhook deliveries must not be compressed (got Content-Encoding: "${encoding}")`;
+  }
+  return null;
+}
+
+/**
  * One delivery: read within the size limit, verified by the board's adapter, answered with what happened.
  * Boards post from elsewhere and carry their own signature, so browser-facing checks (Host, Origin) do not apply.
  */
@@ -26,6 +43,11 @@ export async function handleWebhook(
   url: URL,
 ): Promise<void> {
   if (req.method !== 'POST') return sendError(res, 405, 'invalid_input', 'webhooks must use POST');
+  const unsupported = unsupportedDeliveryFormat(req.headers);
+  if (unsupported) {
+    log.warn(`webhook for ${boardId} rejected (415): ${unsupported}`);
+    return sendError(res, 415, 'invalid_input', unsupported);
+  }
   let rawBody: Buffer;
   try {
     rawBody = await readRawBody(req, WEBHOOK_BODY_LIMIT);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { OutputRejected, parseAgentText } from '../output';
-import type { AgentProvider, ProviderCall, ProviderResult, ProviderUsage } from '../types';
+import type { AgentProvider, ProviderCall, ProviderResult } from '../types';
+import { checkUsage, type CheckedUsage, type ReportedUsage } from '../usage';
 import { ProviderError } from './errors';
 import type { ProcessRegistry } from './process-registry';
 
@@ -24,20 +25,18 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 const STDERR_TAIL = 2_000;
 
-/** Optional token accounting a program may report in its JSON: `usage: { input_tokens, output_tokens, cost_usd }`. */
-function usageFrom(stdout: string): ProviderUsage {
-  const none: ProviderUsage = { inputTokens: 0, outputTokens: 0, cost: null };
+/**
+ * Optional token accounting a program may report in its JSON: `usage: { input_tokens, output_tokens, cost_usd }`.
+ * Checked here, where the raw values are still visible, so "12" or 1e308 is named in the log as sent.
+ */
+function usageFrom(stdout: string): CheckedUsage {
+  const none: CheckedUsage = { usage: { inputTokens: 0, outputTokens: 0, cost: null }, problems: [] };
   const trimmed = stdout.trim();
   if (!trimmed.startsWith('{')) return none;
   try {
-    const usage = (JSON.parse(trimmed) as { usage?: Record<string, unknown> }).usage;
+    const usage = (JSON.parse(trimmed) as { usage?: unknown }).usage;
     if (!usage || typeof usage !== 'object') return none;
-    const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
-    return {
-      inputTokens: Math.round(num(usage.input_tokens)),
-      outputTokens: Math.round(num(usage.output_tokens)),
-      cost: typeof usage.cost_usd === 'number' ? num(usage.cost_usd) : null,
-    };
+    return checkUsage(usage as ReportedUsage);
   } catch {
     return none;
   }
@@ -134,7 +133,13 @@ export class CommandProvider implements AgentProvider {
           }
           const text = Buffer.concat(stdout).toString('utf8');
           try {
-            resolve({ output: parseAgentText(text), usage: usageFrom(text), rawText: text });
+            const { usage, problems } = usageFrom(text);
+            resolve({
+              output: parseAgentText(text),
+              usage,
+              rawText: text,
+              ...(problems.length > 0 ? { usageProblems: problems } : {}),
+            });
           } catch (err) {
             const message = err instanceof OutputRejected ? err.message : String(err);
             reject(new ProviderError('output', `${command[0]}: ${message} (after ${Date.now() - started} ms)`, true));

@@ -4,6 +4,7 @@ import { APICallError, generateText, NoObjectGeneratedError, Output, streamText,
 import type { z } from 'zod';
 import { OutputRejected, parseAgentText, structuredOutputSchema } from '../output';
 import type { AgentOutput, AgentProvider, ProviderCall, ProviderResult, ProviderUsage } from '../types';
+import { checkUsage } from '../usage';
 import { parseRetryAfter, ProviderError } from './errors';
 import { systemPrompt, userPrompt } from './prompt';
 
@@ -141,15 +142,17 @@ export class LlmProvider implements AgentProvider {
       const message = err instanceof OutputRejected ? err.message : String(err);
       throw new ProviderError('output', `${this.label}: ${message}`, true);
     }
-    const inputTokens = answer.usage.inputTokens ?? 0;
-    const outputTokens = answer.usage.outputTokens ?? 0;
+    // Counts are checked before pricing them: a server's 1e308 would otherwise overflow the cost to Infinity.
+    const { usage: tokens, problems } = checkUsage({
+      input_tokens: answer.usage.inputTokens,
+      output_tokens: answer.usage.outputTokens,
+    });
     const price = this.opts.price;
     const usage: ProviderUsage = {
-      inputTokens,
-      outputTokens,
-      cost: price ? (inputTokens * price.input + outputTokens * price.output) / 1_000_000 : null,
+      ...tokens,
+      cost: price ? (tokens.inputTokens * price.input + tokens.outputTokens * price.output) / 1_000_000 : null,
     };
-    return { output, usage, rawText: answer.text };
+    return { output, usage, rawText: answer.text, ...(problems.length > 0 ? { usageProblems: problems } : {}) };
   }
 
   private async ask(
