@@ -254,6 +254,9 @@ describe('bad webhooks change nothing', () => {
     await settle(r);
     expect(r.snapshot()).toEqual(before);
     expect(r.triggers).toEqual([]);
+    // The Boards view shows the refusal with its reason, as it shows a wrong signature.
+    const webhook = r.core.engine.boardSummaries().find((b) => b.id === BOARD)?.webhook;
+    expect(webhook?.lastRejection).toMatch(/Content-Encoding: "bogus"/);
 
     const charset = withHeaders('charset', { 'content-type': 'Application/JSON; charset=utf-8' });
     expect((await r.post(charset)).status).toBe(202);

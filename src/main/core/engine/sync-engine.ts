@@ -386,6 +386,13 @@ export class SyncEngine {
     return { status: 202, message: `accepted ${hint.event} for ${hint.taskIds.length} task(s)` };
   }
 
+  /** A delivery refused before its board could read it (a wrong Content-Type): shown like any refusal. */
+  refuseWebhook(boardId: string, message: string): void {
+    if (!this.adapters.get(boardId)?.verifyWebhook) return;
+    this.webhooks.rejected(boardId, message);
+    this.statusChanged();
+  }
+
   retryOutbox(id: number): boolean {
     const entry = this.outbox.byId(id);
     if (!entry || !this.outbox.retry(id)) return false;

@@ -36,7 +36,7 @@ export function unsupportedDeliveryFormat(headers: IncomingMessage['headers']): 
  * Boards post from elsewhere and carry their own signature, so browser-facing checks (Host, Origin) do not apply.
  */
 export async function handleWebhook(
-  engine: Pick<SyncEngine, 'handleWebhook'>,
+  engine: Pick<SyncEngine, 'handleWebhook' | 'refuseWebhook'>,
   req: IncomingMessage,
   res: ServerResponse,
   boardId: string,
@@ -46,6 +46,7 @@ export async function handleWebhook(
   const unsupported = unsupportedDeliveryFormat(req.headers);
   if (unsupported) {
     log.warn(`webhook for ${boardId} rejected (415): ${unsupported}`);
+    engine.refuseWebhook(boardId, unsupported);
     return sendError(res, 415, 'invalid_input', unsupported);
   }
   let rawBody: Buffer;
