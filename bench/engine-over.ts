@@ -42,3 +42,40 @@ export async function idlePollAfterSync(engine: BenchEngine, resetStats: () => v
 }
 
 export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/** Requests and bytes (both directions) a fake server counted. */
+export interface Traffic {
+  requests: number;
+  bytes: number;
+}
+
+export const trafficOf = (s: { requests: number; bytesIn: number; bytesOut: number }): Traffic => ({
+  requests: s.requests,
+  bytes: s.bytesIn + s.bytesOut,
+});
+
+/** A fake board server as the benches use it: stats to read and reset, and a stop. */
+export interface CountingFake {
+  stats: { requests: number; bytesIn: number; bytesOut: number };
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+/** One idle poll cycle after a full sync, then the naive loop on the same board; the fake is closed after. */
+export async function idleVersusNaive(
+  fake: CountingFake,
+  adapter: BoardAdapter,
+  naiveLoop: () => Promise<void>,
+): Promise<{ engine: Traffic; naive: Traffic }> {
+  try {
+    const engine = engineOver(adapter);
+    await idlePollAfterSync(engine, () => fake.resetStats());
+    const engineTraffic = trafficOf(fake.stats);
+    await engine.stop();
+    fake.resetStats();
+    await naiveLoop();
+    return { engine: engineTraffic, naive: trafficOf(fake.stats) };
+  } finally {
+    await fake.close();
+  }
+}

@@ -11,18 +11,11 @@
  */
 import { PlaneAdapter } from '../src/main/core/boards/plane/adapter';
 import { setLogLevel } from '../src/main/core/logger';
-import { startFakePlane, type FakePlane, type FakeStats } from '../test/fakes/plane';
-import { engineOver, fmt, idlePollAfterSync } from './engine-over';
+import { startFakePlane, type FakePlane } from '../test/fakes/plane';
+import { engineOver, fmt, idleVersusNaive, trafficOf, type Traffic } from './engine-over';
 
 setLogLevel('warn');
 const DAY_MS = 24 * 3600 * 1000;
-
-interface Traffic {
-  requests: number;
-  bytes: number;
-}
-
-const traffic = (s: FakeStats): Traffic => ({ requests: s.requests, bytes: s.bytesIn + s.bytesOut });
 
 /** A project whose work items were made over the last month, the newest two days ago, and a connected adapter. */
 async function seeded(count: number): Promise<{ fake: FakePlane; adapter: PlaneAdapter; ids: string[] }> {
@@ -70,17 +63,7 @@ async function naiveLoop(fake: FakePlane): Promise<void> {
 
 async function idleCycle(count: number): Promise<{ engine: Traffic; naive: Traffic }> {
   const { fake, adapter } = await seeded(count);
-  try {
-    const engine = engineOver(adapter);
-    await idlePollAfterSync(engine, () => fake.resetStats());
-    const engineTraffic = traffic(fake.stats);
-    await engine.stop();
-    fake.resetStats();
-    await naiveLoop(fake);
-    return { engine: engineTraffic, naive: traffic(fake.stats) };
-  } finally {
-    await fake.close();
-  }
+  return idleVersusNaive(fake, adapter, () => naiveLoop(fake));
 }
 
 /** A person edits one item before each poll, `apartMs` of board time after the last edit. */
@@ -107,7 +90,7 @@ async function busyDay(
     };
     fake.resetStats();
     await engine.poll();
-    const idleAfter = traffic(fake.stats);
+    const idleAfter = trafficOf(fake.stats);
     await engine.stop();
     return { perPoll, idleAfter };
   } finally {

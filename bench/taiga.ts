@@ -14,19 +14,12 @@
  */
 import { TaigaAdapter } from '../src/main/core/boards/taiga/adapter';
 import { setLogLevel } from '../src/main/core/logger';
-import { startFakeTaiga, type FakeStats, type FakeTaiga } from '../test/fakes/taiga';
-import { engineOver, fmt, idlePollAfterSync } from './engine-over';
+import { startFakeTaiga, type FakeTaiga } from '../test/fakes/taiga';
+import { engineOver, fmt, idleVersusNaive, trafficOf, type Traffic } from './engine-over';
 
 setLogLevel('warn');
 const DAY_MS = 24 * 3600 * 1000;
 const PASSWORD = '123123';
-
-interface Traffic {
-  requests: number;
-  bytes: number;
-}
-
-const traffic = (s: FakeStats): Traffic => ({ requests: s.requests, bytes: s.bytesIn + s.bytesOut });
 
 /**
  * A project whose user stories were made over the last month, the newest two days ago, and a connected adapter.
@@ -77,17 +70,7 @@ async function naiveLoop(fake: FakeTaiga): Promise<void> {
 
 async function idleCycle(count: number): Promise<{ engine: Traffic; naive: Traffic }> {
   const { fake, adapter } = await seeded(count);
-  try {
-    const engine = engineOver(adapter);
-    await idlePollAfterSync(engine, () => fake.resetStats());
-    const engineTraffic = traffic(fake.stats);
-    await engine.stop();
-    fake.resetStats();
-    await naiveLoop(fake);
-    return { engine: engineTraffic, naive: traffic(fake.stats) };
-  } finally {
-    await fake.close();
-  }
+  return idleVersusNaive(fake, adapter, () => naiveLoop(fake));
 }
 
 interface BusyDay {
@@ -126,11 +109,11 @@ async function busyDay(count: number, polls: number, editsPerPoll: number, burst
     }
     fake.resetStats();
     await engine.poll();
-    const burst = traffic(fake.stats);
+    const burst = trafficOf(fake.stats);
     fake.advanceClock(3 * 60_000);
     fake.resetStats();
     await engine.poll();
-    const idleAfter = traffic(fake.stats);
+    const idleAfter = trafficOf(fake.stats);
     await engine.stop();
     return { polls, editsPerPoll, perPoll, burst, burstSize, idleAfter };
   } finally {
@@ -146,13 +129,13 @@ async function fullSyncs(count: number): Promise<{ first: Traffic; firstMs: numb
     fake.resetStats();
     let t = performance.now();
     await engine.fullReconcile();
-    const first = traffic(fake.stats);
+    const first = trafficOf(fake.stats);
     const firstMs = performance.now() - t;
     fake.advanceClock(10 * 60_000);
     fake.resetStats();
     t = performance.now();
     await engine.fullReconcile();
-    const again = traffic(fake.stats);
+    const again = trafficOf(fake.stats);
     const againMs = performance.now() - t;
     await engine.stop();
     return { first, firstMs, again, againMs };

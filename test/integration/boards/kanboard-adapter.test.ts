@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
 import { NOTES_HEADER } from '../../../src/main/core/boards/kanboard/agent-notes';
 import type { FakeKanboard } from '../../fakes/kanboard';
 import { startKanboard, type KanboardSetup } from '../../boards/kanboard';
+import { rejection } from '../../helpers/board-errors';
 
 const running: FakeKanboard[] = [];
 afterEach(async () => {
@@ -14,15 +14,6 @@ async function start(...args: Parameters<typeof startKanboard>): Promise<Kanboar
   const setup = await startKanboard(...args);
   running.push(setup.fake);
   return setup;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BoardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BoardError);
-  return err as BoardError;
 }
 
 /** Methods Kanboard fires events (and so automatic actions) for. */

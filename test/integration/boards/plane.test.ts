@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BoardError, WebhookRejected } from '../../../src/main/core/boards/contract/errors';
+import { WebhookRejected } from '../../../src/main/core/boards/contract/errors';
 import { PlaneAdapter } from '../../../src/main/core/boards/plane/adapter';
 import { startServer } from '../../../src/main/core/server/http-server';
 import { signHmac } from '../../../src/main/core/boards/kit/webhooks/verify';
 import { startPlaneFixture, type PlaneFixture } from '../../boards/plane';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT, plannerAndSecretary, startHarness } from '../agents/harness';
+import { rejection } from '../../helpers/board-errors';
 
 /** The Plane adapter on the fake Plane: what the conformance suite does not cover. */
 const tempDir = useTempDirs();
@@ -18,15 +19,6 @@ async function plane(...args: Parameters<typeof startPlaneFixture>): Promise<Pla
   const fx = await startPlaneFixture(...args);
   cleanup.push(() => fx.stop());
   return fx;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BoardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BoardError);
-  return err as BoardError;
 }
 
 const delivery = (body: string, headers: Record<string, string>) => ({

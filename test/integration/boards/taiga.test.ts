@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { TaigaAdapter, type TaigaAdapterOptions } from '../../../src/main/core/boards/taiga/adapter';
 import { startServer } from '../../../src/main/core/server/http-server';
 import { startTaigaFixture, TAIGA_PASSWORD, type TaigaFixture } from '../../boards/taiga';
 import type { FakeTaigaOptions, FaultRequest } from '../../fakes/taiga';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT, plannerAndSecretary, startHarness } from '../agents/harness';
+import { rejection } from '../../helpers/board-errors';
 
 /** The Taiga adapter on the fake Taiga: what the conformance suite does not cover. */
 const tempDir = useTempDirs();
@@ -32,15 +32,6 @@ async function taigaOnServerClock(fakeOptions: FakeTaigaOptions = {}): Promise<T
   const fx = await taiga({ now: () => serverNow() }, fakeOptions);
   serverNow = () => fx.fake.nowMs();
   return fx;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BoardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BoardError);
-  return err as BoardError;
 }
 
 const fourStories = (humanCreate: TaigaFixture['humanCreate'], fake: TaigaFixture['fake']): Promise<string[]> =>
