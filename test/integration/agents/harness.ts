@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { stringify } from 'yaml';
 import type { AgentRuntimeOptions } from '../../../src/main/core/agents/runtime';
 import { createCore, type Core } from '../../../src/main/core/app';
@@ -218,4 +218,23 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
   started.push(harness);
   return harness;
+}
+
+/**
+ * The day's digest by the `secretary` agent: queued now, or already by the schedule at start when the test runs
+ * after its hour. It ends done with one digest task assigned to `assignee`, and a second trigger that day is refused.
+ */
+export async function expectOneDigest(
+  harness: Harness,
+  read: (id: string) => Promise<Task | null>,
+  assignee: string,
+): Promise<void> {
+  harness.core.agents.triggerDigest('secretary', 'schedule');
+  const digest = await harness.runIn({ agentId: 'secretary' }, ['done', 'failed'], 30_000);
+  expect(digest.state).toBe('done');
+  const made = (await read(digest.resultTaskId!))!;
+  expect(made.title).toMatch(/^Daily digest .* \(secretary\)$/);
+  expect(made.assignee).toBe(assignee);
+  expect(made.labels).toContain('digest');
+  expect(harness.core.agents.triggerDigest('secretary', 'schedule')).toBeUndefined();
 }

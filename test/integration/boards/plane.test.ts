@@ -5,7 +5,7 @@ import { startServer } from '../../../src/main/core/server/http-server';
 import { signHmac } from '../../../src/main/core/boards/kit/webhooks/verify';
 import { startPlaneFixture, type PlaneFixture } from '../../boards/plane';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, plannerAndSecretary, startHarness } from '../agents/harness';
+import { EXAMPLE_AGENT, expectOneDigest, plannerAndSecretary, startHarness } from '../agents/harness';
 import { rejection } from '../../helpers/board-errors';
 
 /** The Plane adapter on the fake Plane: what the conformance suite does not cover. */
@@ -250,14 +250,6 @@ describe('plane through deckhand', () => {
     await harness.core.agents.whenIdle();
     expect(fx.fake.store.projectIssues(fx.fake.projectId).filter((i) => i.parent === epic.id)).toHaveLength(2);
 
-    // The day's digest: queued now, or already by the schedule at start when the test runs after its hour.
-    harness.core.agents.triggerDigest('secretary', 'schedule');
-    const digest = await harness.runIn({ agentId: 'secretary' }, ['done', 'failed'], 30_000);
-    expect(digest.state).toBe('done');
-    const made = (await fx.adapter.getTask(digest.resultTaskId!))!;
-    expect(made.title).toMatch(/^Daily digest .* \(secretary\)$/);
-    expect(made.assignee).toBe('alice');
-    expect(made.labels).toContain('digest');
-    expect(harness.core.agents.triggerDigest('secretary', 'schedule')).toBeUndefined();
+    await expectOneDigest(harness, (id) => fx.adapter.getTask(id), 'alice');
   });
 });

@@ -4,7 +4,7 @@ import { startServer } from '../../../src/main/core/server/http-server';
 import { startTaigaFixture, TAIGA_PASSWORD, type TaigaFixture } from '../../boards/taiga';
 import type { FakeTaigaOptions, FaultRequest } from '../../fakes/taiga';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, plannerAndSecretary, startHarness } from '../agents/harness';
+import { EXAMPLE_AGENT, expectOneDigest, plannerAndSecretary, startHarness } from '../agents/harness';
 import { rejection } from '../../helpers/board-errors';
 
 /** The Taiga adapter on the fake Taiga: what the conformance suite does not cover. */
@@ -390,14 +390,6 @@ describe('taiga through deckhand', () => {
     await harness.core.agents.whenIdle();
     expect(children()).toHaveLength(2);
 
-    // The day's digest: queued now, or already by the schedule at start when the test runs after its hour.
-    harness.core.agents.triggerDigest('secretary', 'schedule');
-    const digest = await harness.runIn({ agentId: 'secretary' }, ['done', 'failed'], 30_000);
-    expect(digest.state).toBe('done');
-    const made = (await fx.adapter.getTask(digest.resultTaskId!))!;
-    expect(made.title).toMatch(/^Daily digest .* \(secretary\)$/);
-    expect(made.assignee).toBe('alice');
-    expect(made.labels).toContain('digest');
-    expect(harness.core.agents.triggerDigest('secretary', 'schedule')).toBeUndefined();
+    await expectOneDigest(harness, (id) => fx.adapter.getTask(id), 'alice');
   });
 });

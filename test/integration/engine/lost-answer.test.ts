@@ -6,17 +6,14 @@
  * (Found by agent-runs.property.test.ts, seed -1825072161, on the Kanboard fake.)
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { KanboardAdapter } from '../../../src/main/core/boards/kanboard';
 import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import type { BoardRunner } from '../../../src/main/core/engine/board-runner';
-import { SyncEngine } from '../../../src/main/core/engine/sync-engine';
-import { EventBus } from '../../../src/main/core/events';
+import type { SyncEngine } from '../../../src/main/core/engine/sync-engine';
 import { closeDatabase, openDatabase } from '../../../src/main/core/store/database';
 import { LogRepo } from '../../../src/main/core/store/log-repo';
-import { PauseRepo } from '../../../src/main/core/store/pause-repo';
 import type { SyncLogEntry } from '../../../src/shared/model';
-import { defaultOwnershipRules } from '../../../src/shared/ownership';
-import { FakeKanboard, seedStandardBoard } from '../../fakes/kanboard';
+import { startKanboard } from '../../boards/kanboard';
+import { bareEngine } from '../../helpers/bare-engine';
 import { readNow } from '../../helpers/agent-basis';
 import { createEngineHarness } from '../../helpers/engine';
 import { useTempDirs } from '../../helpers/tmp';
@@ -85,28 +82,12 @@ function localBoard(): Board {
 const isWrite = (methods: string[]): boolean => methods.some((m) => /^(update|move|set|save|remove)/.test(m));
 
 async function kanboard(): Promise<Board> {
-  const fake = await FakeKanboard.start();
-  const seeded = seedStandardBoard(fake);
+  const { fake, board: seeded, adapter } = await startKanboard('app');
   const person = fake.human('alice');
   const id = await person.createTask(seeded.projectId, { title: 'T', tags: LABELS });
-  const adapter = new KanboardAdapter({
-    boardId: 'kb',
-    url: fake.url,
-    project: seeded.projectName,
-    token: seeded.appToken,
-  });
-  await adapter.connect();
   const db = openDatabase(tempDir());
   const logRepo = new LogRepo(db);
-  const engine = new SyncEngine({
-    db,
-    events: new EventBus(),
-    log: logRepo,
-    pauses: new PauseRepo(db),
-    boards: [adapter],
-    ownership: defaultOwnershipRules,
-    runner: { autoStart: false, requestsPerMinute: 1_000_000_000 },
-  });
+  const engine = bareEngine(db, [adapter]);
   cleanups.push(async () => {
     await engine.stop();
     closeDatabase(db);
