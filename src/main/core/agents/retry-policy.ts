@@ -6,6 +6,25 @@ import { ProviderError } from './providers/errors';
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
 
+/** Longest wait between two looks at a board that is down; the runtime also looks as soon as a poll succeeds. */
+const MAX_BOARD_WAIT_MS = 30_000;
+
+/**
+ * Whether the attempt failed on the board's side (down, timing out, 5xx, 429,
+ * an answer that was not the board's, a write that did not reach it in time)
+ * rather than on the agent's: such a failure is no fault of the attempt, so the
+ * run waits for the board instead of spending an attempt.
+ */
+export function boardOutage(err: unknown): boolean {
+  return (err instanceof BoardError || err instanceof DeliveryFailed) && err.retryable;
+}
+
+/** How long a run waits before it looks at a board that is down again (the n-th wait in a row). */
+export function boardWaitMs(err: unknown, waits: number, retryBaseMs: number): number {
+  const hinted = err instanceof BoardError ? (err.retryAfterMs ?? 0) : 0;
+  return Math.min(MAX_DELAY_MS, Math.max(hinted, backoffMs(waits, retryBaseMs, MAX_BOARD_WAIT_MS)));
+}
+
 /** Longest wait between attempts, whatever the backoff or the server's Retry-After says. */
 const MAX_DELAY_MS = 10 * 60_000;
 

@@ -19,7 +19,7 @@ import { Effects, PausedAtSafePoint, Waker } from './effects';
 import { executeRun, RunFailed } from './executor';
 import { createProvider, ProviderError } from './providers';
 import type { ProcessRegistry } from './providers/process-registry';
-import { retryDecision } from './retry-policy';
+import { boardOutage, boardWaitMs, retryDecision } from './retry-policy';
 import { claimLabel, routeTask } from './routing';
 import { DEFAULT_RUNTIME_SETTINGS, runOperationId, type RunContext, type RuntimeSettings } from './run-context';
 import { publicRun, RunRepo, type RunFilter, type RunRecord } from './run-repo';
@@ -83,7 +83,10 @@ export class AgentRuntime {
   private readonly columnsAt = new Map<string, number>();
   private readonly providers = new Map<string, Promise<AgentProvider>>();
   private readonly executing = new Map<number, Executing>();
-  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly retryTimers = new Map<string, { timer: NodeJS.Timeout; atMs: number }>();
+  /** Runs waiting for their board to answer again: run id → board id and waits in a row (for the backoff). */
+  private readonly boardWaits = new Map<number, { boardId: string; waits: number }>();
+  private unwatchBoards: (() => void) | undefined;
   private readonly crons: { stop(): void }[] = [];
   private readonly waker = new Waker();
   private readonly effects: Effects;
@@ -122,6 +125,7 @@ export class AgentRuntime {
     if (this.started) return;
     this.started = true;
     this.unsubscribe = this.opts.engine.journal.onAppend((entry) => this.onLogEntry(entry));
+    this.unwatchBoards = this.opts.engine.onStatusChange(() => this.resumeBoardWaits());
     for (const boardId of new Set([...this.agents.values()].map((a) => a.board))) await this.refreshColumns(boardId);
     // Before an interrupted run is queued again: a command agent a killed Deckhand left running must not go on
     // working the same task next to its re-run.
@@ -151,9 +155,10 @@ export class AgentRuntime {
     if (this.closing) return;
     this.closing = true;
     this.unsubscribe?.();
+    this.unwatchBoards?.();
     for (const c of this.crons) c.stop();
     for (const t of this.timers) clearInterval(t);
-    for (const t of this.retryTimers.values()) clearTimeout(t);
+    for (const t of this.retryTimers.values()) clearTimeout(t.timer);
     this.abort.abort();
     this.waker.wake();
     await Promise.allSettled([...this.executing.values()].map((e) => e.done));
@@ -375,12 +380,21 @@ export class AgentRuntime {
     }
   }
 
+  /** Pumps the agent's queue at `atMs`; an earlier wake-up already set is kept (a later one would strand it). */
   private wakeAt(agentId: string, atMs: number): void {
     if (this.opts.autoStart === false && atMs > Date.now() + 60_000) return;
-    clearTimeout(this.retryTimers.get(agentId));
-    const timer = setTimeout(() => this.pump(agentId), Math.max(0, atMs - Date.now()) + 5);
+    const current = this.retryTimers.get(agentId);
+    if (current && current.atMs <= atMs && current.atMs > Date.now()) return;
+    if (current) clearTimeout(current.timer);
+    const timer = setTimeout(
+      () => {
+        this.retryTimers.delete(agentId);
+        this.pump(agentId);
+      },
+      Math.max(0, atMs - Date.now()) + 5,
+    );
     timer.unref();
-    this.retryTimers.set(agentId, timer);
+    this.retryTimers.set(agentId, { timer, atMs });
   }
 
   private launch(agent: AgentConfig, run: RunRecord): void {
@@ -403,6 +417,7 @@ export class AgentRuntime {
         signal: this.abort.signal,
         provider: () => this.provider(agent),
       });
+      this.boardWaits.delete(run.id);
     } catch (err) {
       if (this.closing) return;
       if (err instanceof PausedAtSafePoint) return this.markPaused(ctx!, err.why);
@@ -426,6 +441,8 @@ export class AgentRuntime {
 
   private async failOrRetry(agent: AgentConfig, run: RunRecord, err: unknown, ctx?: RunContext): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
+    if (boardOutage(err)) return this.waitForBoard(agent, run, err, message);
+    this.boardWaits.delete(run.id);
     if (err instanceof ProviderError && err.kind === 'config') this.providers.delete(agent.id);
     const attempt = run.attempt + 1;
     const at = {
@@ -474,6 +491,55 @@ export class AgentRuntime {
       ...(run.taskId ? { taskId: run.taskId } : {}),
       message: `Agent ${agent.id} failed${run.taskId ? ` on task ${run.taskId}` : ''}: ${message}`,
     });
+  }
+
+  /**
+   * The board, not the agent, failed the attempt: the run goes back to the queue
+   * without spending an attempt and looks again after a backoff, or as soon as
+   * the board's poll succeeds. The first wait of an outage is logged with why.
+   */
+  private waitForBoard(agent: AgentConfig, run: RunRecord, err: unknown, message: string): void {
+    const waits = (this.boardWaits.get(run.id)?.waits ?? 0) + 1;
+    this.boardWaits.set(run.id, { boardId: run.boardId, waits });
+    const delay = boardWaitMs(err, waits, this.settings.retryBaseMs);
+    this.opts.engine.journal.transaction((append) => {
+      this.runs.update(run.id, {
+        state: 'queued',
+        nextAttemptAtMs: Date.now() + delay,
+        error: `waiting for board ${run.boardId}: ${message}`,
+      });
+      if (waits === 1) {
+        append({
+          actor: `agent:${agent.id}`,
+          action: 'agent.run.board-wait',
+          boardId: run.boardId,
+          ...(run.taskId ? { taskId: run.taskId } : {}),
+          reason: `board ${run.boardId} did not answer (${message}); the run waits for it without spending an attempt`,
+          operationId: runOperationId(run.id),
+        });
+      }
+    });
+    this.wakeAt(agent.id, Date.now() + delay);
+  }
+
+  /** A board answers again (its poll succeeded): runs waiting for it go now instead of at their backoff. */
+  private resumeBoardWaits(): void {
+    if (this.closing || this.boardWaits.size === 0) return;
+    const healthy = new Set(
+      this.opts.engine
+        .boardSummaries()
+        .filter((b) => b.status !== 'error' && b.status !== 'paused')
+        .map((b) => b.id),
+    );
+    const agents = new Set<string>();
+    for (const [runId, wait] of this.boardWaits) {
+      if (!healthy.has(wait.boardId)) continue;
+      const run = this.runs.get(runId);
+      if (!run || run.state !== 'queued' || this.executing.has(runId)) continue;
+      if (run.nextAttemptAtMs > Date.now()) this.runs.update(runId, { nextAttemptAtMs: Date.now() });
+      agents.add(run.agentId);
+    }
+    if (agents.size > 0) setImmediate(() => agents.forEach((a) => this.pump(a)));
   }
 
   private pauseForBudget(agent: AgentConfig, reason: string): void {

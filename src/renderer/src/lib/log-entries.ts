@@ -97,6 +97,7 @@ const ACTION_LABELS: Record<string, string> = {
   'agent.run.done': 'Agent run finished',
   'agent.run.failed': 'Agent run failed',
   'agent.run.retry': 'Agent run will be retried',
+  'agent.run.board-wait': 'Agent run waits for the board',
   'agent.run.retry-requested': 'Agent run retry requested',
   'agent.run.waiting': 'Agent asked a question',
   'agent.run.answered': 'Question answered',
