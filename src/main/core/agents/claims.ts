@@ -74,7 +74,11 @@ export async function acquireClaim(ctx: RunContext): Promise<ClaimOutcome> {
   const task = await adapter.getTask(taskId);
   if (!task) return skip('the task no longer exists');
   const ours = task.labels.includes(ctx.claimLabel);
-  const held = ours || run.claimedRound !== null;
+  // The run's original column is recorded with its claim's write, before that reaches the board: a run that has
+  // one and finds the card in the working column began claiming it (a crash, an outage or a contest cut it off
+  // after the move), so the card is its own to claim again. Anywhere else, a person moved it: claim it afresh.
+  const begun = run.originalStatus !== null && columns.is('working', task.status);
+  const held = ours || begun || run.claimedRound !== null;
   // A first claim needs a routed, startable task; a run that already holds it (resuming after an answer or a
   // crash) keeps it unless a person excluded it.
   const excluded = excludedBy(agent, task);
@@ -97,17 +101,21 @@ export async function acquireClaim(ctx: RunContext): Promise<ClaimOutcome> {
   const working = columns.role('working');
   const labels = [...task.labels.filter((l) => !stale.includes(l)), ...(ours ? [] : [ctx.claimLabel])];
   const patch = { labels, ...(working && working !== task.status ? { status: working } : {}) };
-  const result = ctx.effects.submit({
-    kind: 'update',
-    boardId: run.boardId,
-    taskId,
-    actor: ctx.actor,
-    patch,
-    basis: basisOf(task),
-    // The claim's move is compare-and-set: a person who moved the card since it was read keeps it there.
-    ...('status' in patch ? { onlyIfUnchanged: ['status' as const] } : {}),
-    reason: `claim for run #${run.id}${stale.length ? `; released stale claim ${stale.join(', ')}` : ''}`,
-    scope: runScope(run, 'claim'),
+  // Where the task came from, in the transaction that queues the move: failing or restarting, the run knows it.
+  const result = ctx.transition(() => {
+    if (ctx.run.originalStatus === null) ctx.run = ctx.runs.update(run.id, { originalStatus: task.status });
+    return ctx.effects.submit({
+      kind: 'update',
+      boardId: run.boardId,
+      taskId,
+      actor: ctx.actor,
+      patch,
+      basis: basisOf(task),
+      // The claim's move is compare-and-set: a person who moved the card since it was read keeps it there.
+      ...('status' in patch ? { onlyIfUnchanged: ['status' as const] } : {}),
+      reason: `claim for run #${run.id}${stale.length ? `; released stale claim ${stale.join(', ')}` : ''}`,
+      scope: runScope(run, 'claim'),
+    });
   });
   if (stale.length > 0) {
     ctx.transition((append) =>
@@ -132,7 +140,7 @@ export async function acquireClaim(ctx: RunContext): Promise<ClaimOutcome> {
     await releaseClaim(ctx, { restoreStatus: null, step: 'back-off' });
     return { kind: 'contested', reason: `claimed at the same moment by ${rival.join(', ') || 'someone else'}` };
   }
-  return { kind: 'claimed', task: confirmed, originalStatus: task.status };
+  return { kind: 'claimed', task: confirmed, originalStatus: ctx.run.originalStatus ?? task.status };
 }
 
 /**
@@ -142,7 +150,7 @@ export async function acquireClaim(ctx: RunContext): Promise<ClaimOutcome> {
  */
 export async function releaseClaim(
   ctx: RunContext,
-  options: { restoreStatus: string | null; step: string },
+  options: { restoreStatus: string | null; step: string; why?: string },
 ): Promise<void> {
   const { run } = ctx;
   const taskId = run.taskId;
@@ -173,7 +181,10 @@ export async function releaseClaim(
     basis,
     // Restoring the column is compare-and-set: only while the card still sits in the working column.
     ...('status' in restore ? { onlyIfUnchanged: ['status' as const] } : {}),
-    reason: `run #${run.id} released its claim (${options.step})`,
+    reason:
+      `run #${run.id} released its claim (${options.step})` +
+      ('status' in restore ? `; back to ${restore.status} so routing can start it again` : '') +
+      (options.why ? `: ${options.why.slice(0, 500)}` : ''),
     scope: runScope(run, `release-${options.step}-${run.attempt}`),
   });
 }

@@ -64,7 +64,7 @@ export interface RunContext {
   /** Any pause that applies to this run (agent, global or board), if any: checked at safe points. */
   paused(): string | undefined;
   /** Changes run state and logs it in one transaction (the `agent.state` event follows the commit). */
-  transition(fn: (append: Append) => void): void;
+  transition<T>(fn: (append: Append) => T): T;
 }
 
 /** The operation id every log entry of a run carries, so the log can be filtered to one run. */

@@ -466,8 +466,8 @@ export class AgentRuntime {
       return;
     }
     if (ctx && run.taskId) {
-      await releaseClaim(ctx, { restoreStatus: ctx.run.originalStatus, step: 'failed' }).catch((e: unknown) =>
-        log.warn(`run #${run.id}: could not release its claim: ${String(e)}`),
+      await releaseClaim(ctx, { restoreStatus: ctx.run.originalStatus, step: 'failed', why: message }).catch(
+        (e: unknown) => log.warn(`run #${run.id}: could not release its claim: ${String(e)}`),
       );
     } else if (run.taskId) {
       this.claims.release(run.boardId, run.taskId, run.id);
