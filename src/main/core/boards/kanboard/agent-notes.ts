@@ -1,4 +1,8 @@
-import { findNotesComment as findMarked, isNotesComment as isMarked } from '../kit/notes/mirror-comment';
+import {
+  findNotesComment as findMarked,
+  isNotesComment as isMarked,
+  renderNotesComment as renderNotes,
+} from '../kit/notes/mirror-comment';
 import type { KanboardCommentRow } from './mapping';
 import { text } from './values';
 
@@ -19,4 +23,9 @@ export function isNotesComment(row: Pick<KanboardCommentRow, 'comment'>): boolea
 /** The mirror comment, found by its header line; the oldest one if there are several. */
 export function findNotesComment(rows: readonly KanboardCommentRow[]): KanboardCommentRow | undefined {
   return findMarked(rows, (row) => text(row.comment));
+}
+
+/** Whether the mirror comment exists and shows exactly these notes. */
+export function mirrorShows(mirror: Pick<KanboardCommentRow, 'comment'> | undefined, notes: string): boolean {
+  return mirror !== undefined && text(mirror.comment).trim() === renderNotes(notes).trim();
 }

@@ -11,7 +11,13 @@ import type {
 import { BoardError } from '../contract/errors';
 import { laterTime, watermarkOf } from '../kit/listing/watermark';
 import { checkPatch } from '../contract/canonical';
-import { findNotesComment, isNotesComment, NOTES_COMMENT_REFERENCE, renderNotesComment } from './agent-notes';
+import {
+  findNotesComment,
+  isNotesComment,
+  mirrorShows,
+  NOTES_COMMENT_REFERENCE,
+  renderNotesComment,
+} from './agent-notes';
 import { columnsFrom, connectBoard, priorityFrom, quoteNames, type BoardInfo, type KanboardColumn } from './connect';
 import { KanboardRpcClient, type ResponseMeta, type RpcCall } from './json-rpc-client';
 import {
@@ -275,8 +281,12 @@ export class KanboardAdapter implements BoardAdapter {
       if (p.parentId !== null) steps.push(this.linkStep(id, p.parentId));
     }
 
-    if (p.agentNotes !== undefined && p.agentNotes !== current.agentNotes) {
-      steps.push(...this.notesSteps(id, p.agentNotes, findNotesComment(comments)));
+    if (p.agentNotes !== undefined) {
+      const mirror = findNotesComment(comments);
+      if (p.agentNotes !== current.agentNotes) steps.push(...this.notesSteps(id, p.agentNotes, mirror));
+      // The notes are there but their mirror is missing or stale (an older Deckhand wrote the metadata first and
+      // lost the comment's answer): the same notes written again put the mirror right, once.
+      else if (!mirrorShows(mirror, p.agentNotes)) steps.push(this.mirrorStep(id, p.agentNotes, mirror));
     }
 
     if (steps.length === 0) return current;
@@ -441,29 +451,38 @@ export class KanboardAdapter implements BoardAdapter {
     };
   }
 
-  /** Metadata first (the source of truth), then the mirror comment, edited in place when it exists. */
+  /**
+   * The mirror comment first, then the metadata (the source of truth) in the same batch: an answer lost or garbled
+   * before the metadata landed leaves the notes unwritten, so the write is retried and finds the mirror (edited in
+   * place, never posted twice). Metadata first could land without its comment and look delivered for good.
+   */
   private notesSteps(taskId: string, notes: string, mirror: KanboardCommentRow | undefined): WriteStep[] {
-    const content = renderNotesComment(notes);
     return [
+      this.mirrorStep(taskId, notes, mirror),
       {
         fires: false,
         call: { method: 'saveTaskMetadata', params: { task_id: Number(taskId), values: { [AGENT_NOTES_KEY]: notes } } },
       },
-      mirror
-        ? { fires: true, call: { method: 'updateComment', params: { id: num(mirror.id), content } } }
-        : {
-            fires: true,
-            call: {
-              method: 'createComment',
-              params: {
-                task_id: Number(taskId),
-                user_id: this.board().userId,
-                content,
-                reference: NOTES_COMMENT_REFERENCE,
-              },
+    ];
+  }
+
+  /** Posts the notes' mirror comment, or edits it in place when it exists. */
+  private mirrorStep(taskId: string, notes: string, mirror: KanboardCommentRow | undefined): WriteStep {
+    const content = renderNotesComment(notes);
+    return mirror
+      ? { fires: true, call: { method: 'updateComment', params: { id: num(mirror.id), content } } }
+      : {
+          fires: true,
+          call: {
+            method: 'createComment',
+            params: {
+              task_id: Number(taskId),
+              user_id: this.board().userId,
+              content,
+              reference: NOTES_COMMENT_REFERENCE,
             },
           },
-    ];
+        };
   }
 
   /** The task before a write, with its comments when the agent notes mirror may need editing. */
