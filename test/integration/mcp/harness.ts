@@ -73,10 +73,15 @@ export async function httpClient(url: string, token: string, agent?: string): Pr
 }
 
 /** The SDK's own client over stdio, talking to `deckhand mcp` as a child process (run from source under tsx). */
-export async function stdioClient(url: string, agent: string, env: Record<string, string>): Promise<Client> {
+export async function stdioClient(
+  url: string,
+  agent: string,
+  env: Record<string, string>,
+  extraArgs: string[] = [],
+): Promise<Client> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, 'src', 'main', 'cli.ts'), 'mcp', '--agent', agent, '--url', url],
+    args: ['--import', 'tsx', join(ROOT, 'src', 'main', 'cli.ts'), 'mcp', '--agent', agent, '--url', url, ...extraArgs],
     cwd: ROOT,
     env: { ...(process.env as Record<string, string>), ...env },
     stderr: 'pipe',
