@@ -128,7 +128,7 @@ export interface BoardSide {
   personComment(taskId: string, body: string): Promise<void>;
   read(taskId: string): Promise<Task>;
   comments(taskId: string): Promise<string[]>;
-  children(taskId: string): Promise<Task[]>;
+  children(taskId: string): Promise<{ title: string }[]>;
   columns: { todo: string; working: string; review: string; blocked: string };
 }
 
