@@ -11,7 +11,8 @@ const AGENT_HEADER = 'x-deckhand-agent';
 async function agentToken(keychainName: string | undefined): Promise<string> {
   if (keychainName) {
     const value = await new KeychainSecretStore().get(keychainName);
-    if (!value) throw new UsageError(`keychain entry "${keychainName}" is not set; run: deckhand secrets set ${keychainName}`);
+    if (!value)
+      throw new UsageError(`keychain entry "${keychainName}" is not set; run: deckhand secrets set ${keychainName}`);
     return value;
   }
   const fromEnv = process.env.DECKHAND_MCP_TOKEN;
@@ -60,7 +61,10 @@ export async function mcpCommand(args: string[]): Promise<number> {
         void stdio.send({
           jsonrpc: '2.0',
           id: message.id,
-          error: { code: -32000, message: `Deckhand at ${values.url} did not answer (${why}); is deckhand serve running?` },
+          error: {
+            code: -32000,
+            message: `Deckhand at ${values.url} did not answer (${why}); is deckhand serve running?`,
+          },
         });
       }
     });

@@ -111,7 +111,9 @@ describe('SIGKILL during an MCP write', () => {
     const retry = await tool(await connect(restarted.url), 'create_subtasks', args);
     expect(retry.isError).toBe(false);
     const { json } = await call(restarted.url, 'listTasks', { boardId: 'home' });
-    const children = (json.value.tasks as { title: string; parentId: string | null }[]).filter((t) => t.parentId === id);
+    const children = (json.value.tasks as { title: string; parentId: string | null }[]).filter(
+      (t) => t.parentId === id,
+    );
     expect(children.map((c) => c.title).sort()).toEqual(['First half', 'Second half']);
   });
 });

@@ -120,7 +120,7 @@ export function mcpFlows(start: StartFlowEnv): void {
     await side.personComment(id, 'Milliseconds, please.');
     await side.personEdit(id, { status: side.columns.working });
     let answered = (await tool(coder, 'get_task', { task_id: id })).value;
-    for (const deadline = Date.now() + 15_000; !answered.answer && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 15_000; !answered.answer && Date.now() < deadline;) {
       await harness.core.agents.checkWaiting();
       answered = (await tool(coder, 'get_task', { task_id: id })).value;
     }
@@ -143,7 +143,7 @@ export function mcpFlows(start: StartFlowEnv): void {
     expect(summary.mcp).toMatchObject({ connected: true, lastTool: 'release_task' });
   });
 
-  it("a write to a field people own is refused, naming the field, its owner and the rule, and logged", async () => {
+  it('a write to a field people own is refused, naming the field, its owner and the rule, and logged', async () => {
     const { harness, side, coder } = await open({ ownership: { status: 'human' } });
     const id = await side.createRouted('Human-owned status');
     await untilListed(coder, id);

@@ -144,7 +144,12 @@ export function localSide(core: McpCore): BoardSide {
     read: async (id) => (await adapter().getTask(id))!,
     comments: async (id) => (await adapter().listComments(id)).map((c) => c.body),
     children: async (id) => harness.tasks().filter((t) => t.parentId === id),
-    columns: { todo: 'To do', working: 'Work in progress', review: 'Ready for Review', blocked: 'Blocked — Needs Input' },
+    columns: {
+      todo: 'To do',
+      working: 'Work in progress',
+      review: 'Ready for Review',
+      blocked: 'Blocked — Needs Input',
+    },
   };
 }
 

@@ -68,7 +68,7 @@ describe('MCP authentication and the browser checks', () => {
     return core;
   };
 
-  it('answers its own token, and refuses a missing, wrong or other agent\'s token', async () => {
+  it("answers its own token, and refuses a missing, wrong or other agent's token", async () => {
     const { url, harness } = await start();
     expect((await post(url, { authorization: `Bearer ${TOKENS.coder}` })).status).toBe(200);
     const missing = await post(url, {});

@@ -43,7 +43,12 @@ function flowsOnKanboard(transport: 'http' | 'stdio'): void {
       read: async (id) => (await adapter().getTask(id))!,
       comments: async (id) => (await adapter().listComments(id)).map((c) => c.body),
       children: async (id) => childrenOf(fake, Number(id)).map((t) => ({ title: t.title })),
-      columns: { todo: 'Ready', working: 'Work in progress', review: 'Ready for Review', blocked: 'Blocked — Needs Input' },
+      columns: {
+        todo: 'Ready',
+        working: 'Work in progress',
+        review: 'Ready for Review',
+        blocked: 'Blocked — Needs Input',
+      },
     };
     return {
       harness,

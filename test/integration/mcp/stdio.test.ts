@@ -1,6 +1,6 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { type StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { KeychainSecretStore } from '../../../src/main/core/secrets/keychain-store';
 import { runCli } from '../../helpers/cli';
@@ -60,7 +60,7 @@ describe('the stdio bridge', () => {
     }
   });
 
-  it("answers a request with an error naming the URL when Deckhand is not running, instead of hanging", async () => {
+  it('answers a request with an error naming the URL when Deckhand is not running, instead of hanging', async () => {
     const core = await startMcpCore({ dir: tempDir(), agents: mcpAgents() });
     const url = core.url;
     await core.server.close();

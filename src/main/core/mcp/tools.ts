@@ -44,7 +44,9 @@ const writeReport = {
 };
 
 const rule = z.object({ owner: z.enum(['human', 'ai', 'shared']), policy: z.string(), agentMayWrite: z.boolean() });
-const ownership = z.record(z.string(), rule).describe('Who owns each field; agents may not write fields owned by human');
+const ownership = z
+  .record(z.string(), rule)
+  .describe('Who owns each field; agents may not write fields owned by human');
 
 const listOutput = z.object({
   board: z.string(),
@@ -96,13 +98,26 @@ const rulesOutput = z.object({
   onDone: z.string(),
 });
 
-const READ: ToolAnnotations = { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false };
+const READ: ToolAnnotations = {
+  readOnlyHint: true,
+  idempotentHint: true,
+  destructiveHint: false,
+  openWorldHint: false,
+};
 /** Writes are idempotent (a retry acts once) and change only the agent's own task. */
-const WRITE: ToolAnnotations = { readOnlyHint: false, idempotentHint: true, destructiveHint: false, openWorldHint: false };
+const WRITE: ToolAnnotations = {
+  readOnlyHint: false,
+  idempotentHint: true,
+  destructiveHint: false,
+  openWorldHint: false,
+};
 
 /** The result a client gets: the structured value, and the same as text for clients that only read text. */
 function ok(value: object): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value as Record<string, unknown> };
+  return {
+    content: [{ type: 'text', text: JSON.stringify(value) }],
+    structuredContent: value as Record<string, unknown>,
+  };
 }
 
 function failed(error: Record<string, unknown>): CallToolResult {

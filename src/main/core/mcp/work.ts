@@ -126,7 +126,8 @@ export class McpWork {
         ...(claimedByOther ? { claimedBy: claimedByOther.slice('claim:'.length) } : {}),
         claimable: run === undefined && route.startable && !claimedByOther,
         why: route.reason,
-        waitingOnPerson: run?.state === 'waiting-for-human' ? { question: run.question ?? '', askedAt: run.askedAt } : null,
+        waitingOnPerson:
+          run?.state === 'waiting-for-human' ? { question: run.question ?? '', askedAt: run.askedAt } : null,
         answer: run && run.round > 0 ? run.answer : null,
       });
       if (tasks.length >= 200) break;
@@ -149,7 +150,8 @@ export class McpWork {
       task: taskView(task),
       comments: comments.map((c) => ({ id: c.id, author: c.author, body: c.body, createdAt: c.createdAt })),
       claimedByMe: run !== undefined,
-      waitingOnPerson: run?.state === 'waiting-for-human' ? { question: run.question ?? '', askedAt: run.askedAt } : null,
+      waitingOnPerson:
+        run?.state === 'waiting-for-human' ? { question: run.question ?? '', askedAt: run.askedAt } : null,
       answer: run && run.round > 0 ? run.answer : null,
       ownership: ownershipView(rules),
     };
@@ -186,7 +188,8 @@ export class McpWork {
     this.called(agent, 'claim_task', taskId);
     this.assertActive(agent, 'claim_task', taskId);
     const existing = this.activeRun(agent, taskId);
-    if (existing) return { taskId, claimed: true, alreadyHeld: true, run: existing.id, status: await this.statusOf(agent, taskId) };
+    if (existing)
+      return { taskId, claimed: true, alreadyHeld: true, run: existing.id, status: await this.statusOf(agent, taskId) };
     const over = budgetExceeded(agent, this.deps.runtime.budget, localDay());
     if (over) {
       this.deps.runtime.pauseForBudget(agent, over);
@@ -271,7 +274,14 @@ export class McpWork {
     const tool = 'write_notes';
     const { run, ctx } = await this.prepareWrite(agent, tool, taskId);
     const signed = `${notes.trim()}\n\n— ${agent.id} (via MCP, run #${run.id})`;
-    return this.apply(agent, tool, ctx, run, [this.update(agent, run, ctx, tool, { agentNotes: signed }, meta, { notes })], meta);
+    return this.apply(
+      agent,
+      tool,
+      ctx,
+      run,
+      [this.update(agent, run, ctx, tool, { agentNotes: signed }, meta, { notes })],
+      meta,
+    );
   }
 
   async setStatus(agent: AgentConfig, taskId: string, status: string, meta: WriteMeta) {
@@ -279,7 +289,14 @@ export class McpWork {
     const { run, ctx, read } = await this.prepareWrite(agent, tool, taskId);
     const column = this.column(agent, ctx.columns, status, tool, taskId);
     if (column === read.status) return { taskId, effects: [], changedSinceRead: null, unchanged: true };
-    return this.apply(agent, tool, ctx, run, [this.update(agent, run, ctx, tool, { status: column }, meta, { status })], meta);
+    return this.apply(
+      agent,
+      tool,
+      ctx,
+      run,
+      [this.update(agent, run, ctx, tool, { status: column }, meta, { status })],
+      meta,
+    );
   }
 
   async comment(agent: AgentConfig, taskId: string, body: string, meta: WriteMeta) {
@@ -340,7 +357,8 @@ export class McpWork {
     const tool = 'ask_person';
     const { run, ctx, read } = await this.prepareWrite(agent, tool, taskId, { allowWaiting: true });
     if (run.state === 'waiting-for-human') {
-      if (run.question === question) return { taskId, effects: [], changedSinceRead: null, waiting: true, duplicate: true };
+      if (run.question === question)
+        return { taskId, effects: [], changedSinceRead: null, waiting: true, duplicate: true };
       this.refuse(agent, tool, taskId, new ToolRefusal('waiting', `already waiting for an answer to: ${run.question}`));
     }
     const plan = planQuestion(ctx, read, { notes: notes ?? '' }, question);
@@ -507,7 +525,12 @@ export class McpWork {
       if (intent.kind !== 'update') continue;
       for (const r of checkAgentWrite(rules, intent.patch).refused) {
         const rule = rules[r.field as TaskField];
-        out.push({ field: r.field, owner: rule?.owner ?? 'unknown', policy: rule?.policy ?? 'unknown', rule: r.reason });
+        out.push({
+          field: r.field,
+          owner: rule?.owner ?? 'unknown',
+          policy: rule?.policy ?? 'unknown',
+          rule: r.reason,
+        });
       }
     }
     return out;
@@ -544,7 +567,13 @@ export class McpWork {
   }
 
   /** Logs why a call did nothing and throws the refusal to the client. */
-  private refuse(agent: AgentConfig, tool: string, taskId: string | undefined, refusal: ToolRefusal, log = true): never {
+  private refuse(
+    agent: AgentConfig,
+    tool: string,
+    taskId: string | undefined,
+    refusal: ToolRefusal,
+    log = true,
+  ): never {
     // A refused field is logged by the engine itself (`write.refused`, with field and reason).
     if (log) {
       this.deps.engine.journal.append({
@@ -588,7 +617,12 @@ export class McpWork {
   private assertRouted(agent: AgentConfig, task: Task, columns: BoardColumns): void {
     const route = routeTask(agent, task, columns);
     if (!route.routed) {
-      this.refuse(agent, 'get_task', task.id, new ToolRefusal('not_routed', `task ${task.id} is not routed to ${agent.id}: ${route.reason}`));
+      this.refuse(
+        agent,
+        'get_task',
+        task.id,
+        new ToolRefusal('not_routed', `task ${task.id} is not routed to ${agent.id}: ${route.reason}`),
+      );
     }
   }
 
@@ -599,7 +633,10 @@ export class McpWork {
       agent,
       tool,
       taskId,
-      new ToolRefusal('invalid', `"${target}" is neither a column role nor a column here; columns are: ${columns.names.join(', ')}`),
+      new ToolRefusal(
+        'invalid',
+        `"${target}" is neither a column role nor a column here; columns are: ${columns.names.join(', ')}`,
+      ),
     );
   }
 
@@ -629,7 +666,11 @@ export class McpWork {
   }
 
   private async statusOf(agent: AgentConfig, taskId: string): Promise<string> {
-    return this.deps.engine.base.get(agent.board, taskId)?.fields.status ?? (await this.adapter(agent).getTask(taskId))?.status ?? '';
+    return (
+      this.deps.engine.base.get(agent.board, taskId)?.fields.status ??
+      (await this.adapter(agent).getTask(taskId))?.status ??
+      ''
+    );
   }
 
   /** The agent read the task: later writes are based on this, so a person's edit after it stays theirs. */
@@ -676,8 +717,17 @@ function reasonOf(tool: string, meta: WriteMeta): string {
  * id, or (without one) the claim and the arguments. The same call retried is the
  * same intent, which the outbox keeps to one effect.
  */
-function scopeOf(agent: AgentConfig, run: RunRecord, taskId: string, tool: string, meta: WriteMeta, args: unknown): string {
-  const call = meta.requestId ? `req-${sha256(meta.requestId).slice(0, 24)}` : `run-${run.id}-${sha256(canonicalJson(args)).slice(0, 24)}`;
+function scopeOf(
+  agent: AgentConfig,
+  run: RunRecord,
+  taskId: string,
+  tool: string,
+  meta: WriteMeta,
+  args: unknown,
+): string {
+  const call = meta.requestId
+    ? `req-${sha256(meta.requestId).slice(0, 24)}`
+    : `run-${run.id}-${sha256(canonicalJson(args)).slice(0, 24)}`;
   return `mcp-${sha256(`${agent.id}\0${taskId}`).slice(0, 16)}-${tool}-${call}`;
 }
 

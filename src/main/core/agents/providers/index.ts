@@ -111,6 +111,10 @@ export async function createProvider(config: ProviderConfig, deps: ProviderDeps)
       return new DemoProvider(deps.demoDelayMs);
     case 'mcp':
       // The runtime never starts runs for MCP agents; their client does the work (see core/mcp).
-      throw new ProviderError('config', 'an MCP agent is driven by its MCP client; Deckhand runs nothing for it', false);
+      throw new ProviderError(
+        'config',
+        'an MCP agent is driven by its MCP client; Deckhand runs nothing for it',
+        false,
+      );
   }
 }
