@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../helpers/tmp';
 import { closeAfterEach } from '../agents/harness';
 import { mcpFlows } from './flows';
-import { httpClient, localSide, mcpAgents, startMcpCore, tool, TOKENS, type McpCore } from './harness';
+import { httpClient, localSide, mcpAgents, startMcpCore, tool, TOKENS, untilListed, type McpCore } from './harness';
 
 /**
  * Deckhand as an MCP server (issue 14) over real Streamable HTTP: the SDK's own
@@ -101,6 +101,25 @@ describe('MCP authentication and the browser checks', () => {
     expect(host.status).toBe(403);
     // Our own origin (a page Deckhand served) is fine.
     expect((await post(url, { ...auth, origin: url })).status).toBe(200);
+  });
+
+  it("budgets apply: a claim is a run, and the claim over the day's budget pauses the agent", async () => {
+    const core = await startMcpCore({ dir: tempDir(), agents: mcpAgents('home', { budget: { runs_per_day: 1 } }) });
+    cores.push(core);
+    const { harness, url } = core;
+    const first = harness.create({ title: 'Within budget', labels: ['needs-ai'], status: 'To do' }).id;
+    const second = harness.create({ title: 'Over budget', labels: ['needs-ai'], status: 'To do' }).id;
+    const coder = await httpClient(url, TOKENS.coder);
+    await untilListed(coder, second);
+    expect((await tool(coder, 'claim_task', { task_id: first })).isError).toBe(false);
+    const over = await tool(coder, 'claim_task', { task_id: second });
+    expect(over.value.error).toMatchObject({ code: 'budget', message: expect.stringContaining('1 of 1 runs today') });
+    expect(harness.task(second).labels).toEqual(['needs-ai']);
+    const pause = harness.core.getState().agents.find((a) => a.id === 'coder')!.pause;
+    expect(pause).toMatchObject({ paused: true, by: 'system:budget' });
+    const write = await tool(coder, 'write_notes', { task_id: first, notes: 'after the budget' });
+    expect(write.value.error).toMatchObject({ code: 'paused', pausedBy: 'system:budget' });
+    await coder.close();
   });
 
   it('shows MCP agents in the state (connected after a call) and counts them for the tray', async () => {
