@@ -6,6 +6,7 @@ import { ApiError } from '../shared/contract';
 import { UsageError } from './cli/args';
 import { checkCommand } from './cli/check';
 import { logCommand } from './cli/log';
+import { mcpCommand } from './cli/mcp';
 import { secretsCommand } from './cli/secrets';
 import { serveCommand } from './cli/serve';
 import { pauseCommand, statusCommand } from './cli/status';
@@ -22,6 +23,8 @@ usage:
   deckhand status  [--json] [--url http://127.0.0.1:7717]
   deckhand pause   [AGENT] [--reason TEXT] | resume [AGENT]   (no AGENT: all agents)
   deckhand log     [--follow] [--json] [--board ID] [--task ID] [--actor WHO]
+  deckhand mcp     --agent ID [--url http://127.0.0.1:7717] [--keychain NAME]
+                   (MCP over stdio, relayed to a running serve; token from DECKHAND_MCP_TOKEN or the keychain)
   deckhand --version
 `;
 
@@ -38,6 +41,8 @@ async function run(argv: string[]): Promise<number> {
       return statusCommand(rest);
     case 'log':
       return logCommand(rest);
+    case 'mcp':
+      return mcpCommand(rest);
     case 'pause':
       return pauseCommand(rest, true);
     case 'resume':

@@ -83,6 +83,18 @@ export interface AgentSummary {
   budget?: AgentBudgetUse;
   /** The last failed run's error, while it is the latest finished run. */
   lastError?: string;
+  /** MCP agents only (issue 14): their client's connection. */
+  mcp?: McpConnection;
+}
+
+/** An MCP agent's client as Deckhand last heard it. */
+export interface McpConnection {
+  /** A call within the last few minutes (Streamable HTTP has no lasting connection to watch). */
+  connected: boolean;
+  lastCallAt?: string;
+  lastTool?: string;
+  /** Calls since this Deckhand started. */
+  calls: number;
 }
 
 /** Today's use (local day) against the configured limits. */
@@ -259,7 +271,7 @@ export interface OutboxItem {
 
 /** The model behind the default agent, without its key (only whether one is stored). */
 export interface OnboardingModel {
-  type: 'demo' | 'openai' | 'anthropic' | 'command';
+  type: 'demo' | 'openai' | 'anthropic' | 'command' | 'mcp';
   /** What the UI shows, e.g. "demo (offline, no AI)", "openai llama3.1 at http://…". */
   label: string;
   baseUrl?: string;

@@ -27,6 +27,10 @@ import { OwnershipRepo } from './store/ownership-repo';
 import { PauseRepo, type PauseScope } from './store/pause-repo';
 import { SettingsRepo } from './store/settings-repo';
 import { VERSION } from './version';
+import { McpAuth } from './mcp/auth';
+import { McpConnections } from './mcp/connections';
+import type { McpEndpoint } from './mcp/endpoint';
+import { McpWork } from './mcp/work';
 
 const log = createLogger('core');
 
@@ -56,6 +60,8 @@ export interface Core {
   engine: SyncEngine;
   localBoards: LocalBoardStore;
   agents: AgentRuntime;
+  /** MCP agents' endpoint (served at /mcp by the HTTP server and the desktop listener). */
+  mcp: McpEndpoint;
   getState(): AppState;
   /** The sync log, oldest first, streamed (JSONL export). */
   logEntries(filter?: LogFilter): Iterable<SyncLogEntry>;
@@ -293,6 +299,22 @@ async function buildCore(
   });
   live.agents = runtime;
 
+  const mcpConnections = new McpConnections();
+  runtime.describeMcpConnections((id) => mcpConnections.describe(id));
+  const mcp: McpEndpoint = {
+    auth: new McpAuth(() => runtime.agentConfigs(), secrets),
+    work: new McpWork({
+      engine,
+      runtime,
+      pauses,
+      ownership: (boardId) => ownership.current(boardId, ownershipFallback).rules,
+      onCall: (agentId, tool) => {
+        mcpConnections.called(agentId, tool);
+        runtime.announce(agentId);
+      },
+    }),
+  };
+
   const services: CoreServices = {
     db,
     version: VERSION,
@@ -332,6 +354,7 @@ async function buildCore(
     engine,
     localBoards,
     agents: runtime,
+    mcp,
     getState: state,
     logEntries: (filter) => logRepo.iterate(filter),
     pauseAll: (by, reason) => setPause('global', '', true, by, reason),

@@ -363,12 +363,47 @@ describe('config schema', () => {
     );
     expect(lines(raw)).toEqual([
       'agents[0].provider.command: expected a list: the program and its arguments, like ["./agents/research.sh", "--fast"]',
-      'agents[1].provider.type: unknown provider type; expected one of: command, openai, anthropic, demo',
-      'agents[2].provider.type: required; one of: command, openai, anthropic, demo',
+      'agents[1].provider.type: unknown provider type; expected one of: command, openai, anthropic, demo, mcp',
+      'agents[2].provider.type: required; one of: command, openai, anthropic, demo, mcp',
       'agents[3].provider.command: must name the program to run',
       'agents[4].provider.base_url: required',
       'agents[5].provider.model: unknown key',
     ]);
+  });
+
+  it('accepts an MCP agent with its token as a secret reference, workflow defaulting to pickup', () => {
+    const raw = base();
+    const agents = raw.agents as Record<string, unknown>[];
+    agents.splice(0, agents.length, {
+      id: 'coder',
+      board: 'kb',
+      routes: { labels: ['needs-ai'] },
+      provider: { type: 'mcp', token: { env: 'DECKHAND_MCP_CODER' } },
+    });
+    const result = validateConfig(raw);
+    expect(lines(raw)).toEqual([]);
+    expect(result.ok && result.config.agents[0]).toMatchObject({ workflow: 'pickup', provider: { type: 'mcp' } });
+  });
+
+  it('names what an MCP agent lacks: a token as a secret, routes, and no digest', () => {
+    const raw = base();
+    const agents = raw.agents as Record<string, unknown>[];
+    agents.splice(
+      0,
+      agents.length,
+      { id: 'm1', board: 'kb', routes: { labels: ['x'] }, provider: { type: 'mcp' } },
+      { id: 'm2', board: 'kb', routes: { labels: ['x'] }, provider: { type: 'mcp', token: 'plain-secret' } },
+      { id: 'm3', board: 'kb', provider: { type: 'mcp', token: { keychain: 't' } } },
+      { id: 'm4', board: 'kb', workflow: 'digest', provider: { type: 'mcp', token: { keychain: 't' } } },
+    );
+    const found = lines(raw);
+    expect(found.some((l) => l.startsWith('agents[0].provider.token: required'))).toBe(true);
+    expect(found.some((l) => l.startsWith('agents[1].provider.token:'))).toBe(true);
+    expect(found.join('\n')).not.toContain('plain-secret');
+    expect(found).toContain(
+      'agents[2].routes: a pickup agent needs routes.labels or routes.columns to know which tasks are its own',
+    );
+    expect(found.some((l) => l.startsWith('agents[3].workflow: an MCP agent works tasks'))).toBe(true);
   });
 
   it('accepts command env values as strings or secret references', () => {

@@ -25,6 +25,12 @@ import { DEFAULT_RUNTIME_SETTINGS, runOperationId, type RunContext, type Runtime
 import { publicRun, RunRepo, type RunFilter, type RunRecord } from './run-repo';
 import { agentSummary, effectivePause } from './summaries';
 import { ACTIVE_STATES, type AgentProvider } from './types';
+import type { McpConnection } from '../../../shared/model';
+
+/** An agent its MCP client drives: the runtime queues and executes nothing for it. */
+export function isMcpAgent(agent: AgentConfig): boolean {
+  return agent.provider.type === 'mcp';
+}
 import { checkWaitingRun } from './waiting';
 
 const log = createLogger('agents');
@@ -191,7 +197,7 @@ export class AgentRuntime {
     const { task } = change;
     let touched = false;
     for (const agent of this.agents.values()) {
-      if (agent.board !== change.boardId || agent.workflow === 'digest') continue;
+      if (agent.board !== change.boardId || agent.workflow === 'digest' || isMcpAgent(agent)) continue;
       const relevant = change.fields === 'created' || change.fields.some((f) => f === 'labels' || f === 'status');
       if (!relevant) continue;
       if (this.runs.activeForTask(change.boardId, task.id).some((r) => r.state === 'waiting-for-human')) {
@@ -274,7 +280,7 @@ export class AgentRuntime {
   /** Tasks that were routed before this agent existed (or before a restart) and never had a run. */
   private sweep(): void {
     for (const agent of this.agents.values()) {
-      if (agent.workflow === 'digest') continue;
+      if (agent.workflow === 'digest' || isMcpAgent(agent)) continue;
       const columns = this.columnsOf(agent.board);
       for (const snapshot of this.opts.engine.base.all(agent.board)) {
         if (this.runs.hasAnyRun(agent.id, agent.board, snapshot.taskId)) continue;
@@ -301,7 +307,9 @@ export class AgentRuntime {
     this.opts.engine.journal.transaction((append) => {
       for (const state of ['claimed', 'running'] as const) {
         for (const run of this.runs.allInState(state)) {
-          if (!this.agents.has(run.agentId)) continue;
+          const agent = this.agents.get(run.agentId);
+          // An MCP agent's claim is held by its client, not by a step this process was executing.
+          if (!agent || isMcpAgent(agent)) continue;
           this.runs.update(run.id, { state: 'queued' });
           append({
             actor: `agent:${run.agentId}`,
@@ -331,7 +339,8 @@ export class AgentRuntime {
   // ---------------------------------------------------------------------------
   // Queues
 
-  private pausedReason(agent: AgentConfig): string | undefined {
+  /** Why the agent may do nothing now (its pause, all agents', its board's), or undefined. */
+  pausedReason(agent: AgentConfig): string | undefined {
     if (this.closing) return 'Deckhand is shutting down';
     const { pauses } = this.opts;
     const pause = effectivePause(pauses, agent.id);
@@ -343,7 +352,8 @@ export class AgentRuntime {
     return undefined;
   }
 
-  private heldReason(agent: AgentConfig): string | undefined {
+  /** A pause that holds the agent's writes in the outbox (global or board), or undefined. */
+  heldReason(agent: AgentConfig): string | undefined {
     if (this.closing) return 'Deckhand is shutting down';
     if (this.opts.pauses.get('global').paused) return 'all agents are paused (their writes are held)';
     if (this.opts.pauses.get('board', agent.board).paused) return `board ${agent.board} is paused`;
@@ -357,7 +367,7 @@ export class AgentRuntime {
   /** Starts queued runs, oldest first, while the agent has free slots, is not paused and is within budget. */
   private pump(agentId: string): void {
     const agent = this.agents.get(agentId);
-    if (!agent || !this.started || this.closing) return;
+    if (!agent || isMcpAgent(agent) || !this.started || this.closing) return;
     const running = (): number => [...this.executing.values()].filter((e) => e.agentId === agentId).length;
     while (running() < agent.concurrency) {
       if (this.pausedReason(agent)) return;
@@ -542,7 +552,8 @@ export class AgentRuntime {
     if (agents.size > 0) setImmediate(() => agents.forEach((a) => this.pump(a)));
   }
 
-  private pauseForBudget(agent: AgentConfig, reason: string): void {
+  /** Pauses the agent for today, once, and says so (a notification). */
+  pauseForBudget(agent: AgentConfig, reason: string): void {
     if (this.opts.pauses.get('agent', agent.id).paused) return;
     this.opts.setPause('agent', agent.id, true, BUDGET_PAUSER, reason);
     this.notify({ kind: 'budget-reached', agentId: agent.id, message: `Agent ${agent.id} paused: ${reason}` });
@@ -623,11 +634,12 @@ export class AgentRuntime {
   // ---------------------------------------------------------------------------
   // Contexts, providers, columns
 
-  private columnsOf(boardId: string): BoardColumns {
+  /** The board's columns by role, as last listed. */
+  columnsOf(boardId: string): BoardColumns {
     return this.columns.get(boardId) ?? new BoardColumns(this.opts.boardConfig(boardId)?.columns ?? {}, []);
   }
 
-  private async refreshColumns(boardId: string, maxAgeMs = 0): Promise<void> {
+  async refreshColumns(boardId: string, maxAgeMs = 0): Promise<void> {
     if (Date.now() - (this.columnsAt.get(boardId) ?? 0) < maxAgeMs && this.columns.has(boardId)) return;
     const adapter = this.opts.engine.adapterFor(boardId);
     if (!adapter) return;
@@ -659,7 +671,8 @@ export class AgentRuntime {
     return provider;
   }
 
-  private contextFor(run: RunRecord): RunContext | undefined {
+  /** What one run's steps need (its agent, board, effects); undefined when its agent or board is gone. */
+  contextFor(run: RunRecord): RunContext | undefined {
     const agent = this.agents.get(run.agentId);
     const adapter = this.opts.engine.adapterFor(run.boardId);
     if (!agent || !adapter) return undefined;
@@ -713,7 +726,28 @@ export class AgentRuntime {
   }
 
   private summaryOf(agent: AgentConfig): AgentSummary {
-    return agentSummary(agent, { pauses: this.opts.pauses, runs: this.runs, budget: this.budget });
+    const summary = agentSummary(agent, { pauses: this.opts.pauses, runs: this.runs, budget: this.budget });
+    const connection = isMcpAgent(agent) ? this.mcpConnection?.(agent.id) : undefined;
+    return connection ? { ...summary, mcp: connection } : summary;
+  }
+
+  /** How MCP agents' connections are described (set by the MCP service). */
+  private mcpConnection: ((agentId: string) => McpConnection) | undefined;
+
+  describeMcpConnections(describe: (agentId: string) => McpConnection): void {
+    this.mcpConnection = describe;
+  }
+
+  /** Republishes an agent's state (an MCP client called, or went quiet). */
+  announce(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || this.closing) return;
+    this.opts.events.emit('agent.state', { agent: this.summaryOf(agent) });
+    this.opts.onStateChange?.();
+  }
+
+  agentConfig(id: string): AgentConfig | undefined {
+    return this.agents.get(id);
   }
 
   hasAgent(id: string): boolean {

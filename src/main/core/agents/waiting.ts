@@ -54,7 +54,8 @@ export async function checkWaitingRun(ctx: RunContext, now = Date.now()): Promis
   if (ready) {
     ctx.transition((append) => {
       ctx.run = ctx.runs.update(run.id, {
-        state: 'queued',
+        // An MCP agent's client carries on by itself (it sees the answer in get_task); nothing is queued.
+        state: ctx.agent.provider.type === 'mcp' ? 'claimed' : 'queued',
         round: run.round + 1,
         answer,
         attempt: 0,

@@ -75,7 +75,7 @@ export type Ownership = Record<OwnershipField, FieldOwnership>;
 export const WORKFLOWS = ['pickup', 'breakdown', 'digest'] as const;
 export type Workflow = (typeof WORKFLOWS)[number];
 
-export const PROVIDER_TYPES = ['command', 'openai', 'anthropic', 'demo'] as const;
+export const PROVIDER_TYPES = ['command', 'openai', 'anthropic', 'demo', 'mcp'] as const;
 
 /**
  * The policy a shorthand owner (`title: human`) implies. Only labels are a set,
@@ -227,9 +227,16 @@ const anthropicProviderSchema = z
 
 const demoProviderSchema = z.object({ type: z.literal('demo') }).strict();
 
+/**
+ * An agent driven from outside (Claude Code, Codex, Cursor, Gemini CLI) over MCP
+ * (docs/mcp.md). Deckhand runs nothing for it; `token` is the bearer token the
+ * client authenticates with, kept in the keychain or, on a server, an env var.
+ */
+const mcpProviderSchema = z.object({ type: z.literal('mcp'), token: secretRefSchema }).strict();
+
 const providerSchema = z.discriminatedUnion(
   'type',
-  [commandProviderSchema, openaiProviderSchema, anthropicProviderSchema, demoProviderSchema],
+  [commandProviderSchema, openaiProviderSchema, anthropicProviderSchema, demoProviderSchema, mcpProviderSchema],
   {
     error: (iss) => {
       if (iss.code !== 'invalid_union') return undefined;
@@ -277,7 +284,14 @@ export type AgentDefaultsConfig = z.output<typeof agentDefaultsSchema>;
 export const CONCURRENCY_RANGE = { min: 1, max: 64 } as const;
 const CONCURRENCY_RANGE_MESSAGE = `must be a whole number between ${CONCURRENCY_RANGE.min} and ${CONCURRENCY_RANGE.max}`;
 
-const agentSchema = z
+/** An MCP agent works tasks like a pickup agent (its client decides how), so `workflow` may be left out. */
+function mcpWorkflowDefault(raw: unknown): unknown {
+  if (!isRecord(raw) || raw.workflow !== undefined) return raw;
+  const provider = raw.provider;
+  return isRecord(provider) && provider.type === 'mcp' ? { ...raw, workflow: 'pickup' } : raw;
+}
+
+const agentObjectSchema = z
   .object({
     id: slug,
     role: nonEmpty.optional(),
@@ -309,6 +323,8 @@ const agentSchema = z
     ...agentRuntimeSettings,
   })
   .strict();
+
+const agentSchema = z.preprocess(mcpWorkflowDefault, agentObjectSchema);
 
 // ---------------------------------------------------------------------------
 // The whole file
@@ -391,7 +407,14 @@ function crossFieldIssues(raw: unknown): CrossIssue[] {
       const known = boardIds.length > 0 ? list(boardIds) : '(none)';
       issues.push({ path: ['agents', i, 'board'], message: `unknown board "${agent.board}"; boards are: ${known}` });
     }
-    const workflow = agent.workflow;
+    const isMcp = isRecord(agent.provider) && agent.provider.type === 'mcp';
+    const workflow = agent.workflow ?? (isMcp ? 'pickup' : undefined);
+    if (isMcp && workflow === 'digest') {
+      issues.push({
+        path: ['agents', i, 'workflow'],
+        message: 'an MCP agent works tasks (pickup or breakdown); a digest needs a provider Deckhand runs itself',
+      });
+    }
     const routes = isRecord(agent.routes) ? agent.routes : {};
     const labels = asList(routes.labels);
     if (

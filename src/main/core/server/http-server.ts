@@ -19,6 +19,7 @@ import {
   type GuardOptions,
 } from './request-guard';
 import { serveStatic } from './static-files';
+import { handleMcp, MCP_PATH } from '../mcp/endpoint';
 
 const log = createLogger('server');
 
@@ -92,6 +93,9 @@ export async function startServer(core: Core, options: ServerOptions): Promise<R
     // Boards post from elsewhere and carry their own signature, so the browser-facing checks do not apply.
     const webhookBoard = webhookBoardId(url.pathname);
     if (webhookBoard) return handleWebhook(core.engine, req, res, webhookBoard, url);
+
+    // MCP clients authenticate as their agent (its own token), not with the API token.
+    if (url.pathname === MCP_PATH) return handleMcp(core.mcp, guard, req, res);
 
     if (url.pathname.startsWith('/api/')) {
       if (!originAllowed(req)) return sendError(res, 403, 'invalid_input', 'cross-origin requests are not allowed');

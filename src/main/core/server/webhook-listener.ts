@@ -4,6 +4,7 @@ import { createLogger } from '../logger';
 import { sendError } from './respond';
 import { listen, serverUrl } from './listen';
 import { handleWebhook, webhookBoardId } from './webhook-endpoint';
+import { handleMcp, MCP_PATH } from '../mcp/endpoint';
 
 const log = createLogger('webhooks');
 
@@ -47,8 +48,14 @@ export async function startWebhookListener(
 ): Promise<WebhookListener | null> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (url.pathname === MCP_PATH) {
+      return void handleMcp(core.mcp, { bindHost: options.host }, req, res).catch((err: unknown) => {
+        log.error('MCP request failed', err);
+        if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+      });
+    }
     const boardId = webhookBoardId(url.pathname);
-    if (!boardId) return sendError(res, 404, 'not_found', 'only POST /webhooks/<board id> is served here');
+    if (!boardId) return sendError(res, 404, 'not_found', 'only POST /webhooks/<board id> and /mcp are served here');
     handleWebhook(core.engine, req, res, boardId, url).catch((err: unknown) => {
       log.error('webhook handling failed', err);
       if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');

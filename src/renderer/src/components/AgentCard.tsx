@@ -122,7 +122,9 @@ export function AgentCard(props: AgentCardProps): ReactElement {
               }
             : message
               ? { tone: 'text-muted', text: message.text }
-              : { tone: 'text-muted', text: 'Not paused: it picks up routed tasks as they come.' };
+              : agent.mcp
+                ? { tone: 'text-muted', text: 'Not paused: its MCP client may claim and work routed tasks.' }
+                : { tone: 'text-muted', text: 'Not paused: it picks up routed tasks as they come.' };
   return (
     <section className="panel agent-card" aria-labelledby={titleId} data-testid="agent-card" data-agent-id={agent.id}>
       <div className="agent-head">
@@ -191,6 +193,17 @@ export function AgentCard(props: AgentCardProps): ReactElement {
             {agent.waitingForHuman ?? '—'}
           </dd>
         </div>
+        {agent.mcp ? (
+          <div className="agent-fact">
+            <dt>MCP client</dt>
+            <dd data-testid="agent-mcp" className={agent.mcp.connected ? undefined : 'text-muted'}>
+              {agent.mcp.connected ? 'connected' : 'not connected'}
+              {agent.mcp.lastCallAt
+                ? ` · last call ${agent.mcp.lastTool ?? ''} at ${formatTime(agent.mcp.lastCallAt)}`
+                : ' · no call yet'}
+            </dd>
+          </div>
+        ) : null}
         <div className="agent-fact">
           <dt>Board · workflow</dt>
           <dd>

@@ -34,6 +34,8 @@ export function describeProvider(config: ProviderConfig): string {
       return `anthropic ${config.model}`;
     case 'demo':
       return 'demo (offline, no AI)';
+    case 'mcp':
+      return 'mcp (driven by its MCP client)';
   }
 }
 
@@ -107,5 +109,12 @@ export async function createProvider(config: ProviderConfig, deps: ProviderDeps)
       });
     case 'demo':
       return new DemoProvider(deps.demoDelayMs);
+    case 'mcp':
+      // The runtime never starts runs for MCP agents; their client does the work (see core/mcp).
+      throw new ProviderError(
+        'config',
+        'an MCP agent is driven by its MCP client; Deckhand runs nothing for it',
+        false,
+      );
   }
 }
