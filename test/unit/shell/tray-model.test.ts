@@ -22,7 +22,7 @@ function state(overrides: Partial<AppState> = {}): AppState {
     pause: { paused: false },
     boards: [board],
     agents: [{ id: 'researcher', board: 'local', workflow: 'pickup', status: 'idle', pause: { paused: false } }],
-    counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
+    counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0, inbox: 0 },
     configSource: 'embedded default',
     webhooks: { url: 'http://127.0.0.1:7718' },
     ...overrides,
@@ -33,6 +33,7 @@ const counts = (c: Partial<AppState['counts']>): AppState['counts'] => ({
   conflicts: 0,
   errors: 0,
   blockedOnHuman: 0,
+  inbox: 0,
   ...c,
 });
 const paused = { paused: true, by: 'human:tray', reason: 'lunch', at: POLLED };
