@@ -205,3 +205,21 @@ describe('buildTrayMenu', () => {
     expect(JSON.parse(JSON.stringify(menu))).toEqual(menu);
   });
 });
+
+describe('the inbox in the tray (issue 15)', () => {
+  it('needs attention for a failed run alone, says so, and offers the inbox', () => {
+    const s = state({ counts: counts({ inbox: 1 }) });
+    expect(trayStatus(s)).toBe('attention');
+    expect(trayStatusLine(s)).toBe('Needs you: 1 other item');
+    expect(buildTrayMenu(s).find((i) => i.id === 'open-inbox')).toMatchObject({
+      label: 'Open the inbox (1 waiting)…',
+      action: { kind: 'open', view: 'inbox' },
+    });
+  });
+
+  it('counts questions and conflicts once, and has no inbox entry when it is empty', () => {
+    const s = state({ counts: counts({ conflicts: 1, blockedOnHuman: 1, inbox: 2 }) });
+    expect(trayStatusLine(s)).toBe('Needs you: 1 conflict, 1 blocked task');
+    expect(ids(state())).not.toContain('open-inbox');
+  });
+});

@@ -74,6 +74,16 @@ function LocalBoard({ board, agents }: { board: BoardSummary; agents: readonly A
     void load(board.id);
   }, [board.id, load]);
 
+  // "Open on board" (`#/board/local?task=12`) opens that card once the board is loaded.
+  const routeTaskId = useViewStore((s) => s.taskId);
+  const taskOpened = useViewStore((s) => s.taskOpened);
+  const loaded = status === 'ready' && loadedBoard === board.id;
+  useEffect(() => {
+    if (!routeTaskId || !loaded) return;
+    if (tasks.some((t) => t.id === routeTaskId)) setEditing({ kind: 'edit', taskId: routeTaskId });
+    taskOpened();
+  }, [routeTaskId, loaded, tasks, taskOpened]);
+
   const editingTask = editing && editing.kind !== 'new' ? tasks.find((t) => t.id === editing.taskId) : undefined;
   const editingId = editing?.kind === 'edit' ? editing.taskId : null;
   useEffect(() => {
