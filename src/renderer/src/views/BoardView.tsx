@@ -191,6 +191,7 @@ function LocalBoard({ board, agents }: { board: BoardSummary; agents: readonly A
       {editing?.kind === 'edit' && editingTask ? (
         <TaskDialog
           task={editingTask}
+          boardId={board.id}
           columns={columns}
           saving={saving}
           error={actionError}
