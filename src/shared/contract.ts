@@ -285,7 +285,8 @@ export interface CallOutputs {
   syncNow: { boards: string[] };
   listBoardTypes: BoardTypeInfo[];
   listBoardConnections: SavedBoardView[];
-  testBoardConnection: { ok: boolean; message: string; columns?: string[] };
+  /** `warnings`: what the board lacks for agents (no review or blocked column), said before it is added. */
+  testBoardConnection: { ok: boolean; message: string; columns?: string[]; warnings?: string[] };
   saveBoard: SavedBoardView;
   removeBoard: { removed: boolean };
   listTasks: BoardTasks;

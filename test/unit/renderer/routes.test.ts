@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityHash, formatHash, parseHash } from '../../../src/renderer/src/state/view-store';
+import { activityHash, formatHash, parseHash } from '../../../src/renderer/src/lib/routes';
 
 /** The address carries the card to open and the Activity filters (issue 15), so both can be shared and reopened. */
 describe('routes', () => {
