@@ -14,11 +14,13 @@ import type {
   AppState,
   Conflict,
   Health,
+  InboxItem,
   OnboardingInfo,
   OutboxItem,
   SecretName,
   Settings,
   SyncLogEntry,
+  TaskRef,
 } from './model';
 import { ownershipRulesSchema, type OwnershipSchema } from './ownership';
 import type { Comment, Task } from './task';
@@ -232,6 +234,20 @@ export const callInputs = {
   testAgentModel: agentModelSchema,
   completeOnboarding: z.object({ outcome: z.enum(['completed', 'skipped']).default('completed') }).strict(),
   restartOnboarding: empty,
+  // --- the inbox (issue 15) ---
+  listInbox: empty,
+  answerQuestion: z
+    .object({
+      runId: z.number().int().min(1),
+      answer: z.string().trim().min(1, 'must not be blank').max(65_000, 'must be at most 65000 characters'),
+    })
+    .strict(),
+  /** Titles and "Open on board" links for tasks the UI shows by id (Activity, Agents, runs). */
+  describeTasks: z
+    .object({
+      tasks: z.array(z.object({ boardId: boardIdSchema, taskId: taskIdSchema }).strict()).max(500),
+    })
+    .strict(),
 } as const;
 
 /** A card on the local board, in board order. */
@@ -269,7 +285,8 @@ export interface CallOutputs {
   syncNow: { boards: string[] };
   listBoardTypes: BoardTypeInfo[];
   listBoardConnections: SavedBoardView[];
-  testBoardConnection: { ok: boolean; message: string; columns?: string[] };
+  /** `warnings`: what the board lacks for agents (no review or blocked column), said before it is added. */
+  testBoardConnection: { ok: boolean; message: string; columns?: string[]; warnings?: string[] };
   saveBoard: SavedBoardView;
   removeBoard: { removed: boolean };
   listTasks: BoardTasks;
@@ -296,6 +313,12 @@ export interface CallOutputs {
   testAgentModel: { ok: boolean; message: string };
   completeOnboarding: OnboardingInfo;
   restartOnboarding: OnboardingInfo;
+  // --- the inbox (issue 15) ---
+  /** Newest first within each kind: questions, conflicts, failed runs, braked boards. */
+  listInbox: InboxItem[];
+  /** The run as it is after the answer was posted (queued again once the card left the blocked column). */
+  answerQuestion: { run: AgentRun; movedTo: string | null };
+  describeTasks: TaskRef[];
 }
 
 export type CallName = keyof typeof callInputs;

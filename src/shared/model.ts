@@ -197,7 +197,8 @@ export interface AppState {
   pause: PauseState;
   boards: BoardSummary[];
   agents: AgentSummary[];
-  counts: { outbox: number; conflicts: number; errors: number; blockedOnHuman: number };
+  /** `inbox`: everything waiting on the person (questions, open conflicts, failed runs, braked boards). */
+  counts: { outbox: number; conflicts: number; errors: number; blockedOnHuman: number; inbox: number };
   /** Where the config came from: a file path, or "embedded default". */
   configSource: string;
   webhooks: WebhookReceiver;
@@ -300,3 +301,62 @@ export interface OnboardingInfo {
   /** Boards the default agent may work on. */
   boards: { id: string; name: string; type: string; error?: string }[];
 }
+
+// --- the inbox (issue 15) ---
+
+/** A task as a person recognises it: its title and, where the board has one, a link to it in the board's own UI. */
+export interface TaskRef {
+  boardId: string;
+  taskId: string;
+  /** Null when Deckhand has never seen the task (or it was deleted). */
+  title: string | null;
+  /** "Open on board": built by the board's adapter; absent when the board has no web page for a task. */
+  url?: string;
+}
+
+interface InboxBase {
+  /** Stable across refreshes, for keyboard focus: `question:12`, `conflict:3`, `failed:7`, `brake:kb`. */
+  key: string;
+  at: string;
+}
+
+/** An agent asked a question and waits for the answer. */
+export interface InboxQuestion extends InboxBase {
+  kind: 'question';
+  runId: number;
+  agentId: string;
+  task: TaskRef;
+  question: string;
+  /** What resumes the run: the answer alone, or the answer and the card moved out of `blockedColumn`. */
+  resumeOn: 'answer-and-move' | 'answer';
+  blockedColumn: string | null;
+  /** Where the card goes back to when answered (null: it stays where it is). */
+  returnColumn: string | null;
+}
+
+export interface InboxConflict extends InboxBase {
+  kind: 'conflict';
+  conflictId: number;
+  task: TaskRef;
+  field: string;
+  actor: string;
+}
+
+/** A run that failed for good and was not retried since. */
+export interface InboxFailedRun extends InboxBase {
+  kind: 'failed-run';
+  runId: number;
+  agentId: string;
+  task: TaskRef | null;
+  error: string;
+}
+
+/** A board the mass-deletion brake paused: a person must confirm the deletions (resume) or look. */
+export interface InboxBrakedBoard extends InboxBase {
+  kind: 'braked-board';
+  boardId: string;
+  boardName: string;
+  reason: string;
+}
+
+export type InboxItem = InboxQuestion | InboxConflict | InboxFailedRun | InboxBrakedBoard;

@@ -23,14 +23,19 @@ export interface ServeHandle {
  * Starts `node bin/deckhand.cjs serve --data DIR --port PORT` and resolves when it
  * prints its "deckhand serving on <url>" line. No sleeps: the line is the signal.
  */
-export function startServe(dataDir: string, port = 0): Promise<ServeHandle> {
+export function startServe(
+  dataDir: string,
+  port = 0,
+  options: { configPath?: string; env?: Record<string, string> } = {},
+): Promise<ServeHandle> {
   if (!existsSync(BUILT_CLI) || !existsSync(BUILT_UI)) {
     throw new Error(`Deckhand is not built (${BUILT_CLI} or ${BUILT_UI} is missing). Run: npm run build`);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--port', String(port)], {
+    const config = options.configPath ? ['--config', options.configPath] : [];
+    const child = spawn(process.execPath, [BIN, 'serve', ...config, '--data', dataDir, '--port', String(port)], {
       cwd: ROOT,
-      env: { ...process.env, DECKHAND_LOG_LEVEL: process.env.DECKHAND_LOG_LEVEL ?? 'info' },
+      env: { ...process.env, DECKHAND_LOG_LEVEL: process.env.DECKHAND_LOG_LEVEL ?? 'info', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -51,7 +51,9 @@ test.describe('onboarding on first start', () => {
     // Step 3: a needs-ai card is created and the agent works it while we watch.
     await expectStep(page, 3, 'See it work');
     const doneBefore = await page.getByRole('button', { name: 'Done' }).boundingBox();
-    await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in review/, { timeout: 20_000 });
+    await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in Ready for Review with/, {
+      timeout: 20_000,
+    });
     await expect(page.getByTestId('phase-review')).toHaveAttribute('data-state', 'done');
     await expect(page.getByTestId('first-task-notes')).toContainText('[Demo agent: offline, no AI model was used]');
     await expect(page.getByTestId('first-task-notes')).toContainText('Say hello to Deckhand');
@@ -129,7 +131,7 @@ test.describe('onboarding on first start', () => {
       }
 
       await expectStep(page, 3, 'See it work');
-      await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in review/, {
+      await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in Ready for Review with/, {
         timeout: 20_000,
       });
       await expect(page.getByTestId('first-task-notes')).toContainText('Fake model notes for');
@@ -210,7 +212,7 @@ test.describe('onboarding on first start', () => {
         tags: ['needs-ai'],
       });
       // The webhook brings it in at once (the poll is 15 s away), and the page follows the run.
-      await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in review/, {
+      await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in Ready for Review with/, {
         timeout: 12_000,
       });
       await expect(page.getByTestId('first-task-notes')).toContainText('Say hello to Deckhand');

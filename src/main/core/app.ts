@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AppState, BoardSummary, SyncLogEntry, WebhookReceiver } from '../../shared/model';
+import type { AppState, BoardSummary, InboxItem, SyncLogEntry, WebhookReceiver } from '../../shared/model';
 import { embeddedAgents, OnboardingRepo } from './agents/embedded';
 import { ProcessRegistry } from './agents/providers/process-registry';
 import { AgentRuntime, type AgentRuntimeOptions } from './agents/runtime';
@@ -16,6 +16,7 @@ import { BRAKE_ACTOR, type RunnerOptions } from './engine/board-runner';
 import { rulesFromConfig } from './engine/ownership';
 import { SyncEngine } from './engine/sync-engine';
 import { EventBus } from './events';
+import { buildInbox } from './inbox';
 import { createLogger } from './logger';
 import { EnvSecretStore } from './secrets/env-store';
 import { KeychainSecretStore } from './secrets/keychain-store';
@@ -196,6 +197,9 @@ async function buildCore(
 
   let webhookReceiver: WebhookReceiver = { error: 'no webhook listener is running' };
 
+  const inbox = (): InboxItem[] =>
+    live.agents ? buildInbox({ agents: live.agents, engine, boards, boardPause: (id) => pauses.get('board', id) }) : [];
+
   let stateRevision = 0;
   const state = (): AppState => {
     stateRevision += 1;
@@ -228,6 +232,7 @@ async function buildCore(
         conflicts: engine.conflicts.openCount(),
         errors: outbox.parked + boardList.filter((b) => b.status === 'error').length,
         blockedOnHuman: live.agents?.blockedOnHuman() ?? 0,
+        inbox: inbox().length,
       },
     };
   };
@@ -333,6 +338,7 @@ async function buildCore(
     state,
     publishState,
     setPause,
+    inbox,
     agents: runtime,
     onboarding: {
       embedded,

@@ -19,7 +19,7 @@ export const TRAY_STATUSES: readonly TrayStatus[] = ['in-sync', 'syncing', 'paus
  */
 export function trayStatus(state: AppState): TrayStatus {
   if (state.counts.errors > 0 || state.boards.some((b) => b.status === 'error')) return 'error';
-  if (state.counts.conflicts > 0 || state.counts.blockedOnHuman > 0) return 'attention';
+  if (state.counts.conflicts > 0 || state.counts.blockedOnHuman > 0 || state.counts.inbox > 0) return 'attention';
   if (isAnythingPaused(state)) return 'paused';
   // A board that has never completed a poll has not been synced yet, whatever its status says.
   if (state.counts.outbox > 0 || state.boards.some((b) => b.status === 'syncing' || !b.lastPollAt)) return 'syncing';
@@ -62,6 +62,9 @@ function attentionDetails(state: AppState): string[] {
   const details: string[] = [];
   if (state.counts.conflicts > 0) details.push(plural(state.counts.conflicts, 'conflict'));
   if (state.counts.blockedOnHuman > 0) details.push(plural(state.counts.blockedOnHuman, 'blocked task'));
+  // The inbox also holds failed runs and braked boards: counted, not hidden behind the two above.
+  const others = state.counts.inbox - state.counts.conflicts - state.counts.blockedOnHuman;
+  if (others > 0) details.push(plural(others, 'other item'));
   return details;
 }
 
@@ -89,7 +92,7 @@ export function trayIconName(status: TrayStatus, platform: NodeJS.Platform = pro
 }
 
 export type TrayAction =
-  | { kind: 'open'; view?: 'conflicts' }
+  | { kind: 'open'; view?: 'conflicts' | 'inbox' }
   | { kind: 'pause-all' }
   | { kind: 'resume-all' }
   | { kind: 'pause-agent'; agentId: string }
@@ -120,6 +123,13 @@ export function buildTrayMenu(state: AppState): TrayMenuItem[] {
     separator('sep-status'),
     { id: 'open', label: 'Open Deckhand', action: { kind: 'open' } },
   ];
+  if (state.counts.inbox > 0) {
+    items.push({
+      id: 'open-inbox',
+      label: `Open the inbox (${state.counts.inbox} waiting)…`,
+      action: { kind: 'open', view: 'inbox' },
+    });
+  }
   if (state.counts.conflicts > 0) {
     items.push({
       id: 'open-conflicts',

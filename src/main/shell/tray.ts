@@ -136,7 +136,7 @@ export interface TrayActionDeps {
     pauseAll(by: string, reason?: string): unknown;
     resumeAll(by: string): unknown;
   };
-  open(view?: 'conflicts'): void;
+  open(view?: 'conflicts' | 'inbox'): void;
   quit(): void;
 }
 

@@ -14,11 +14,13 @@ import { AgentsView } from './views/AgentsView';
 import { BoardsView } from './views/BoardsView';
 import { BoardView } from './views/BoardView';
 import { ConflictsView } from './views/ConflictsView';
+import { InboxView } from './views/InboxView';
 import { OnboardingView } from './views/OnboardingView';
 import { OwnershipView } from './views/OwnershipView';
 import { SettingsView } from './views/SettingsView';
 
 const VIEWS: Record<ViewId, { title: string; render(): ReactElement }> = {
+  inbox: { title: 'Inbox', render: () => <InboxView /> },
   activity: { title: 'Activity', render: () => <ActivityView /> },
   conflicts: { title: 'Conflicts', render: () => <ConflictsView /> },
   ownership: { title: 'Ownership', render: () => <OwnershipView /> },
@@ -78,6 +80,7 @@ export function App(): ReactElement {
 
   const conflicts = state?.counts.conflicts ?? 0;
   const items: NavItem<ViewId>[] = [
+    { id: 'inbox', label: 'Inbox', icon: 'inbox', badge: state?.counts.inbox ?? 0, badgeLabel: 'waiting' },
     { id: 'activity', label: 'Activity', icon: 'activity' },
     { id: 'conflicts', label: 'Conflicts', icon: 'conflicts', badge: conflicts, badgeLabel: 'open' },
     { id: 'ownership', label: 'Ownership', icon: 'ownership' },

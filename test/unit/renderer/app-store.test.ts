@@ -17,7 +17,7 @@ function appState(revision: number, conflicts: number, startedAt = '2026-12-06T0
     pause: { paused: false },
     boards: [],
     agents: [],
-    counts: { outbox: 0, conflicts, errors: 0, blockedOnHuman: 0 },
+    counts: { outbox: 0, conflicts, errors: 0, blockedOnHuman: 0, inbox: 0 },
     configSource: 'embedded default',
     webhooks: { url: 'http://127.0.0.1:7718' },
   };

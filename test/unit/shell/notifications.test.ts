@@ -23,7 +23,7 @@ const state: AppState = {
     { id: 'work', type: 'kanboard', name: 'Work', status: 'idle', lastPollAt: AT },
   ],
   agents: [],
-  counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
+  counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0, inbox: 0 },
   configSource: 'embedded default',
   webhooks: { url: 'http://127.0.0.1:7718' },
 };

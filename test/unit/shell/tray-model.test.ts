@@ -22,7 +22,7 @@ function state(overrides: Partial<AppState> = {}): AppState {
     pause: { paused: false },
     boards: [board],
     agents: [{ id: 'researcher', board: 'local', workflow: 'pickup', status: 'idle', pause: { paused: false } }],
-    counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
+    counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0, inbox: 0 },
     configSource: 'embedded default',
     webhooks: { url: 'http://127.0.0.1:7718' },
     ...overrides,
@@ -33,6 +33,7 @@ const counts = (c: Partial<AppState['counts']>): AppState['counts'] => ({
   conflicts: 0,
   errors: 0,
   blockedOnHuman: 0,
+  inbox: 0,
   ...c,
 });
 const paused = { paused: true, by: 'human:tray', reason: 'lunch', at: POLLED };
@@ -202,5 +203,23 @@ describe('buildTrayMenu', () => {
   it('is plain data', () => {
     const menu = buildTrayMenu(state({ pause: paused, counts: counts({ conflicts: 1 }) }));
     expect(JSON.parse(JSON.stringify(menu))).toEqual(menu);
+  });
+});
+
+describe('the inbox in the tray (issue 15)', () => {
+  it('needs attention for a failed run alone, says so, and offers the inbox', () => {
+    const s = state({ counts: counts({ inbox: 1 }) });
+    expect(trayStatus(s)).toBe('attention');
+    expect(trayStatusLine(s)).toBe('Needs you: 1 other item');
+    expect(buildTrayMenu(s).find((i) => i.id === 'open-inbox')).toMatchObject({
+      label: 'Open the inbox (1 waiting)…',
+      action: { kind: 'open', view: 'inbox' },
+    });
+  });
+
+  it('counts questions and conflicts once, and has no inbox entry when it is empty', () => {
+    const s = state({ counts: counts({ conflicts: 1, blockedOnHuman: 1, inbox: 2 }) });
+    expect(trayStatusLine(s)).toBe('Needs you: 1 conflict, 1 blocked task');
+    expect(ids(state())).not.toContain('open-inbox');
   });
 });

@@ -19,7 +19,7 @@ const idle: AppState = {
   pause: { paused: false },
   boards: [{ id: 'local', type: 'local', name: 'Local board', status: 'idle', lastPollAt: POLLED }],
   agents: [],
-  counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0 },
+  counts: { outbox: 0, conflicts: 0, errors: 0, blockedOnHuman: 0, inbox: 0 },
   configSource: 'embedded default',
   webhooks: { url: 'http://127.0.0.1:7718' },
 };

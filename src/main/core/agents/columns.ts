@@ -48,3 +48,24 @@ export class BoardColumns {
     return name !== undefined && fold(name) === fold(status);
   }
 }
+
+/**
+ * What a board without a review or blocked column means for agents, said at
+ * connect time so nobody finds out from a card stuck in the working column.
+ */
+export function columnRoleWarnings(columns: BoardColumns): string[] {
+  const warnings: string[] = [];
+  if (!columns.role('review')) {
+    const done = columns.role('done');
+    warnings.push(
+      `no review column (none named ${CONVENTIONAL_NAMES.review.join(', ')}): agents move finished tasks to ` +
+        `${done ? `"${done}"` : 'no column (they stay where they are)'}; add a review column on the board or set the review column`,
+    );
+  }
+  if (!columns.role('blocked')) {
+    warnings.push(
+      'no blocked column: a task whose agent asks a question stays where it is; answer it in the inbox or in a comment and the agent goes on',
+    );
+  }
+  return warnings;
+}

@@ -187,7 +187,10 @@ async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInp
 /** Submits every write of the plan (replays are no-ops), waits for the board, then moves the run on. */
 async function applyPlan(ctx: RunContext, plan: RunPlan): Promise<void> {
   safePoint(ctx);
-  const keys = plan.intents.map((p) => ({ step: p.step, key: ctx.effects.submit(p.intent).idemKey }));
+  const submitted = plan.intents.map((p) => ({ step: p.step, result: ctx.effects.submit(p.intent) }));
+  const keys = submitted.map(({ step, result }) => ({ step, key: result.idemKey }));
+  // Fields ownership kept out of the writes: the outcome says so, instead of reading as if all of it landed.
+  const refused = submitted.flatMap(({ result }) => result.refused);
   await ctx.effects.delivered(
     keys.map((k) => k.key),
     ctx.held,
@@ -223,7 +226,7 @@ async function applyPlan(ctx: RunContext, plan: RunPlan): Promise<void> {
     });
     return;
   }
-  const finish = finishingOutcome(ctx, keys.find((k) => k.step === 'done')?.key, end.outcome);
+  const finish = finishingOutcome(ctx, keys.find((k) => k.step === 'done')?.key, withRefused(end.outcome, refused));
   if (finish.skipped) {
     if (run.taskId) ctx.claims.release(run.boardId, run.taskId, run.id);
     return finishSkipped(ctx, finish.outcome);
@@ -256,6 +259,18 @@ async function applyPlan(ctx: RunContext, plan: RunPlan): Promise<void> {
       reason: finish.outcome,
     });
   });
+}
+
+/**
+ * The planned outcome with what ownership refused: "completed; not moved
+ * (status is owned by humans...); not written: agentNotes is owned by humans...".
+ */
+export function withRefused(outcome: string, refused: readonly { field: string; reason: string }[]): string {
+  if (refused.length === 0) return outcome;
+  const moveRefused = refused.some((r) => r.field === 'status');
+  const planned = moveRefused ? outcome.replace(/^completed; moved to [^;(]*/, 'completed; not moved') : outcome;
+  const fields = [...new Set(refused.map((r) => r.reason))];
+  return `${planned.trimEnd()}; not written: ${fields.join('; ')}`;
 }
 
 /**

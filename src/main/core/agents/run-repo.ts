@@ -300,6 +300,21 @@ export class RunRepo {
     return this.sql("SELECT COUNT(*) FROM agent_runs WHERE state = 'waiting-for-human'").pluck().get() as number;
   }
 
+  /**
+   * Failed runs nobody has dealt with: no later run of the same agent on the
+   * same task (or, for a digest, no later digest) was made since. Newest first.
+   */
+  unresolvedFailures(limit = 100): RunRecord[] {
+    return (
+      this.sql(
+        `SELECT * FROM agent_runs r WHERE r.state = 'failed' AND NOT EXISTS (
+           SELECT 1 FROM agent_runs n WHERE n.agent_id = r.agent_id AND n.board_id = r.board_id
+             AND n.task_id IS r.task_id AND n.id > r.id)
+         ORDER BY r.id DESC LIMIT ?`,
+      ).all(limit) as RunRow[]
+    ).map(fromRow);
+  }
+
   /** The latest finished run of an agent (to show its last error while it is the latest). */
   lastFinished(agentId: string): RunRecord | undefined {
     const row = this.sql(

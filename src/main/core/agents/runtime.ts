@@ -21,7 +21,13 @@ import { createProvider, ProviderError } from './providers';
 import type { ProcessRegistry } from './providers/process-registry';
 import { boardOutage, boardWaitMs, retryDecision } from './retry-policy';
 import { claimLabel, routeTask } from './routing';
-import { DEFAULT_RUNTIME_SETTINGS, runOperationId, type RunContext, type RuntimeSettings } from './run-context';
+import {
+  DEFAULT_RUNTIME_SETTINGS,
+  runOperationId,
+  type ResumeOn,
+  type RunContext,
+  type RuntimeSettings,
+} from './run-context';
 import { publicRun, RunRepo, type RunFilter, type RunRecord } from './run-repo';
 import { agentSummary, effectivePause } from './summaries';
 import { ACTIVE_STATES, type AgentProvider } from './types';
@@ -32,6 +38,7 @@ export function isMcpAgent(agent: AgentConfig): boolean {
   return agent.provider.type === 'mcp';
 }
 import { checkWaitingRun } from './waiting';
+import { adapterWrites, postAnswer, returnColumn, type PersonWrites } from './answer';
 
 const log = createLogger('agents');
 
@@ -629,6 +636,56 @@ export class AgentRuntime {
       this.waitingCheck = undefined;
     });
     return this.waitingCheck;
+  }
+
+  /**
+   * A person answers a waiting run's question (from the inbox): the answer is
+   * posted as a comment, the card moved back as the workflow expects, and the
+   * run looked at at once, so it resumes without waiting for the answer poll.
+   */
+  async answerRun(
+    id: number,
+    answer: string,
+    by: string,
+    writes?: (ctx: RunContext) => PersonWrites | undefined,
+  ): Promise<{ run: AgentRun; movedTo: string | null }> {
+    const run = this.runs.get(id);
+    if (!run) throw new RunFailed(`no run #${id}`);
+    if (run.state !== 'waiting-for-human' || !run.taskId) {
+      throw new RunFailed(`run #${id} is ${run.state}; only a run waiting for an answer can be answered`);
+    }
+    const ctx = this.contextFor(run);
+    if (!ctx) throw new RunFailed(`run #${id}: agent ${run.agentId} or board ${run.boardId} is not available`);
+    await this.refreshColumns(run.boardId, 60_000);
+    ctx.columns = this.columnsOf(run.boardId);
+    const { movedTo } = await postAnswer(ctx, answer, by, writes?.(ctx) ?? adapterWrites(ctx));
+    await this.checkWaiting();
+    return { run: publicRun(this.runs.get(id)!), movedTo };
+  }
+
+  /** What answering a waiting run does on its board: for the inbox to say before the person answers. */
+  answerPlan(
+    run: AgentRun,
+    status: string | null,
+  ): { resumeOn: ResumeOn; blockedColumn: string | null; returnColumn: string | null } {
+    const record = this.runs.get(run.id);
+    const ctx = record && this.contextFor(record);
+    if (!ctx) return { resumeOn: this.settings.resumeOn, blockedColumn: null, returnColumn: null };
+    return {
+      resumeOn: ctx.settings.resumeOn,
+      blockedColumn: ctx.columns.role('blocked') ?? null,
+      returnColumn: returnColumn(ctx, status),
+    };
+  }
+
+  /** Runs waiting for a person's answer, oldest question first. */
+  waitingRuns(): AgentRun[] {
+    return this.runs.allInState('waiting-for-human').map((r) => publicRun(r));
+  }
+
+  /** Failed runs no later run has replaced, newest first. */
+  unresolvedFailures(): AgentRun[] {
+    return this.runs.unresolvedFailures().map((r) => publicRun(r));
   }
 
   // ---------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import { BoardColumns, columnRoleWarnings } from '../agents/columns';
+import type { ColumnRole } from '../config';
 import type { SavedBoardView } from '../../../shared/board-types';
 import { describeProblems } from '../../../shared/validation';
 import type { BoardConfig } from '../config';
@@ -86,7 +88,14 @@ export function boardConnectionHandlers(
         const adapter = await createAdapter(checked.board, { ...s.adapterDeps, secrets: backends });
         try {
           const columns = await adapter.listColumns();
-          return { ok: true, message: `connected; ${columns.length} columns`, columns };
+          const roles = (checked.board as { columns?: Partial<Record<ColumnRole, string>> }).columns ?? {};
+          const warnings = columnRoleWarnings(new BoardColumns(roles, columns));
+          return {
+            ok: true,
+            message: `connected; ${columns.length} columns`,
+            columns,
+            ...(warnings.length > 0 ? { warnings } : {}),
+          };
         } finally {
           await adapter.close?.();
         }

@@ -2,6 +2,7 @@ import { agentHandlers } from './agent-handlers';
 import { boardHandlers } from './board-handlers';
 import { boardConnectionHandlers } from './board-connection-handlers';
 import type { Handlers } from './dispatch';
+import { inboxHandlers } from './inbox-handlers';
 import { onboardingHandlers } from './onboarding-handlers';
 import { ownershipHandlers } from './ownership-handlers';
 import { pauseHandlers } from './pause-handlers';
@@ -24,5 +25,6 @@ export function createHandlers(services: CoreServices): Handlers {
     ...boardHandlers(services),
     ...agentHandlers(services),
     ...onboardingHandlers(services),
+    ...inboxHandlers(services),
   };
 }

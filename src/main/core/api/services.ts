@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { AgentRuntime } from '../agents/runtime';
-import type { AppState } from '../../../shared/model';
+import type { AppState, InboxItem } from '../../../shared/model';
 import type { OwnershipRules } from '../../../shared/ownership';
 import type { BoardSet } from '../board-set';
 import type { AdapterDeps } from '../boards';
@@ -35,6 +35,8 @@ export interface CoreServices {
   /** Emits state.changed and returns the state. */
   publishState(): AppState;
   setPause(scope: PauseScope, target: string, paused: boolean, by: string, reason?: string): AppState;
+  /** Everything waiting on the person (issue 15). */
+  inbox(): InboxItem[];
   /** The agent runtime (issue 5): queues, runs, pauses per agent. */
   agents: AgentRuntime;
   /** First-start onboarding (issue 6): the default agent and the person's choices. */

@@ -233,8 +233,19 @@ function record(
   const taskId = remote.id;
   ctx.journal.transaction((append) => {
     const at = { boardId: ctx.boardId, taskId, operationId: entry.operationId };
+    const asked = entry.payload as Partial<UpdatePayload> | null;
     for (const r of decision.refused) {
-      append({ ...at, actor: entry.actor, action: 'write.refused', field: r.field, reason: r.reason });
+      const attempted =
+        r.field === 'labels' ? asked?.labels : (asked?.set as Record<string, unknown> | undefined)?.[r.field];
+      append({
+        ...at,
+        actor: entry.actor,
+        action: 'write.refused',
+        field: r.field,
+        ...(remote[r.field] !== undefined ? { before: remote[r.field] } : {}),
+        ...(attempted !== undefined ? { after: attempted } : {}),
+        reason: r.reason,
+      });
     }
     for (const field of Object.keys(decision.toWrite) as (keyof FieldPatch)[]) {
       append({

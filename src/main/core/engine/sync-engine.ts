@@ -236,6 +236,12 @@ export class SyncEngine {
       intent.kind !== 'update' || Object.keys((payload as UpdatePayload).set).length > 0 || 'labels' in payload;
 
     const queued = this.journal.transaction((append) => {
+      // The entry keeps what the agent tried to write and what the field holds, so a person sees what was kept out.
+      const current =
+        refused.length > 0 && taskId
+          ? (this.base.get(intent.boardId, taskId)?.fields as Record<string, unknown> | undefined)
+          : undefined;
+      const attempted = intent.kind === 'update' ? (intent.patch as Record<string, unknown>) : {};
       for (const r of refused) {
         append({
           ...at,
@@ -243,6 +249,8 @@ export class SyncEngine {
           action: 'write.refused',
           taskId: taskId!,
           field: r.field,
+          ...(current && current[r.field] !== undefined ? { before: current[r.field] } : {}),
+          ...(attempted[r.field] !== undefined ? { after: attempted[r.field] } : {}),
           reason: r.reason,
         });
       }

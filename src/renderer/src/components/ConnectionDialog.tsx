@@ -184,6 +184,15 @@ export function ConnectionDialog({
           ) : missing.length > 0 ? (
             <span className="text-muted">Still needed: {missing.map((f) => f.label).join(', ')}.</span>
           ) : null}
+          {!testing && testResult?.ok && testResult.warnings?.length ? (
+            <ul className="connection-warnings" data-testid="connection-warnings">
+              {testResult.warnings.map((w) => (
+                <li key={w} className="text-warn">
+                  Warning: {w}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
         {saveError ? (
           <p className="form-error" role="alert">

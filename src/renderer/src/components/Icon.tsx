@@ -1,9 +1,15 @@
 import type { ReactElement } from 'react';
 
 export type IconName =
-  'activity' | 'conflicts' | 'ownership' | 'agents' | 'boards' | 'board' | 'settings' | 'pause' | 'play';
+  'inbox' | 'activity' | 'conflicts' | 'ownership' | 'agents' | 'boards' | 'board' | 'settings' | 'pause' | 'play';
 
 const PATHS: Record<IconName, ReactElement> = {
+  inbox: (
+    <>
+      <path d="M2 9l2-6h8l2 6v4H2z" />
+      <path d="M2 9h3.5l1 1.5h3l1-1.5H14" />
+    </>
+  ),
   activity: <path d="M2 8h3l2-5 2 10 2-5h3" />,
   conflicts: (
     <>

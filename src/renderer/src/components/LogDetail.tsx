@@ -2,6 +2,8 @@ import { useId, type ReactElement } from 'react';
 import type { BoardSummary, SyncLogEntry } from '../../../shared/model';
 import { fieldLabel, formatFullTime } from '../format';
 import { actionLabel, describeLogActor } from '../lib/log-entries';
+import { useTaskRef } from '../state/task-refs-store';
+import { OpenOnBoard } from './TaskLink';
 import { ValueView } from './ValueView';
 
 export interface LogDetailProps {
@@ -10,6 +12,17 @@ export interface LogDetailProps {
   /** Narrows the list to this entry's task. */
   onFilterTask(boardId: string | undefined, taskId: string): void;
   onClose(): void;
+}
+
+/** The task's title and its "Open on board" link, or its id until the title is known. */
+function TaskTitle({ boardId, taskId }: { boardId: string | undefined; taskId: string }): ReactElement {
+  const ref = useTaskRef(boardId, taskId);
+  return (
+    <>
+      {ref?.title ? <span data-testid="log-task-title">“{ref.title}”</span> : null}{' '}
+      <span className="mono text-muted">#{taskId}</span> {ref ? <OpenOnBoard task={ref} /> : null}
+    </>
+  );
 }
 
 /** Everything one log entry says: the field before and after, the reason and the operation id. */
@@ -29,6 +42,8 @@ export function LogDetail({ entry, boards, onFilterTask, onClose }: LogDetailPro
     );
   }
   const board = boards.find((b) => b.id === entry.boardId);
+  // A refused write changed nothing: its before is what stayed, its after what the agent tried to write.
+  const refused = entry.action === 'write.refused';
   return (
     <aside className="log-detail panel" aria-labelledby={titleId} data-testid="log-detail">
       <div className="log-detail-head">
@@ -60,7 +75,7 @@ export function LogDetail({ entry, boards, onFilterTask, onClose }: LogDetailPro
           <>
             <dt>Task</dt>
             <dd>
-              <span className="mono">{entry.taskId}</span>{' '}
+              <TaskTitle boardId={entry.boardId} taskId={entry.taskId} />{' '}
               <button
                 type="button"
                 className="button button-ghost button-small"
@@ -79,7 +94,7 @@ export function LogDetail({ entry, boards, onFilterTask, onClose }: LogDetailPro
         ) : null}
         {entry.before !== undefined || entry.field ? (
           <>
-            <dt>Before</dt>
+            <dt>{refused ? 'Kept (on the board)' : 'Before'}</dt>
             <dd data-testid="log-before">
               <ValueView value={entry.before} />
             </dd>
@@ -87,7 +102,7 @@ export function LogDetail({ entry, boards, onFilterTask, onClose }: LogDetailPro
         ) : null}
         {entry.after !== undefined || entry.field ? (
           <>
-            <dt>After</dt>
+            <dt>{refused ? 'Tried to write' : 'After'}</dt>
             <dd data-testid="log-after">
               <ValueView value={entry.after} />
             </dd>

@@ -1,3 +1,5 @@
+import { useTaskRef } from '../state/task-refs-store';
+import { OpenOnBoard } from './TaskLink';
 import type { ReactElement } from 'react';
 import type { AgentRun, AgentRunStep } from '../../../shared/model';
 import { formatFullTime, plural } from '../format';
@@ -6,6 +8,17 @@ import { formatCost, formatCount, formatDuration } from '../lib/agent-runs';
 import { Dialog } from './Dialog';
 import { Notice } from './Notice';
 import { RunStatePill } from './RunStatePill';
+
+/** The run's task by title, with its "Open on board" link, next to the id. */
+function RunDetailTask({ boardId, taskId }: { boardId: string; taskId: string }): ReactElement | null {
+  const ref = useTaskRef(boardId, taskId);
+  if (!ref) return null;
+  return (
+    <>
+      {ref.title ? <span data-testid="run-task-title"> “{ref.title}”</span> : null} <OpenOnBoard task={ref} />
+    </>
+  );
+}
 import { RunStepOutput } from './RunStepOutput';
 import { Skeleton } from './Skeleton';
 
@@ -104,15 +117,18 @@ export function RunDetail(props: RunDetailProps): ReactElement {
               <dt>Task</dt>
               <dd>
                 {run.taskId ? (
-                  <a
-                    href={`#/board/${encodeURIComponent(run.boardId)}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      onOpenTask(run.boardId);
-                    }}
-                  >
-                    task #{run.taskId} on {run.boardId}
-                  </a>
+                  <>
+                    <a
+                      href={`#/board/${encodeURIComponent(run.boardId)}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        onOpenTask(run.boardId);
+                      }}
+                    >
+                      task #{run.taskId} on {run.boardId}
+                    </a>
+                    <RunDetailTask boardId={run.boardId} taskId={run.taskId} />
+                  </>
                 ) : (
                   <span>digest{run.resultTaskId ? ` (created task #${run.resultTaskId})` : ''}</span>
                 )}

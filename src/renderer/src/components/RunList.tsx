@@ -1,3 +1,4 @@
+import { useTaskRef } from '../state/task-refs-store';
 import type { KeyboardEvent, ReactElement } from 'react';
 import type { AgentRun } from '../../../shared/model';
 import { formatTime } from '../format';
@@ -35,6 +36,12 @@ function onListKeyDown(event: KeyboardEvent<HTMLTableSectionElement>): void {
 function taskLabel(run: AgentRun): string {
   if (run.taskId) return `task #${run.taskId}`;
   return run.resultTaskId ? `digest → #${run.resultTaskId}` : 'digest';
+}
+
+/** The run's task by its title, as a person knows it; the id stays next to it. */
+function RunTaskTitle({ boardId, taskId }: { boardId: string; taskId: string }): ReactElement | null {
+  const ref = useTaskRef(boardId, taskId);
+  return ref?.title ? <span className="run-task-title">“{ref.title}” </span> : null;
 }
 
 /** An agent's latest runs, newest first: what started each, how it ended, what it cost. */
@@ -80,6 +87,7 @@ export function RunList({ agentId, runs, retrying, retryErrors, onOpen, onRetry 
                 </div>
               </th>
               <td>
+                {run.taskId ? <RunTaskTitle boardId={run.boardId} taskId={run.taskId} /> : null}
                 <span className="mono">{taskLabel(run)}</span>
                 <div className="cell-sub">{run.workflow}</div>
               </td>

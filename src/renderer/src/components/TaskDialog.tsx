@@ -3,6 +3,7 @@ import type { BoardTask } from '../../../shared/contract';
 import type { Comment } from '../../../shared/task';
 import { formatTime, PRIORITY_NAMES } from '../format';
 import { describeLogActor } from '../lib/log-entries';
+import { CardHistory } from './CardHistory';
 import { Dialog } from './Dialog';
 
 export interface TaskFormValues {
@@ -24,6 +25,8 @@ export interface TaskDialogProps {
   saving: boolean;
   error: string | null;
   comments?: { items: Comment[]; loading: boolean; error: string | null; posting: boolean; postError: string | null };
+  /** The card's board: with it the dialog shows the agent writes ownership refused on this card. */
+  boardId?: string;
   /** Only the fields that changed, for an edit. */
   onSave(values: Partial<TaskFormValues>): void;
   onDelete?(): void;
@@ -86,6 +89,7 @@ export function TaskDialog({
   onDelete,
   onAddComment,
   onClose,
+  boardId,
 }: TaskDialogProps): ReactElement {
   const id = useId();
   const [title, setTitle] = useState(task?.title ?? '');
@@ -126,7 +130,7 @@ export function TaskDialog({
 
   return (
     <Dialog title={task ? `Edit card #${task.id}` : 'New card'} onClose={onClose} size="large">
-      <form onSubmit={submit} noValidate>
+      <form id={`${id}-form`} onSubmit={submit} noValidate>
         <div className="form-grid">
           <Field label="Title" id={`${id}-title`} error={titleError}>
             <input
@@ -217,41 +221,6 @@ export function TaskDialog({
             </div>
           ) : null}
         </div>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="dialog-foot">
-          {task && onDelete ? (
-            confirmDelete ? (
-              <span className="confirm-delete">
-                Delete this card?
-                <button type="button" className="button button-danger" onClick={onDelete} disabled={saving}>
-                  Delete
-                </button>
-                <button type="button" className="button button-ghost" onClick={() => setConfirmDelete(false)}>
-                  Keep
-                </button>
-              </span>
-            ) : (
-              <button
-                type="button"
-                className="button button-ghost button-danger-text"
-                onClick={() => setConfirmDelete(true)}
-              >
-                Delete…
-              </button>
-            )
-          ) : null}
-          <span className="dialog-foot-spacer" />
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={saving} aria-busy={saving}>
-            {saving ? 'Saving…' : task ? 'Save' : 'Create card'}
-          </button>
-        </div>
       </form>
       {task && comments ? (
         <section className="comments" aria-labelledby={`${id}-comments`}>
@@ -318,6 +287,48 @@ export function TaskDialog({
           </form>
         </section>
       ) : null}
+      {task && boardId ? <CardHistory boardId={boardId} taskId={task.id} /> : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="dialog-foot">
+        {task && onDelete ? (
+          confirmDelete ? (
+            <span className="confirm-delete">
+              Delete this card?
+              <button type="button" className="button button-danger" onClick={onDelete} disabled={saving}>
+                Delete
+              </button>
+              <button type="button" className="button button-ghost" onClick={() => setConfirmDelete(false)}>
+                Keep
+              </button>
+            </span>
+          ) : (
+            <button
+              type="button"
+              className="button button-ghost button-danger-text"
+              onClick={() => setConfirmDelete(true)}
+            >
+              Delete…
+            </button>
+          )
+        ) : null}
+        <span className="dialog-foot-spacer" />
+        <button type="button" className="button button-secondary" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="submit"
+          form={`${id}-form`}
+          className="button button-primary"
+          disabled={saving}
+          aria-busy={saving}
+        >
+          {saving ? 'Saving…' : task ? 'Save' : 'Create card'}
+        </button>
+      </div>
     </Dialog>
   );
 }

@@ -17,6 +17,8 @@ export interface ConnectionTest {
   ok: boolean;
   message: string;
   columns?: string[];
+  /** What the board lacks for agents (a review or blocked column). */
+  warnings?: string[];
 }
 
 export interface ConnectionsStore {

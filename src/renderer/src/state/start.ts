@@ -6,6 +6,7 @@ import { useBoardsStore } from './boards-store';
 import { useConflictStore } from './conflict-store';
 import { useConnectionStore } from './connection-store';
 import { useConnectionsStore } from './connections-store';
+import { useInboxStore } from './inbox-store';
 import { useLogStore } from './log-store';
 import { useOwnershipStore } from './ownership-store';
 import { useSettingsStore } from './settings-store';
@@ -21,9 +22,16 @@ export function startApp(transport: Transport): () => void {
   useConnectionStore.setState({ logExportUrl: transport.logExportUrl ?? null });
   const unsubscribeEvents = transport.api.subscribe((event) => {
     switch (event.type) {
-      case 'state.changed':
+      case 'state.changed': {
+        const before = useAppStore.getState().state?.counts;
         useAppStore.getState().receive(event.payload);
+        // The inbox follows its count (and what feeds it), so a new question or an answered one shows at once.
+        const after = event.payload.counts;
+        if (!before || before.inbox !== after.inbox || before.blockedOnHuman !== after.blockedOnHuman) {
+          void useInboxStore.getState().resync();
+        }
         break;
+      }
       case 'settings.changed':
         useSettingsStore.getState().receive(event.payload);
         break;
@@ -48,6 +56,7 @@ export function startApp(transport: Transport): () => void {
   const resyncViews = (): void => {
     void useLogStore.getState().catchUp();
     void useConflictStore.getState().resync();
+    void useInboxStore.getState().resync();
     void useOwnershipStore.getState().resync();
     if (useBoardStore.getState().status !== 'idle') void useBoardStore.getState().refresh();
     if (useBoardsStore.getState().status !== 'idle') void useBoardsStore.getState().loadOutbox();

@@ -1,43 +1,47 @@
 import { create } from 'zustand';
 
-export const VIEW_IDS = ['activity', 'conflicts', 'ownership', 'agents', 'boards', 'board', 'settings'] as const;
-export type ViewId = (typeof VIEW_IDS)[number];
+import {
+  activityHash,
+  filterFromQuery,
+  formatHash,
+  parseHash,
+  type ActivityFilter,
+  type Route,
+  type ViewId,
+} from '../lib/routes';
 
-export interface Route {
-  view: ViewId;
-  /** Only for the board view: which board. */
-  boardId?: string;
-}
+export { activityHash, formatHash, parseHash, VIEW_IDS } from '../lib/routes';
+export type { ActivityFilter, Route, ViewId } from '../lib/routes';
 
 export interface ViewStore extends Route {
-  go(view: ViewId, boardId?: string): void;
-}
-
-function isViewId(value: string): value is ViewId {
-  return (VIEW_IDS as readonly string[]).includes(value);
-}
-
-/** `#/boards`, `#/board/local`; anything else is the default view. Hash routes work over file:// and HTTP alike. */
-export function parseHash(hash: string): Route {
-  const [view = '', ...rest] = hash.replace(/^#\/?/, '').split('/');
-  if (!isViewId(view)) return { view: 'activity' };
-  if (view === 'board' && rest.length > 0) return { view, boardId: decodeURIComponent(rest.join('/')) };
-  return { view };
-}
-
-export function formatHash(route: Route): string {
-  return route.view === 'board' && route.boardId ? `#/board/${encodeURIComponent(route.boardId)}` : `#/${route.view}`;
+  go(view: ViewId, boardId?: string, taskId?: string): void;
+  /** The card named in the route was opened: drop it from the route (and the address) without a new history entry. */
+  taskOpened(): void;
+  /** The Activity filters changed: the address follows, without a new history entry for every keystroke. */
+  showFilter(filter: ActivityFilter): void;
 }
 
 const initial = typeof location === 'undefined' ? { view: 'activity' as const } : parseHash(location.hash);
 
-export const useViewStore = create<ViewStore>()((set) => ({
+export const useViewStore = create<ViewStore>()((set, get) => ({
   ...initial,
-  go(view, boardId) {
-    const route: Route = boardId === undefined ? { view } : { view, boardId };
-    set({ view, boardId });
+  go(view, boardId, taskId) {
+    const route: Route = { view, ...(boardId === undefined ? {} : { boardId }), ...(taskId ? { taskId } : {}) };
+    set({ view, boardId, taskId, logFilter: undefined });
     const hash = formatHash(route);
     if (typeof location !== 'undefined' && location.hash !== hash) history.pushState(null, '', hash);
+  },
+  showFilter(filter) {
+    const logFilter = filterFromQuery(activityHash(filter).split('?')[1] ?? '');
+    set({ logFilter });
+    const hash = formatHash({ view: 'activity', ...(logFilter ? { logFilter } : {}) });
+    if (typeof location !== 'undefined' && location.hash !== hash) history.replaceState(null, '', hash);
+  },
+  taskOpened() {
+    const { view, boardId } = get();
+    set({ taskId: undefined });
+    const hash = formatHash({ view, ...(boardId === undefined ? {} : { boardId }) });
+    if (typeof location !== 'undefined' && location.hash !== hash) history.replaceState(null, '', hash);
   },
 }));
 
@@ -45,7 +49,12 @@ export const useViewStore = create<ViewStore>()((set) => ({
 export function followHistory(): () => void {
   const onPop = (): void => {
     const route = parseHash(location.hash);
-    useViewStore.setState({ view: route.view, boardId: route.boardId });
+    useViewStore.setState({
+      view: route.view,
+      boardId: route.boardId,
+      taskId: route.taskId,
+      logFilter: route.logFilter,
+    });
   };
   window.addEventListener('popstate', onPop);
   return () => window.removeEventListener('popstate', onPop);

@@ -12,10 +12,11 @@ import { SummaryStrip } from '../components/SummaryStrip';
 import { VirtualList } from '../components/VirtualList';
 import { describeActor, formatTime, plural } from '../format';
 import { downloadText } from '../lib/download';
-import { isFiltered } from '../lib/log-entries';
+import { cleanFilter, isFiltered } from '../lib/log-entries';
 import { useConnectionStore } from '../state/connection-store';
 import { useLiveState } from '../state/hooks';
 import { useLogStore } from '../state/log-store';
+import { useViewStore } from '../state/view-store';
 
 /** Fixed, so the list can place any of 100,000 rows without measuring them. */
 export const LOG_ROW_HEIGHT = 52;
@@ -72,6 +73,21 @@ function SyncLog({ state }: { state: AppState }): ReactElement {
   const [newAbove, setNewAbove] = useState(0);
   const [toTop, setToTop] = useState(0);
   const detailRef = useRef<HTMLDivElement>(null);
+
+  // The address and the filters follow each other: a filtered view can be reopened, bookmarked or shared.
+  const routeFilter = useViewStore((s) => s.logFilter);
+  const showFilter = useViewStore((s) => s.showFilter);
+  const routeKey = JSON.stringify(routeFilter ?? {});
+  useEffect(() => {
+    const wanted = JSON.parse(routeKey) as Partial<typeof filter>;
+    const current = useLogStore.getState().filter;
+    if (JSON.stringify(cleanFilter(wanted)) === JSON.stringify(cleanFilter(current))) return;
+    void setFilter({ boardId: '', taskId: '', actor: '', action: '', text: '', ...wanted });
+  }, [routeKey, setFilter]);
+  useEffect(() => {
+    // From the store, not this render: the effect above may have just set the address's filter there.
+    showFilter(useLogStore.getState().filter);
+  }, [filter, showFilter]);
 
   useEffect(() => {
     void open();

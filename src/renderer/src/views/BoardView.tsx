@@ -66,7 +66,7 @@ function LocalBoard({ board, agents }: { board: BoardSummary; agents: readonly A
   const loadComments = useBoardStore((s) => s.loadComments);
   const addComment = useBoardStore((s) => s.addComment);
   const dismissError = useBoardStore((s) => s.dismissError);
-  const [editing, setEditing] = useState<Editing | null>(null);
+  const [chosen, setChosen] = useState<Editing | null>(null);
   const [saving, setSaving] = useState(false);
   const [focusTaskId, setFocusTaskId] = useState<string | null>(null);
 
@@ -74,13 +74,29 @@ function LocalBoard({ board, agents }: { board: BoardSummary; agents: readonly A
     void load(board.id);
   }, [board.id, load]);
 
+  // "Open on board" (`#/board/local?task=12`) opens that card once the board is loaded; the address keeps
+  // naming it until the person opens or closes something else.
+  const routeTaskId = useViewStore((s) => s.taskId);
+  const taskOpened = useViewStore((s) => s.taskOpened);
+  const loaded = status === 'ready' && loadedBoard === board.id;
+  const fromRoute: Editing | null =
+    routeTaskId && loaded && tasks.some((t) => t.id === routeTaskId) ? { kind: 'edit', taskId: routeTaskId } : null;
+  const editing = chosen ?? fromRoute;
+  const setEditing = useCallback(
+    (next: Editing | null): void => {
+      setChosen(next);
+      if (routeTaskId) taskOpened();
+    },
+    [routeTaskId, taskOpened],
+  );
+
   const editingTask = editing && editing.kind !== 'new' ? tasks.find((t) => t.id === editing.taskId) : undefined;
   const editingId = editing?.kind === 'edit' ? editing.taskId : null;
   useEffect(() => {
     if (editingId) void loadComments(editingId);
   }, [editingId, loadComments]);
 
-  const close = useCallback(() => setEditing(null), []);
+  const close = useCallback(() => setEditing(null), [setEditing]);
   const onFocused = useCallback(() => setFocusTaskId(null), []);
 
   const save = async (values: Partial<TaskFormValues>): Promise<void> => {
@@ -175,6 +191,7 @@ function LocalBoard({ board, agents }: { board: BoardSummary; agents: readonly A
       {editing?.kind === 'edit' && editingTask ? (
         <TaskDialog
           task={editingTask}
+          boardId={board.id}
           columns={columns}
           saving={saving}
           error={actionError}

@@ -241,8 +241,13 @@ function describeRun(first: FirstTask, agentId: string): string {
       return `Agent ${agentId} asked a question: ${run.question ?? ''}`;
     case 'failed':
       return `The run failed: ${run.error ?? 'no reason given'}`;
-    case 'done':
-      return `Done: the task is in review with the agent’s notes.`;
+    case 'done': {
+      // Say where the task really is: a board without a review column sends it elsewhere (or nowhere).
+      const moved = /moved to ([^;(]+)/.exec(run.outcome ?? '');
+      return moved
+        ? `Done: the task is in ${moved[1]!.trim()} with the agent’s notes.`
+        : `Done: ${run.outcome ?? 'the agent finished'}.`;
+    }
   }
 }
 

@@ -50,12 +50,13 @@ export function planBreakdown(ctx: RunContext, task: Task, output: AgentOutput):
     },
   }));
   const { column: next, note } = doneColumn(ctx, output);
+  const where = next && next !== task.status ? `moved to ${next}` : `stayed in ${task.status}`;
   const notes = subtasks.length > 0 ? `${output.notes.trim()}\n\n${summary(subtasks)}` : output.notes;
   intents.push(...agentComment(ctx, task, output));
   intents.push(finishingUpdate(ctx, task, signedNotes(ctx, notes), next));
   const outcome =
     subtasks.length > 0
-      ? `completed; ${subtasks.length} subtask(s) created; moved to ${next ?? task.status}${note}`
-      : `completed without subtasks (the agent proposed none); moved to ${next ?? task.status}${note}`;
+      ? `completed; ${subtasks.length} subtask(s) created; ${where}${note}`
+      : `completed without subtasks (the agent proposed none); ${where}${note}`;
   return { intents, end: { kind: 'done', outcome } };
 }

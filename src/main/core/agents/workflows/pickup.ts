@@ -10,11 +10,26 @@ export function doneColumn(ctx: RunContext, output: AgentOutput): { column: stri
     const asked = ctx.columns.resolve(output.status);
     if (asked) return { column: asked, note: '' };
     return {
-      column: ctx.columns.resolve(configured),
+      ...configuredColumn(ctx, configured),
       note: ` (the agent asked for status "${output.status}", which is not a column here)`,
     };
   }
-  return { column: ctx.columns.resolve(configured), note: '' };
+  return configuredColumn(ctx, configured);
+}
+
+/**
+ * The on-done column. A board without a review column (Kanboard's defaults)
+ * gets the task in its done column, and the outcome says why; a configured
+ * column the board lacks is said too, instead of leaving the card where it was.
+ */
+function configuredColumn(ctx: RunContext, configured: string): { column: string | undefined; note: string } {
+  const column = ctx.columns.resolve(configured);
+  if (column) return { column, note: '' };
+  if (configured === 'review' && !ctx.agent.on_done?.move_to) {
+    const done = ctx.columns.role('done');
+    if (done) return { column: done, note: ' (the board has no review column)' };
+  }
+  return { column: undefined, note: ` (the board has no column for "${configured}")` };
 }
 
 /** Notes signed with the agent and run, so a person reading the board knows where they came from. */
@@ -66,5 +81,6 @@ export function planPickup(ctx: RunContext, task: Task, output: AgentOutput): Ru
     ...agentComment(ctx, task, output),
     finishingUpdate(ctx, task, signedNotes(ctx, output.notes), column),
   ];
-  return { intents, end: { kind: 'done', outcome: `completed; moved to ${column ?? task.status}${note}` } };
+  const where = column && column !== task.status ? `moved to ${column}` : `stayed in ${task.status}`;
+  return { intents, end: { kind: 'done', outcome: `completed; ${where}${note}` } };
 }

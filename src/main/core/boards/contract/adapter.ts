@@ -98,6 +98,12 @@ export interface BoardAdapter {
   listComments(taskId: string): Promise<Comment[]>;
   addComment(taskId: string, body: string, marker: string): Promise<Comment>;
   findCommentByMarker(taskId: string, marker: string): Promise<Comment | null>;
+  /**
+   * The task's page in the board's own UI ("Open on board"), or undefined when
+   * the adapter cannot build it (yet). Never a request: built from what the
+   * adapter already knows, since the UI asks for many tasks at once.
+   */
+  taskUrl?(taskId: string): string | undefined;
   /** Verifies a delivery the way this board signs it; throws WebhookRejected otherwise. */
   verifyWebhook?(delivery: WebhookDelivery): WebhookHint;
   /** Whether deliveries can be verified now (a webhook secret is set); without one every delivery is refused. */

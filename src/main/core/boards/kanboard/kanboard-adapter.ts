@@ -357,6 +357,15 @@ export class KanboardAdapter implements BoardAdapter {
     return Boolean(this.options.webhookToken);
   }
 
+  /** Kanboard's task page, next to its jsonrpc.php; the query form works with or without URL rewriting. */
+  taskUrl(taskId: string): string | undefined {
+    if (!/^\d+$/.test(taskId)) return undefined;
+    const page = new URL(this.client.endpoint);
+    page.pathname = page.pathname.replace(/[^/]*\.php$/i, '');
+    page.search = new URLSearchParams({ controller: 'TaskViewController', action: 'show', task_id: taskId }).toString();
+    return page.toString();
+  }
+
   /** fetch keeps no per-adapter connections: nothing to close. */
   async close(): Promise<void> {}
 

@@ -69,9 +69,10 @@ export const kanboardModule = {
       key: 'username',
       label: 'Username',
       kind: 'text',
-      required: true,
+      // The config may leave it out (the client then uses "jsonrpc"), so the form does not insist either.
+      required: false,
       placeholder: 'jsonrpc',
-      help: '"jsonrpc" with the application API token, or your user name with a personal access token',
+      help: 'Leave empty (or "jsonrpc") for the application API token; your user name for a personal access token',
     },
     { key: 'token', label: 'API token', kind: 'secret', required: true, help: 'Stored in the OS keychain' },
     {

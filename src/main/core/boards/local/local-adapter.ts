@@ -120,6 +120,11 @@ export class LocalBoardAdapter implements BoardAdapter {
     return this.call('findCommentByMarker', taskId, () => this.store.findCommentByMarker(this.boardId, taskId, marker));
   }
 
+  /** The local board's page is Deckhand's own board view, opened on the card (a hash route of the UI). */
+  taskUrl(taskId: string): string {
+    return `#/board/${encodeURIComponent(this.boardId)}?task=${encodeURIComponent(taskId)}`;
+  }
+
   /** The database belongs to the app, not the adapter: nothing to close. */
   async close(): Promise<void> {}
 

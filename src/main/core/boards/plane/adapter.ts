@@ -102,6 +102,19 @@ export class PlaneAdapter implements BoardAdapter {
     });
   }
 
+  /**
+   * The work item's page in Plane's web app: the same host as the API (Plane
+   * Cloud's API is api.plane.so, its app app.plane.so). Needs the project's
+   * UUID, known once connected.
+   */
+  taskUrl(taskId: string): string | undefined {
+    if (!this.project || !UUID.test(taskId)) return undefined;
+    const web = new URL(this.client.apiBase.replace(/\/api\/v1$/, ''));
+    if (web.hostname === 'api.plane.so') web.hostname = 'app.plane.so';
+    const root = web.toString().replace(/\/+$/, '');
+    return `${root}/${encodeURIComponent(this.options.workspace)}/projects/${this.project.id}/issues/${taskId}`;
+  }
+
   private async loadDirectory(): Promise<void> {
     const base = this.projectPath();
     this.states = (await this.client.all<PlaneState>(`${base}/states/`, {}, 'list states')).sort(

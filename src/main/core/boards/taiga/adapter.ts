@@ -91,6 +91,14 @@ export class TaigaAdapter implements BoardAdapter {
     });
   }
 
+  /** The user story's page in Taiga's web app, by its ref (known once the story was read). */
+  taskUrl(taskId: string): string | undefined {
+    const story = this.details.get(Number(taskId));
+    if (!this.project || !story) return undefined;
+    const root = this.options.url.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+    return `${root}/project/${encodeURIComponent(this.project.slug)}/us/${story.ref}`;
+  }
+
   private async loadProject(): Promise<void> {
     const wanted = this.options.project.trim();
     try {

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeKanboard, seedStandardBoard } from '../../fakes/kanboard';
+import { columnOf } from '../../boards/kanboard';
+import { useTempDirs } from '../../helpers/tmp';
+import { EXAMPLE_AGENT, startHarness } from './harness';
+
+/**
+ * Kanboard's default columns (Backlog, Ready, Work in progress, Done; the fake
+ * creates a project with them as Kanboard does) have no review or blocked
+ * column (issue 15): the connection test says so, and a finished task goes to
+ * Done with an outcome that says why, instead of staying in Work in progress.
+ */
+const tempDir = useTempDirs();
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+describe('a board without review and blocked columns', () => {
+  it('is warned about at connect time, and on-done goes to Done and says so', async () => {
+    const fake = await FakeKanboard.start();
+    cleanup.push(() => fake.stop());
+    const board = seedStandardBoard(fake);
+    const harness = await startHarness({
+      dir: tempDir(),
+      keychain: { 'kb-token': board.appToken },
+      config: {
+        boards: [
+          {
+            id: 'kb',
+            type: 'kanboard',
+            url: fake.url,
+            project: board.projectName,
+            token: { keychain: 'kb-token' },
+            poll: { interval: '2s' },
+          },
+        ],
+      },
+      agents: [
+        {
+          id: 'researcher',
+          board: 'kb',
+          workflow: 'pickup',
+          routes: { labels: ['needs-ai'] },
+          provider: { type: 'command', command: EXAMPLE_AGENT, timeout: '30s' },
+        },
+      ],
+    });
+    cleanup.push(() => harness.close());
+
+    const tested = await harness.call('testBoardConnection', {
+      type: 'kanboard',
+      settings: { url: fake.url, project: board.projectName, token: board.appToken },
+    });
+    expect(tested.value, JSON.stringify(tested.value)).toMatchObject({
+      ok: true,
+      columns: ['Backlog', 'Ready', 'Work in progress', 'Done'],
+      warnings: [
+        expect.stringMatching(/^no review column .*agents move finished tasks to "Done"/),
+        expect.stringMatching(/^no blocked column/),
+      ],
+    });
+
+    const id = await fake.human('alice').createTask(board.projectId, {
+      title: 'Check the cache',
+      description: 'Why is it stale?',
+      column: 'Ready',
+      tags: ['needs-ai'],
+    });
+    const run = await harness.runIn({ taskId: String(id) }, ['done', 'failed'], 30_000);
+    expect(run.outcome).toBe('completed; moved to Done (the board has no review column)');
+    expect(columnOf(fake, id)).toBe('Done');
+  });
+});
