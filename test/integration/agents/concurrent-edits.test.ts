@@ -7,6 +7,8 @@ import { FakeKanboard, seedStandardBoard, type StandardBoard } from '../../fakes
 import { DEFAULT_STATE_SEEDS } from '../../fakes/plane';
 import { startPlaneFixture } from '../../boards/plane';
 import { startTaigaFixture } from '../../boards/taiga';
+import { startWekanFixture } from '../../boards/wekan';
+import { splitDescription as splitWekanDescription } from '../../../src/main/core/boards/wekan/mapping';
 import { splitNotesSection } from '../../../src/main/core/boards/kit/notes/description-section';
 import { textToHtml } from '../../../src/main/core/boards/plane/html';
 import { joinDescription, splitDescription } from '../../../src/main/core/boards/plane/mapping';
@@ -229,11 +231,46 @@ async function taigaBoard(): Promise<Board> {
   };
 }
 
+async function wekanBoard(): Promise<Board> {
+  const fx = await startWekanFixture();
+  cleanup.push(() => fx.stop());
+  // The person is admin, the WeKan account Deckhand logs in as.
+  const person = fx.fake.human('admin');
+  const roles = { todo: 'Todo', working: 'Doing', review: 'Review', blocked: 'Blocked' };
+  const card = (id: string) => fx.fake.store.card(id)!;
+  const labelName = (labelId: string) => fx.fake.board.labels.find((l) => l._id === labelId)!.name;
+  return {
+    config: { ...fx.configEntry, poll: { interval: '1s' }, columns: roles },
+    env: fx.secrets,
+    columns: { ...roles, done: 'Done' },
+    connect: () => undefined,
+    create: async (title, description, labels) => fx.humanCreate(person, { title, description, labels, status: 'Todo' }),
+    move: async (id, status) => fx.humanEdit(person, id, { status }),
+    // WeKan's description editor shows the notes section too; the person rewrites the text above it.
+    describe: async (id, description) => fx.humanEdit(person, id, { description }),
+    unlabel: async (id, label) =>
+      fx.humanEdit(person, id, { labels: card(id).labelIds.map(labelName).filter((l) => l !== label) }),
+    comment: async (id, body) => void person.comment(id, body),
+    card: async (id) => {
+      const row = card(id);
+      const { description, agentNotes } = splitWekanDescription(row.description);
+      return {
+        status: fx.fake.store.lists.find((l) => l._id === row.listId)!.title,
+        labels: row.labelIds.map(labelName).sort(),
+        description,
+        agentNotes,
+      };
+    },
+    comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
+  };
+}
+
 const BOARDS: Record<string, () => Promise<Board>> = {
   'local board': async () => localBoard(),
   'Kanboard (same account as Deckhand)': kanboardBoard,
   'Plane (same account as Deckhand)': planeBoard,
   'Taiga (same account as Deckhand)': taigaBoard,
+  'WeKan (same account as Deckhand)': wekanBoard,
 };
 
 /**

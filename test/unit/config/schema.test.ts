@@ -260,13 +260,13 @@ describe('config schema', () => {
   it('says a promised board type is not supported in this version yet, naming the supported ones', () => {
     const raw = base();
     raw.boards = [
-      { id: 'wk', type: 'wekan', url: 'https://wekan.example' },
+      { id: 'fb', type: 'focalboard', url: 'https://focalboard.example' },
       { id: 'lin', type: 'linear', token: { env: 'LINEAR_TOKEN' } },
     ];
     raw.agents = [];
     expect(lines(raw)).toEqual([
-      'boards[0].type: "wekan" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga',
-      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga',
+      'boards[0].type: "focalboard" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, wekan',
+      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, wekan',
     ]);
   });
 

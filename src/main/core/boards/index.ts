@@ -6,19 +6,20 @@ import { kanboardModule } from './kanboard/module';
 import { localModule } from './local/module';
 import { planeModule } from './plane/module';
 import { taigaModule } from './taiga/module';
+import { wekanModule } from './wekan/module';
 
 /**
  * Every board type Deckhand can sync: the one list a new board type is added
  * to. The config's board entry, the connection form, `deckhand check` and
  * adapter creation all come from it.
  */
-export const BOARD_MODULES = [localModule, kanboardModule, planeModule, taigaModule] as const;
+export const BOARD_MODULES = [localModule, kanboardModule, planeModule, taigaModule, wekanModule] as const;
 
 /**
  * Types the product promises that have no module in this version yet. A
  * config naming one is told so, instead of "unknown type".
  */
-const PLANNED_TYPES = ['linear', 'notion', 'wekan', 'focalboard'] as const;
+const PLANNED_TYPES = ['linear', 'notion', 'focalboard'] as const;
 
 export type BoardType = (typeof BOARD_MODULES)[number]['type'];
 export const SUPPORTED_BOARD_TYPES: readonly BoardType[] = BOARD_MODULES.map((m) => m.type);
