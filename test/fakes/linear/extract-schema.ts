@@ -61,6 +61,7 @@ const KEEP_TYPES = [
   'IssueLabelFilter',
   'IssueLabelCollectionFilter',
   'IDComparator',
+  'IssueIDComparator',
   'StringComparator',
   'NullableStringComparator',
   'DateComparator',

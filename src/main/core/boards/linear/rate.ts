@@ -1,5 +1,3 @@
-import { RateBudget } from '../kit/rate/budget';
-
 /** Linear's limits for a personal API key (linear.app/developers/rate-limiting): per hour, leaky bucket. */
 export const LINEAR_REQUESTS_PER_HOUR = 5_000;
 export const LINEAR_COMPLEXITY_PER_HOUR = 250_000;
@@ -39,13 +37,14 @@ export function readRateHeaders(headers: Headers | undefined): RateHeaders {
 /**
  * Deckhand's share of Linear's complexity budget. Linear meters points, not
  * requests, so every query is charged what Linear said it cost (`X-Complexity`;
- * before the first answer, the last known cost of that query). The bucket
- * keeps to 80% of the hourly allowance for the person's own tools, and when
+ * before the first answer, 1 point; after, the last cost of that query). The
+ * bucket keeps to 80% of the hourly allowance for the person's own tools, and when
  * Linear's headers say its own bucket is nearly empty, Deckhand waits for
  * the reset Linear names rather than meeting RATELIMITED.
  */
 export class ComplexityBudget {
-  private readonly bucket: RateBudget;
+  private level: number;
+  private last: number;
   private readonly costs = new Map<string, number>();
   private blockedUntil = 0;
   /** Totals since start, for the benchmark and the log. */
@@ -53,17 +52,35 @@ export class ComplexityBudget {
   requests = 0;
 
   constructor(
-    perHour = LINEAR_COMPLEXITY_PER_HOUR * 0.8,
+    private readonly perHour = LINEAR_COMPLEXITY_PER_HOUR * 0.8,
     private readonly now: () => number = Date.now,
   ) {
-    this.bucket = new RateBudget(perHour / 60, now);
+    this.level = perHour;
+    this.last = now();
+  }
+
+  /**
+   * A leaky bucket holding an hour's points, as Linear's does (the kit's
+   * RateBudget holds a minute's, which would refuse a full listing that
+   * Linear takes in its stride).
+   */
+  private take(points: number): number {
+    const t = this.now();
+    this.level = Math.min(this.perHour, this.level + ((t - this.last) * this.perHour) / 3_600_000);
+    this.last = t;
+    const need = Math.min(points, this.perHour);
+    if (this.level >= need) {
+      this.level -= need;
+      return 0;
+    }
+    return Math.ceil(((need - this.level) * 3_600_000) / this.perHour);
   }
 
   /** How long to wait before sending `operation` (0: go now). */
   waitFor(operation: string): number {
     const blocked = this.blockedUntil - this.now();
     if (blocked > 0) return blocked;
-    return this.bucket.take(this.costs.get(operation) ?? 1);
+    return this.take(this.costs.get(operation) ?? 1);
   }
 
   /** Records an answer's headers: the query's real cost, and Linear's own view of what is left. */
@@ -74,7 +91,7 @@ export class ComplexityBudget {
       this.costs.set(operation, rate.complexity);
       this.spent += rate.complexity;
       // The bucket was charged the estimate; charge the rest now (a refund is not worth the bookkeeping).
-      if (rate.complexity > before) this.bucket.take(rate.complexity - before);
+      if (rate.complexity > before) this.level -= rate.complexity - before;
     }
     const lowComplexity = rate.complexityRemaining !== undefined && rate.complexityRemaining < 1_000;
     const lowRequests = rate.requestsRemaining !== undefined && rate.requestsRemaining < 10;
