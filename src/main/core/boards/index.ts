@@ -4,6 +4,7 @@ import type { BoardAdapter } from './contract/adapter';
 import type { AnyBoardModule, BoardModuleDeps } from './contract/module';
 import { kanboardModule } from './kanboard/module';
 import { localModule } from './local/module';
+import { notionModule } from './notion/module';
 import { planeModule } from './plane/module';
 import { taigaModule } from './taiga/module';
 
@@ -12,7 +13,7 @@ import { taigaModule } from './taiga/module';
  * to. The config's board entry, the connection form, `deckhand check` and
  * adapter creation all come from it.
  */
-export const BOARD_MODULES = [localModule, kanboardModule, planeModule, taigaModule] as const;
+export const BOARD_MODULES = [localModule, kanboardModule, planeModule, taigaModule, notionModule] as const;
 
 /**
  * Types the product promises that have no module in this version yet. A
