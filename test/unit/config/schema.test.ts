@@ -265,8 +265,8 @@ describe('config schema', () => {
     ];
     raw.agents = [];
     expect(lines(raw)).toEqual([
-      'boards[0].type: "wekan" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga',
-      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga',
+      'boards[0].type: "wekan" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, notion',
+      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, notion',
     ]);
   });
 

@@ -29,11 +29,18 @@ export type Sdk = Client;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Reads (GETs and data source queries, which Notion sends as POST) and PATCHes, which set values. */
+function safeToResend(input: string | URL | Request, init: RequestInit | undefined): boolean {
+  const method = (init?.method ?? 'GET').toUpperCase();
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  return method === 'GET' || method === 'PATCH' || (method === 'POST' && /\/query(\?|$)/.test(url));
+}
+
 /**
  * A fetch that resends a request once, at once, when a kept-alive socket was
- * reset, as the kit's HTTP client does for the other boards. Every Notion call
- * Deckhand makes is safe to resend: reads, PATCHes that set values, and creates
- * that are looked up by their marker before a retry (see adapter.ts).
+ * reset, as the kit's HTTP client does for the other boards, but only a
+ * request that is safe to send twice: a create's answer lost to a reset is the
+ * engine's to retry, after it has looked for the marker.
  */
 function resendingOnReset(inner: typeof fetch, timeoutMs: number): typeof fetch {
   return async (input, init) => {
@@ -41,7 +48,7 @@ function resendingOnReset(inner: typeof fetch, timeoutMs: number): typeof fetch 
     try {
       return await send();
     } catch (err) {
-      if (!isResetError(err)) throw err;
+      if (!isResetError(err) || !safeToResend(input, init)) throw err;
       return send();
     }
   };
