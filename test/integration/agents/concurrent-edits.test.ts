@@ -9,6 +9,7 @@ import { startPlaneFixture } from '../../boards/plane';
 import { startTaigaFixture } from '../../boards/taiga';
 import { startWekanFixture } from '../../boards/wekan';
 import { splitDescription as splitWekanDescription } from '../../../src/main/core/boards/wekan/mapping';
+import { startNotionFixture } from '../../boards/notion';
 import { splitNotesSection } from '../../../src/main/core/boards/kit/notes/description-section';
 import { textToHtml } from '../../../src/main/core/boards/plane/html';
 import { joinDescription, splitDescription } from '../../../src/main/core/boards/plane/mapping';
@@ -260,6 +261,27 @@ async function wekanBoard(): Promise<Board> {
         description,
         agentNotes,
       };
+async function notionBoard(): Promise<Board> {
+  const fx = await startNotionFixture();
+  cleanup.push(() => fx.stop());
+  // In Notion Deckhand is an integration (a bot user); the person edits and comments as themselves.
+  const person = fx.fake.human('alice');
+  const read = async (id: string) => (await fx.adapter.getTask(id))!;
+  return {
+    config: { ...fx.configEntry, poll: { interval: '1s' }, columns: fx.columns },
+    env: fx.secrets,
+    columns: fx.columns,
+    connect: () => undefined,
+    create: async (title, description, labels) =>
+      fx.humanCreate(person, { title, description, labels, status: fx.columns.todo }),
+    move: async (id, status) => fx.humanEdit(person, id, { status }),
+    // The person rewrites the text above Deckhand's notes callout and leaves the callout alone.
+    describe: async (id, description) => fx.humanEdit(person, id, { description }),
+    unlabel: async (id, label) => fx.humanEdit(person, id, { labels: (await read(id)).labels.filter((l) => l !== label) }),
+    comment: async (id, body) => void person.comment(id, body),
+    card: async (id) => {
+      const task = await read(id);
+      return { status: task.status, labels: [...task.labels].sort(), description: task.description, agentNotes: task.agentNotes };
     },
     comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
   };
@@ -271,6 +293,7 @@ const BOARDS: Record<string, () => Promise<Board>> = {
   'Plane (same account as Deckhand)': planeBoard,
   'Taiga (same account as Deckhand)': taigaBoard,
   'WeKan (same account as Deckhand)': wekanBoard,
+  'Notion (a person and the integration)': notionBoard,
 };
 
 /**

@@ -15,6 +15,7 @@ import { DEFAULT_STATE_SEEDS } from '../../fakes/plane';
 import { startPlaneFixture } from '../../boards/plane';
 import { startTaigaFixture } from '../../boards/taiga';
 import { startWekanFixture } from '../../boards/wekan';
+import { startNotionFixture } from '../../boards/notion';
 import { CRASH_BOARD, CRASH_TEXT } from './crash-intents';
 import { crashScenarios, expectLoggedOnce, expectOk, firstSync, runBoardChild, type ChildBoard } from './crash-run';
 
@@ -95,6 +96,23 @@ async function wekanCrashBoard(): Promise<CrashBoard> {
     writes: () =>
       Object.entries(fx.fake.stats.byPath)
         .filter(([route]) => /^(POST|PUT|DELETE) /.test(route) && !/\/users\/login$/.test(route))
+async function notionCrashBoard(): Promise<CrashBoard> {
+  const fx = await startNotionFixture({ boardId: CRASH_BOARD });
+  const person = fx.fake.human('alice');
+  const ids = ['Task 1', 'Task 2', 'Task 3'].map((title) => fx.humanCreate(person, { title }));
+  return {
+    entry: { ...fx.configEntry, id: CRASH_BOARD, columns: fx.columns },
+    env: fx.secrets,
+    shape: {
+      tasks: { parent: ids[0]!, second: ids[1]!, human: ids[2]! },
+      statuses: { todo: fx.columns.todo, working: fx.columns.working, review: fx.columns.review },
+    },
+    reader: fx.adapter,
+    renameByPerson: async (id, title) => fx.humanEdit(person, id, { title }),
+    // A data source query is a POST, but a read.
+    writes: () =>
+      Object.entries(fx.fake.stats.byPath)
+        .filter(([route]) => /^(POST|PATCH|DELETE) /.test(route) && !route.endsWith('/query'))
         .reduce((sum, [, n]) => sum + n, 0),
     resetStats: () => fx.fake.resetStats(),
     stop: () => fx.stop(),
@@ -105,6 +123,7 @@ const BOARDS: Record<string, () => Promise<CrashBoard>> = {
   Plane: planeCrashBoard,
   Taiga: taigaCrashBoard,
   WeKan: wekanCrashBoard,
+  Notion: notionCrashBoard,
 };
 
 async function withBoard(make: () => Promise<CrashBoard>, body: (b: CrashBoard, dataDir: string) => Promise<void>) {

@@ -261,12 +261,10 @@ describe('config schema', () => {
     const raw = base();
     raw.boards = [
       { id: 'fb', type: 'focalboard', url: 'https://focalboard.example' },
-      { id: 'lin', type: 'linear', token: { env: 'LINEAR_TOKEN' } },
     ];
     raw.agents = [];
     expect(lines(raw)).toEqual([
-      'boards[0].type: "focalboard" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, wekan',
-      'boards[1].type: "linear" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, wekan',
+      'boards[0].type: "focalboard" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, linear, notion, wekan',
     ]);
   });
 

@@ -5,6 +5,7 @@ import type { AnyBoardModule, BoardModuleDeps } from './contract/module';
 import { kanboardModule } from './kanboard/module';
 import { linearModule } from './linear/module';
 import { localModule } from './local/module';
+import { notionModule } from './notion/module';
 import { planeModule } from './plane/module';
 import { taigaModule } from './taiga/module';
 import { wekanModule } from './wekan/module';
@@ -14,13 +15,21 @@ import { wekanModule } from './wekan/module';
  * to. The config's board entry, the connection form, `deckhand check` and
  * adapter creation all come from it.
  */
-export const BOARD_MODULES = [localModule, kanboardModule, planeModule, taigaModule, wekanModule, linearModule] as const;
+export const BOARD_MODULES = [
+  localModule,
+  kanboardModule,
+  planeModule,
+  taigaModule,
+  linearModule,
+  notionModule,
+  wekanModule,
+] as const;
 
 /**
  * Types the product promises that have no module in this version yet. A
  * config naming one is told so, instead of "unknown type".
  */
-const PLANNED_TYPES = ['notion', 'focalboard'] as const;
+const PLANNED_TYPES = ['focalboard'] as const;
 
 export type BoardType = (typeof BOARD_MODULES)[number]['type'];
 export const SUPPORTED_BOARD_TYPES: readonly BoardType[] = BOARD_MODULES.map((m) => m.type);
