@@ -27,7 +27,8 @@ export interface SavedBoardView {
   id: string;
   type: string;
   name: string;
-  settings: Record<string, string | number | { secretSet: boolean }>;
+  /** A secret shows only whether it is set, and the environment variable it is read from, if any. */
+  settings: Record<string, string | number | { secretSet: boolean; env?: string }>;
   /** Where it came from: the config file (read-only here) or the app. */
   source: 'config' | 'app';
 }

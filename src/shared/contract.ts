@@ -106,6 +106,15 @@ const boardSettingsSchema = z.record(
   z.string().min(1).max(100),
   z.union([z.string().max(4000, 'must be at most 4000 characters'), z.number()]),
 );
+/** Secret settings given as environment variables of the Deckhand process (key → variable name). */
+const secretEnvSchema = z.record(
+  z.string().min(1).max(100),
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name, like KANBOARD_TOKEN')
+    .max(128, 'must be at most 128 characters'),
+);
 const boardSlugSchema = z
   .string()
   .min(1, 'must not be empty')
@@ -178,7 +187,12 @@ export const callInputs = {
   listBoardTypes: empty,
   listBoardConnections: empty,
   testBoardConnection: z
-    .object({ type: z.string().min(1).max(50), id: boardSlugSchema.optional(), settings: boardSettingsSchema })
+    .object({
+      type: z.string().min(1).max(50),
+      id: boardSlugSchema.optional(),
+      settings: boardSettingsSchema,
+      secretEnv: secretEnvSchema.optional(),
+    })
     .strict(),
   saveBoard: z
     .object({
@@ -186,8 +200,11 @@ export const callInputs = {
       type: z.string().min(1).max(50),
       name: z.string().trim().max(100).optional(),
       settings: boardSettingsSchema,
+      secretEnv: secretEnvSchema.optional(),
     })
     .strict(),
+  /** Where secrets can be kept here: a server without an OS keychain takes environment variables only. */
+  getSecretStorage: empty,
   removeBoard: z.object({ id: boardSlugSchema }).strict(),
   // The built-in local board, edited by a person (actor `human:<transport>`). Other board types refuse these.
   listTasks: z.object({ boardId: boardIdSchema }).strict(),
@@ -288,6 +305,7 @@ export interface CallOutputs {
   /** `warnings`: what the board lacks for agents (no review or blocked column), said before it is added. */
   testBoardConnection: { ok: boolean; message: string; columns?: string[]; warnings?: string[] };
   saveBoard: SavedBoardView;
+  getSecretStorage: { keychain: boolean; message: string };
   removeBoard: { removed: boolean };
   listTasks: BoardTasks;
   createTask: BoardTask;

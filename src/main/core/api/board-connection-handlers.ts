@@ -8,6 +8,7 @@ import { settingsView } from '../boards/contract/module';
 import { secretNameFor, savedToConfig, type SavedBoard } from '../boards/saved-boards';
 import type { SecretBackends } from '../secrets/resolve';
 import type { SecretStore } from '../secrets/secret-store';
+import { KeychainUnavailableError } from '../secrets/secret-store';
 import { keychainCall } from './keychain-call';
 import { UserFacingError, type Handlers } from './dispatch';
 import type { CoreServices } from './services';
@@ -42,7 +43,10 @@ function overlayKeychain(real: SecretStore, values: Map<string, string>): Secret
 
 function viewOfSaved(b: SavedBoard): SavedBoardView {
   const settings: SavedBoardView['settings'] = { ...b.settings };
-  for (const key of secretKeysOf(b.type)) settings[key] = { secretSet: b.secretKeys.includes(key) };
+  for (const key of secretKeysOf(b.type)) {
+    const env = b.secretEnv?.[key];
+    settings[key] = env ? { secretSet: true, env } : { secretSet: b.secretKeys.includes(key) };
+  }
   return { id: b.id, type: b.type, name: b.name ?? b.id, settings, source: 'app' };
 }
 
@@ -55,7 +59,10 @@ function viewOfConfig(b: BoardConfig): SavedBoardView {
 /** Adding, testing and removing board connections from the UI. Secrets go to the keychain and never come back. */
 export function boardConnectionHandlers(
   s: CoreServices,
-): Pick<Handlers, 'listBoardTypes' | 'listBoardConnections' | 'testBoardConnection' | 'saveBoard' | 'removeBoard'> {
+): Pick<
+  Handlers,
+  'listBoardTypes' | 'listBoardConnections' | 'testBoardConnection' | 'saveBoard' | 'removeBoard' | 'getSecretStorage'
+> {
   const requireType = (type: string): void => {
     if (!boardModule(type)) {
       const known = SUPPORTED_BOARD_TYPES;
@@ -74,13 +81,25 @@ export function boardConnectionHandlers(
         return e.source === 'app' && mine ? viewOfSaved(mine) : viewOfConfig(e.config);
       });
     },
-    testBoardConnection: async ({ type, id, settings }) => {
+    getSecretStorage: async () => {
+      try {
+        await s.secrets.keychain.list();
+        return { keychain: true, message: 'secrets are kept in the OS keychain' };
+      } catch (err) {
+        if (!(err instanceof KeychainUnavailableError)) throw err;
+        return { keychain: false, message: 'This Deckhand has no OS keychain to keep tokens in' };
+      }
+    },
+    testBoardConnection: async ({ type, id, settings, secretEnv }) => {
       requireType(type);
       const boardId = id ?? 'connection-test';
       const { plain, secrets } = split(type, settings);
       const stored = s.savedBoards.list().find((b) => b.id === boardId && b.type === type)?.secretKeys ?? [];
       const secretKeys = [...new Set([...stored, ...Object.keys(secrets)])];
-      const checked = savedToConfig({ id: boardId, type, settings: plain, secretKeys }, secretKeys);
+      const checked = savedToConfig(
+        { id: boardId, type, settings: plain, secretKeys, ...(secretEnv ? { secretEnv } : {}) },
+        secretKeys,
+      );
       if (!checked.ok) return { ok: false, message: describeProblems(checked.problems) };
       const values = new Map(Object.entries(secrets).map(([k, v]) => [secretNameFor(boardId, k), v]));
       const backends: SecretBackends = { ...s.secrets, keychain: overlayKeychain(s.secrets.keychain, values) };
@@ -103,7 +122,7 @@ export function boardConnectionHandlers(
         return { ok: false, message: err instanceof Error ? err.message : String(err) };
       }
     },
-    saveBoard: async ({ id, type, name, settings }, ctx) => {
+    saveBoard: async ({ id, type, name, settings, secretEnv }, ctx) => {
       requireType(type);
       const existing = s.boards.get(id);
       if (existing?.source === 'config') {
@@ -112,8 +131,18 @@ export function boardConnectionHandlers(
       const { plain, secrets } = split(type, settings);
       const previous = s.savedBoards.list().find((b) => b.id === id && b.type === type);
       const secretKeys = [...new Set([...(previous?.secretKeys ?? []), ...Object.keys(secrets)])].sort();
-      const saved: SavedBoard = { id, type, ...(name ? { name } : {}), settings: plain, secretKeys };
-      const checked = savedToConfig(saved, secretKeys);
+      const env = { ...previous?.secretEnv, ...secretEnv };
+      // A secret typed now goes to the keychain and replaces an earlier environment reference.
+      for (const key of Object.keys(secrets)) delete env[key];
+      const saved: SavedBoard = {
+        id,
+        type,
+        ...(name ? { name } : {}),
+        settings: plain,
+        secretKeys: secretKeys.filter((k) => !env[k]),
+        ...(Object.keys(env).length > 0 ? { secretEnv: env } : {}),
+      };
+      const checked = savedToConfig(saved, saved.secretKeys);
       if (!checked.ok) throw new UserFacingError('invalid_input', describeProblems(checked.problems));
       await keychainCall(async () => {
         for (const [key, value] of Object.entries(secrets)) await s.secrets.keychain.set(secretNameFor(id, key), value);
@@ -125,7 +154,13 @@ export function boardConnectionHandlers(
         actor: `human:${ctx.transport}`,
         action: existing ? 'board.updated' : 'board.added',
         boardId: id,
-        after: { type, name: name ?? id, settings: plain, secrets: secretKeys },
+        after: {
+          type,
+          name: name ?? id,
+          settings: plain,
+          secrets: saved.secretKeys,
+          ...(saved.secretEnv ? { secretsFromEnv: saved.secretEnv } : {}),
+        },
         ...(entry.error ? { reason: `saved, but not syncing: ${entry.error}` } : {}),
       });
       s.publishState();

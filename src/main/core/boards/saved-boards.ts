@@ -13,6 +13,11 @@ export interface SavedBoard {
   settings: Record<string, string | number>;
   /** Which secret settings have a value in the keychain. */
   secretKeys: string[];
+  /**
+   * Secret settings read from an environment variable of the Deckhand process
+   * instead (key → variable name): the way for a server without a keychain.
+   */
+  secretEnv?: Record<string, string>;
 }
 
 const SETTINGS_KEY = 'boards.saved';
@@ -85,9 +90,18 @@ export function savedToConfig(
     else if (value !== '')
       setPath(raw, key, field.kind === 'number-or-text' && /^\d+$/.test(String(value)) ? Number(value) : value);
   }
-  for (const key of secretKeys) setPath(raw, key, { keychain: secretNameFor(saved.id, key) });
+  const fromEnv = saved.secretEnv ?? {};
+  for (const key of secretKeys) if (!fromEnv[key]) setPath(raw, key, { keychain: secretNameFor(saved.id, key) });
+  for (const [key, name] of Object.entries(fromEnv)) {
+    const field = fields.get(key);
+    if (!field || field.kind !== 'secret') problems.push({ path: key, message: 'not a secret setting' });
+    else setPath(raw, key, { env: name });
+  }
   for (const field of module.settingsFields) {
-    const present = field.kind === 'secret' ? secretKeys.includes(field.key) : saved.settings[field.key] !== undefined;
+    const present =
+      field.kind === 'secret'
+        ? secretKeys.includes(field.key) || Boolean(fromEnv[field.key])
+        : saved.settings[field.key] !== undefined;
     if (field.required && !present) problems.push({ path: field.key, message: `${field.label} is required` });
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -16,6 +16,7 @@ export function BoardConnectionDialog({ existing, onSaved, onClose }: BoardConne
   const types = useConnectionsStore((s) => s.types);
   const testing = useConnectionsStore((s) => s.testing);
   const testResult = useConnectionsStore((s) => s.testResult);
+  const secretStorage = useConnectionsStore((s) => s.secretStorage);
   const saving = useConnectionsStore((s) => s.saving);
   const saveError = useConnectionsStore((s) => s.saveError);
   const testConnection = useConnectionsStore((s) => s.test);
@@ -26,6 +27,7 @@ export function BoardConnectionDialog({ existing, onSaved, onClose }: BoardConne
       {...(existing ? { existing } : {})}
       testing={testing}
       testResult={testResult}
+      secretStorage={secretStorage}
       saving={saving}
       saveError={saveError}
       onTest={(draft) => void testConnection(draft)}

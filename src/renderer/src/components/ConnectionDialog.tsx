@@ -14,6 +14,8 @@ export interface ConnectionDialogProps {
   onTest(draft: ConnectionDraft): void;
   onSave(draft: ConnectionDraft): void;
   onClose(): void;
+  /** Whether secrets can go to an OS keychain here; without one, secret fields take environment variable names. */
+  secretStorage?: { keychain: boolean; message: string } | null;
 }
 
 /** Plain settings of a saved board as form text; secrets never come back, so they start empty. */
@@ -29,14 +31,45 @@ function SettingInput({
   field,
   value,
   secretSet,
+  fromEnv,
+  envPrefix,
   onChange,
 }: {
   field: BoardSettingField;
   value: string;
   secretSet: boolean;
+  /** No keychain: the field names the environment variable that holds the secret. */
+  fromEnv: boolean;
+  /** The board type, for an example variable name (KANBOARD_TOKEN). */
+  envPrefix: string;
   onChange(value: string): void;
 }): ReactElement {
   const id = useId();
+  if (fromEnv && field.kind === 'secret') {
+    return (
+      <div className="form-field">
+        <label htmlFor={id} className="field-label">
+          {field.label}: environment variable
+          {field.required ? null : <span className="text-muted"> (optional)</span>}
+        </label>
+        <input
+          id={id}
+          className="input mono"
+          type="text"
+          value={value}
+          placeholder={`e.g. ${`${envPrefix}_${field.key}`.replace(/\W+/g, '_').toUpperCase()}`}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <p className="field-hint" id={`${id}-hint`}>
+          The name of a variable in the environment of the Deckhand process that holds the value (set it in the
+          service&apos;s environment, then restart Deckhand). The value itself is never typed here.
+        </p>
+      </div>
+    );
+  }
   const hint =
     field.kind === 'secret'
       ? secretSet
@@ -84,8 +117,10 @@ export function ConnectionDialog({
   onTest,
   onSave,
   onClose,
+  secretStorage,
 }: ConnectionDialogProps): ReactElement {
   const id = useId();
+  const noKeychain = secretStorage?.keychain === false;
   const available = types.filter((t) => t.available);
   const [type, setType] = useState(
     existing?.type ?? available.find((t) => t.type !== 'local')?.type ?? available[0]?.type ?? '',
@@ -94,7 +129,13 @@ export function ConnectionDialog({
   const [name, setName] = useState(existing?.name ?? '');
   const [settings, setSettings] = useState<Record<string, string>>(() => initialSettings(existing));
   const info = types.find((t) => t.type === type);
-  const draft: ConnectionDraft = { id: boardId.trim(), type, name, settings };
+  const draft: ConnectionDraft = {
+    id: boardId.trim(),
+    type,
+    name,
+    settings,
+    ...(noKeychain ? { secretsFromEnv: true } : {}),
+  };
   const slugProblem =
     boardId.trim() === '' || /^[a-z0-9][a-z0-9_-]*$/.test(boardId.trim())
       ? null
@@ -162,9 +203,20 @@ export function ConnectionDialog({
           {info && info.fields.length === 0 ? (
             <p className="field-hint">This board type needs no settings: it lives in Deckhand&apos;s own database.</p>
           ) : null}
+          {noKeychain && (info?.fields ?? []).some((f) => f.kind === 'secret') ? (
+            <div className="notice notice-warn" role="note" data-testid="no-keychain">
+              <p className="notice-title">No keychain on this server: secrets come from environment variables</p>
+              <p className="notice-body">
+                {secretStorage?.message}. Put each token in an environment variable of the Deckhand process and name the
+                variable below; Deckhand reads it from there and never stores the value.
+              </p>
+            </div>
+          ) : null}
           {(info?.fields ?? []).map((field) => (
             <SettingInput
               key={`${type}:${field.key}`}
+              fromEnv={noKeychain}
+              envPrefix={type}
               field={field}
               value={settings[field.key] ?? ''}
               secretSet={typeof existing?.settings[field.key] === 'object'}

@@ -11,6 +11,8 @@ export interface ConnectionDraft {
   type: string;
   name: string;
   settings: Record<string, string>;
+  /** Without a keychain, secret fields hold the names of environment variables instead of values. */
+  secretsFromEnv?: boolean;
 }
 
 export interface ConnectionTest {
@@ -32,6 +34,8 @@ export interface ConnectionsStore {
   saveError: string | null;
   removing: Record<string, true>;
   removeError: string | null;
+  /** Whether this Deckhand can keep secrets in an OS keychain; null until asked. */
+  secretStorage: { keychain: boolean; message: string } | null;
   load(): Promise<void>;
   test(draft: ConnectionDraft): Promise<void>;
   /** True when saved; the form closes then. */
@@ -55,6 +59,22 @@ export function settingsToSend(
   return out;
 }
 
+/** The draft as the core takes it: secret fields become environment references when the draft says so. */
+export function draftToSend(
+  type: BoardTypeInfo | undefined,
+  draft: ConnectionDraft,
+): { settings: Record<string, string | number>; secretEnv?: Record<string, string> } {
+  const settings = settingsToSend(type, draft.settings);
+  if (!draft.secretsFromEnv) return { settings };
+  const secretEnv: Record<string, string> = {};
+  for (const field of type?.fields ?? []) {
+    if (field.kind !== 'secret' || settings[field.key] === undefined) continue;
+    secretEnv[field.key] = String(settings[field.key]);
+    delete settings[field.key];
+  }
+  return { settings, ...(Object.keys(secretEnv).length > 0 ? { secretEnv } : {}) };
+}
+
 export const useConnectionsStore = create<ConnectionsStore>()((set, get) => ({
   types: [],
   connections: [],
@@ -66,15 +86,17 @@ export const useConnectionsStore = create<ConnectionsStore>()((set, get) => ({
   saveError: null,
   removing: {},
   removeError: null,
+  secretStorage: null,
 
   async load() {
     if (get().status !== 'ready') set({ status: 'loading', error: null });
     try {
-      const [types, connections] = await Promise.all([
+      const [types, connections, secretStorage] = await Promise.all([
         api().call('listBoardTypes', {}),
         api().call('listBoardConnections', {}),
+        api().call('getSecretStorage', {}),
       ]);
-      set({ types, connections, status: 'ready', error: null });
+      set({ types, connections, secretStorage, status: 'ready', error: null });
     } catch (err) {
       set((s) => ({ status: s.status === 'ready' ? 'ready' : 'error', error: describeError(err) }));
     }
@@ -87,7 +109,7 @@ export const useConnectionsStore = create<ConnectionsStore>()((set, get) => ({
       const result = await api().call('testBoardConnection', {
         type: draft.type,
         ...(draft.id ? { id: draft.id } : {}),
-        settings: settingsToSend(type, draft.settings),
+        ...draftToSend(type, draft),
       });
       set({ testResult: result });
     } catch (err) {
@@ -105,7 +127,7 @@ export const useConnectionsStore = create<ConnectionsStore>()((set, get) => ({
         id: draft.id,
         type: draft.type,
         ...(draft.name.trim() ? { name: draft.name.trim() } : {}),
-        settings: settingsToSend(type, draft.settings),
+        ...draftToSend(type, draft),
       });
       await Promise.all([get().load(), useAppStore.getState().refresh()]);
       return true;
