@@ -24,7 +24,13 @@ export async function startLinearFixture(
   fakeOptions: FakeLinearOptions = {},
 ): Promise<LinearFixture> {
   const fake = await startFakeLinear({ requestsPerHour: 10_000_000, complexityPerHour: 1_000_000_000, ...fakeOptions });
-  const adapter = new LinearAdapter({ boardId: 'ln', url: fake.url, team: fake.team.key, token: fake.apiKey, ...options });
+  const adapter = new LinearAdapter({
+    boardId: 'ln',
+    url: fake.url,
+    team: fake.team.key,
+    token: fake.apiKey,
+    ...options,
+  });
   await adapter.connect();
   const humanFields = (patch: FieldPatch): HumanIssueFields => {
     const out: HumanIssueFields = {};

@@ -51,7 +51,9 @@ function selectionCost(
     if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
       if (!fragment) continue;
-      const on = fragment.typeCondition ? (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType) : parent;
+      const on = fragment.typeCondition
+        ? (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType)
+        : parent;
       total += selectionCost(schema, on, fragment.selectionSet, fragments, variables);
       continue;
     }

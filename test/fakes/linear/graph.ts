@@ -28,7 +28,12 @@ const notFound = (entity: string): GraphQLError =>
   });
 
 const invalidInput = (message: string): GraphQLError =>
-  linearError(message, { type: 'invalid input', code: 'INVALID_INPUT', statusCode: 400, userPresentableMessage: message });
+  linearError(message, {
+    type: 'invalid input',
+    code: 'INVALID_INPUT',
+    statusCode: 400,
+    userPresentableMessage: message,
+  });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,7 +43,15 @@ export interface GraphContext {
 }
 
 type Filter = Record<string, unknown>;
-type ConnectionArgs = { first?: number; last?: number; after?: string; before?: string; filter?: Filter; orderBy?: string; includeArchived?: boolean };
+type ConnectionArgs = {
+  first?: number;
+  last?: number;
+  after?: string;
+  before?: string;
+  filter?: Filter;
+  orderBy?: string;
+  includeArchived?: boolean;
+};
 
 /** A comparator (`{ eq, gt, in, null, ... }`) against one value. */
 function compare(value: unknown, comparator: Filter, field: string): boolean {
@@ -48,7 +61,9 @@ function compare(value: unknown, comparator: Filter, field: string): boolean {
     const ok = (() => {
       switch (op) {
         case 'eq':
-          return typeof value === 'string' && typeof want === 'string' && /At$/.test(field) ? asTime(value) === asTime(want) : value === want;
+          return typeof value === 'string' && typeof want === 'string' && /At$/.test(field)
+            ? asTime(value) === asTime(want)
+            : value === want;
         case 'neq':
           return value !== want;
         case 'in':
@@ -83,7 +98,12 @@ function compare(value: unknown, comparator: Filter, field: string): boolean {
 }
 
 /** Applies a Linear filter object: `and`/`or`, comparators on fields, and nested filters on relations. */
-function matches(row: unknown, filter: Filter | undefined, fields: (key: string) => { value: unknown } | { nested: unknown } | undefined, what: string): boolean {
+function matches(
+  row: unknown,
+  filter: Filter | undefined,
+  fields: (key: string) => { value: unknown } | { nested: unknown } | undefined,
+  what: string,
+): boolean {
   if (!filter) return true;
   for (const [key, sub] of Object.entries(filter)) {
     if (sub === undefined || sub === null) continue;
@@ -115,15 +135,37 @@ export class Graph {
 
   userView(row: UserRow | undefined | null): Record<string, unknown> | null {
     if (!row) return null;
-    return { id: row.id, name: row.name, displayName: row.displayName, email: row.email, active: true, admin: false, url: `https://linear.app/fake/profiles/${row.displayName}` };
+    return {
+      id: row.id,
+      name: row.name,
+      displayName: row.displayName,
+      email: row.email,
+      active: true,
+      admin: false,
+      url: `https://linear.app/fake/profiles/${row.displayName}`,
+    };
   }
 
   stateView(row: StateRow): Record<string, unknown> {
-    return { id: row.id, name: row.name, type: row.type, position: row.position, color: row.color, team: () => this.teamView(this.store.team(row.teamId)!) };
+    return {
+      id: row.id,
+      name: row.name,
+      type: row.type,
+      position: row.position,
+      color: row.color,
+      team: () => this.teamView(this.store.team(row.teamId)!),
+    };
   }
 
   labelView(row: LabelRow): Record<string, unknown> {
-    return { id: row.id, name: row.name, color: row.color, isGroup: false, createdAt: row.createdAt, updatedAt: row.updatedAt };
+    return {
+      id: row.id,
+      name: row.name,
+      color: row.color,
+      isGroup: false,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
   }
 
   teamView(row: TeamRow): Record<string, unknown> {
@@ -134,12 +176,43 @@ export class Graph {
       name: row.name,
       displayName: row.name,
       states: (args: ConnectionArgs) =>
-        this.connection(store.teamStates(row.id).filter((s) => matches(s, args.filter, (k) => this.stateField(s, k), 'state')), args, (s) => this.stateView(s), (s) => s.id, null),
+        this.connection(
+          store.teamStates(row.id).filter((s) => matches(s, args.filter, (k) => this.stateField(s, k), 'state')),
+          args,
+          (s) => this.stateView(s),
+          (s) => s.id,
+          null,
+        ),
       labels: (args: ConnectionArgs) =>
-        this.connection(store.teamLabels(row.id).filter((l) => matches(l, args.filter, (k) => (k === 'name' ? { value: l.name } : k === 'id' ? { value: l.id } : undefined), 'label')), args, (l) => this.labelView(l), (l) => l.id, null),
+        this.connection(
+          store
+            .teamLabels(row.id)
+            .filter((l) =>
+              matches(
+                l,
+                args.filter,
+                (k) => (k === 'name' ? { value: l.name } : k === 'id' ? { value: l.id } : undefined),
+                'label',
+              ),
+            ),
+          args,
+          (l) => this.labelView(l),
+          (l) => l.id,
+          null,
+        ),
       members: (args: ConnectionArgs) =>
-        this.connection(store.users.filter((u) => row.memberIds.has(u.id)), args, (u) => this.userView(u)!, (u) => u.id, null),
-      issues: (args: ConnectionArgs) => this.issues({ ...args, filter: { and: [{ team: { id: { eq: row.id } } }, ...(args.filter ? [args.filter] : [])] } }),
+        this.connection(
+          store.users.filter((u) => row.memberIds.has(u.id)),
+          args,
+          (u) => this.userView(u)!,
+          (u) => u.id,
+          null,
+        ),
+      issues: (args: ConnectionArgs) =>
+        this.issues({
+          ...args,
+          filter: { and: [{ team: { id: { eq: row.id } } }, ...(args.filter ? [args.filter] : [])] },
+        }),
     };
   }
 
@@ -163,9 +236,23 @@ export class Graph {
         return parent ? this.issueView(parent) : null;
       },
       labels: (args: ConnectionArgs) =>
-        this.connection(store.labels.filter((l) => row.labelIds.includes(l.id)), args, (l) => this.labelView(l), (l) => l.id, null),
-      children: (args: ConnectionArgs) => this.issues({ ...args, filter: { and: [{ parent: { id: { eq: row.id } } }, ...(args.filter ? [args.filter] : [])] } }),
-      comments: (args: ConnectionArgs) => this.comments({ ...args, filter: { and: [{ issue: { id: { eq: row.id } } }, ...(args.filter ? [args.filter] : [])] } }),
+        this.connection(
+          store.labels.filter((l) => row.labelIds.includes(l.id)),
+          args,
+          (l) => this.labelView(l),
+          (l) => l.id,
+          null,
+        ),
+      children: (args: ConnectionArgs) =>
+        this.issues({
+          ...args,
+          filter: { and: [{ parent: { id: { eq: row.id } } }, ...(args.filter ? [args.filter] : [])] },
+        }),
+      comments: (args: ConnectionArgs) =>
+        this.comments({
+          ...args,
+          filter: { and: [{ issue: { id: { eq: row.id } } }, ...(args.filter ? [args.filter] : [])] },
+        }),
     };
   }
 
@@ -193,7 +280,9 @@ export class Graph {
     let sorted = rows;
     if (timeOf) {
       const order = args.orderBy ?? 'createdAt';
-      sorted = [...rows].sort((a, b) => timeOf(b, order).localeCompare(timeOf(a, order)) || idOf(b).localeCompare(idOf(a)));
+      sorted = [...rows].sort(
+        (a, b) => timeOf(b, order).localeCompare(timeOf(a, order)) || idOf(b).localeCompare(idOf(a)),
+      );
     }
     let start = 0;
     if (args.after) {
@@ -236,7 +325,15 @@ export class Graph {
         return { value: i.description };
       case 'team': {
         const team = store.team(i.teamId)!;
-        return { nested: (f: Filter) => matches(team, f, (k) => (k === 'id' || k === 'key' || k === 'name' ? { value: team[k] } : undefined), 'team') };
+        return {
+          nested: (f: Filter) =>
+            matches(
+              team,
+              f,
+              (k) => (k === 'id' || k === 'key' || k === 'name' ? { value: team[k] } : undefined),
+              'team',
+            ),
+        };
       }
       case 'state': {
         const state = store.states.find((s) => s.id === i.stateId)!;
@@ -255,7 +352,16 @@ export class Graph {
           nested: (f: Filter) => {
             const user = store.users.find((u) => u.id === i.assigneeId);
             if ('null' in f) return (user === undefined) === f.null;
-            return user !== undefined && matches(user, f, (k) => (k === 'id' || k === 'name' || k === 'displayName' || k === 'email' ? { value: user[k] } : undefined), 'user');
+            return (
+              user !== undefined &&
+              matches(
+                user,
+                f,
+                (k) =>
+                  k === 'id' || k === 'name' || k === 'displayName' || k === 'email' ? { value: user[k] } : undefined,
+                'user',
+              )
+            );
           },
         };
       default:
@@ -269,11 +375,21 @@ export class Graph {
     const rows = [...this.store.issues.values()].filter(
       (i) => (args.includeArchived || !i.archivedAt) && matches(i, args.filter, (k) => this.issueField(i, k), 'issue'),
     );
-    return this.connection(rows, args, (i) => this.issueView(i), (i) => i.id, (i, order) => (order === 'updatedAt' ? i.updatedAt : i.createdAt));
+    return this.connection(
+      rows,
+      args,
+      (i) => this.issueView(i),
+      (i) => i.id,
+      (i, order) => (order === 'updatedAt' ? i.updatedAt : i.createdAt),
+    );
   }
 
   issue(args: { id: string }): Record<string, unknown> {
-    const row = this.store.liveIssue(args.id) ?? [...this.store.issues.values()].find((i) => !i.archivedAt && `${this.store.team(i.teamId)!.key}-${i.number}` === args.id);
+    const row =
+      this.store.liveIssue(args.id) ??
+      [...this.store.issues.values()].find(
+        (i) => !i.archivedAt && `${this.store.team(i.teamId)!.key}-${i.number}` === args.id,
+      );
     if (!row) throw notFound('Issue');
     return this.issueView(row);
   }
@@ -283,13 +399,25 @@ export class Graph {
     const rows = [...store.comments.values()].filter((c) => {
       const issue = store.liveIssue(c.issueId);
       if (!issue) return false;
-      return matches(c, args.filter, (k) => {
-        if (k === 'id' || k === 'body' || k === 'createdAt' || k === 'updatedAt') return { value: c[k] };
-        if (k === 'issue') return { nested: (f: Filter) => matches(issue, f, (key) => this.issueField(issue, key), 'issue') };
-        return undefined;
-      }, 'comment');
+      return matches(
+        c,
+        args.filter,
+        (k) => {
+          if (k === 'id' || k === 'body' || k === 'createdAt' || k === 'updatedAt') return { value: c[k] };
+          if (k === 'issue')
+            return { nested: (f: Filter) => matches(issue, f, (key) => this.issueField(issue, key), 'issue') };
+          return undefined;
+        },
+        'comment',
+      );
     });
-    return this.connection(rows, args, (c) => this.commentView(c), (c) => c.id, (c, order) => (order === 'updatedAt' ? c.updatedAt : c.createdAt));
+    return this.connection(
+      rows,
+      args,
+      (c) => this.commentView(c),
+      (c) => c.id,
+      (c, order) => (order === 'updatedAt' ? c.updatedAt : c.createdAt),
+    );
   }
 
   comment(args: { id?: string }): Record<string, unknown> {
@@ -300,7 +428,13 @@ export class Graph {
 
   teams(args: ConnectionArgs): Record<string, unknown> {
     const rows = this.store.teams.filter((t) => t.memberIds.has(this.ctx.viewer.id));
-    return this.connection(rows, args, (t) => this.teamView(t), (t) => t.id, null);
+    return this.connection(
+      rows,
+      args,
+      (t) => this.teamView(t),
+      (t) => t.id,
+      null,
+    );
   }
 
   team(args: { id: string }): Record<string, unknown> {
@@ -329,7 +463,18 @@ export class Graph {
   private issueValues(input: Record<string, unknown>, teamId: string, selfId?: string): Partial<IssueRow> {
     const store = this.store;
     const out: Partial<IssueRow> = {};
-    const supported = new Set(['id', 'teamId', 'title', 'description', 'stateId', 'assigneeId', 'priority', 'labelIds', 'parentId', 'dueDate']);
+    const supported = new Set([
+      'id',
+      'teamId',
+      'title',
+      'description',
+      'stateId',
+      'assigneeId',
+      'priority',
+      'labelIds',
+      'parentId',
+      'dueDate',
+    ]);
     for (const key of Object.keys(input)) {
       if (!supported.has(key)) throw new GraphQLError(`fake linear: input field "${key}" is not implemented`);
     }
@@ -388,7 +533,8 @@ export class Graph {
   issueUpdate(args: { id: string; input: Record<string, unknown> }): Record<string, unknown> {
     const row = this.store.liveIssue(args.id);
     if (!row) throw notFound('Issue');
-    if (args.input.id !== undefined || args.input.teamId !== undefined) throw new GraphQLError('fake linear: moving an issue is not implemented');
+    if (args.input.id !== undefined || args.input.teamId !== undefined)
+      throw new GraphQLError('fake linear: moving an issue is not implemented');
     this.store.updateIssue(row, this.issueValues(args.input, row.teamId, row.id), this.ctx.viewer.id);
     return { success: true, lastSyncId: this.store.changes.length, issue: this.issueView(row) };
   }
@@ -403,7 +549,8 @@ export class Graph {
   commentCreate(args: { input: Record<string, unknown> }): Record<string, unknown> {
     const { input } = args;
     for (const key of Object.keys(input)) {
-      if (!['id', 'issueId', 'body'].includes(key)) throw new GraphQLError(`fake linear: input field "${key}" is not implemented`);
+      if (!['id', 'issueId', 'body'].includes(key))
+        throw new GraphQLError(`fake linear: input field "${key}" is not implemented`);
     }
     const issue = typeof input.issueId === 'string' ? this.store.liveIssue(input.issueId) : undefined;
     if (!issue) throw notFound('Issue');

@@ -47,7 +47,9 @@ export class HumanActions {
     }
     if (fields.labels !== undefined) {
       out.labelIds = fields.labels.map(
-        (name) => (this.store.teamLabels(this.team.id).find((l) => l.name === name) ?? this.store.addLabel(this.team.id, name)).id,
+        (name) =>
+          (this.store.teamLabels(this.team.id).find((l) => l.name === name) ?? this.store.addLabel(this.team.id, name))
+            .id,
       );
     }
     if (fields.assignee !== undefined) {
@@ -65,7 +67,10 @@ export class HumanActions {
   }
 
   async createIssue(fields: HumanIssueFields & { title: string }): Promise<IssueRow> {
-    const issue = this.store.createIssue({ ...this.values(fields), teamId: this.team.id, title: fields.title }, this.user.id);
+    const issue = this.store.createIssue(
+      { ...this.values(fields), teamId: this.team.id, title: fields.title },
+      this.user.id,
+    );
     this.schedule();
     return issue;
   }

@@ -27,7 +27,12 @@ export function linearMarkdown(text: string): string {
     }
     let text = line.trimEnd();
     const next = lines[i + 1];
-    if (text.trim() !== '' && next !== undefined && /^\s*(=+|-+)\s*$/.test(next) && !/^\s*([-*+]|\d+[.)])\s/.test(text)) {
+    if (
+      text.trim() !== '' &&
+      next !== undefined &&
+      /^\s*(=+|-+)\s*$/.test(next) &&
+      !/^\s*([-*+]|\d+[.)])\s/.test(text)
+    ) {
       out.push(`${next.trim().startsWith('=') ? '#' : '##'} ${text.trim()}`);
       i++;
       continue;

@@ -34,7 +34,16 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, Kind, execute, parse, validate, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  execute,
+  parse,
+  validate,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { complexityOf } from './complexity';
 import { Graph, linearSchema } from './graph';
 import { HumanActions } from './human';
@@ -91,7 +100,15 @@ export interface FakeLinearOptions {
   clockOffsetMs?: number;
 }
 
-const emptyStats = (): FakeStats => ({ requests: 0, bytesIn: 0, bytesOut: 0, complexity: 0, byOperation: {}, rateLimited: 0, requestLog: [] });
+const emptyStats = (): FakeStats => ({
+  requests: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  complexity: 0,
+  byOperation: {},
+  rateLimited: 0,
+  requestLog: [],
+});
 
 const MAX_COMPLEXITY = 10_000;
 
@@ -142,8 +159,15 @@ export class FakeLinear {
   private constructor(options: FakeLinearOptions) {
     this.store.clockOffsetMs = options.clockOffsetMs ?? 0;
     this.bot = this.store.addUser('Deckhand', 'deckhand');
-    const people = (options.people ?? ['alice', 'bob', 'carol']).map((p) => this.store.addUser(p[0]!.toUpperCase() + p.slice(1), p));
-    this.team = this.store.addTeam(options.teamKey ?? 'ENG', options.teamName ?? 'Engineering', options.states ?? DEFAULT_STATES, [this.bot, ...people]);
+    const people = (options.people ?? ['alice', 'bob', 'carol']).map((p) =>
+      this.store.addUser(p[0]!.toUpperCase() + p.slice(1), p),
+    );
+    this.team = this.store.addTeam(
+      options.teamKey ?? 'ENG',
+      options.teamName ?? 'Engineering',
+      options.states ?? DEFAULT_STATES,
+      [this.bot, ...people],
+    );
     for (const name of options.labels ?? ['Bug', 'Feature']) this.store.addLabel(this.team.id, name);
     this.requestsBucket = new Bucket(options.requestsPerHour ?? 5_000);
     this.complexityBucket = new Bucket(options.complexityPerHour ?? 250_000);
@@ -222,7 +246,9 @@ export class FakeLinear {
     try {
       body = JSON.parse(raw.toString('utf8')) as typeof body;
     } catch {
-      this.send(res, 400, { errors: [{ message: 'Unexpected token in JSON', extensions: { code: 'BAD_REQUEST', type: 'graphql error' } }] });
+      this.send(res, 400, {
+        errors: [{ message: 'Unexpected token in JSON', extensions: { code: 'BAD_REQUEST', type: 'graphql error' } }],
+      });
       return;
     }
     let document: DocumentNode | undefined;
@@ -231,7 +257,9 @@ export class FakeLinear {
     } catch {
       document = undefined;
     }
-    const operation = document?.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const operation = document?.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
     const firstField = operation?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
     const request: FaultRequest = {
       operationName: operation?.name?.value ?? '',
@@ -291,7 +319,19 @@ export class FakeLinear {
       };
     }
     if (!document || !operation) {
-      return { status: 400, complexity: 0, headers: {}, body: { errors: [{ message: 'Syntax Error: could not parse the query', extensions: { code: 'GRAPHQL_PARSE_FAILED', type: 'graphql error', userError: true } }] } };
+      return {
+        status: 400,
+        complexity: 0,
+        headers: {},
+        body: {
+          errors: [
+            {
+              message: 'Syntax Error: could not parse the query',
+              extensions: { code: 'GRAPHQL_PARSE_FAILED', type: 'graphql error', userError: true },
+            },
+          ],
+        },
+      };
     }
     const schema = linearSchema();
     const problems = validate(schema, document);
@@ -300,12 +340,20 @@ export class FakeLinear {
         status: 400,
         complexity: 0,
         headers: {},
-        body: { errors: problems.map((p) => ({ message: p.message, locations: p.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', type: 'graphql error', userError: true } })) },
+        body: {
+          errors: problems.map((p) => ({
+            message: p.message,
+            locations: p.locations,
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', type: 'graphql error', userError: true },
+          })),
+        },
       };
     }
     const variables = (body.variables ?? {}) as Record<string, unknown>;
     const fragments = Object.fromEntries(
-      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+      document.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((f) => [f.name.value, f]),
     );
     const complexity = complexityOf(schema, operation, fragments, variables);
     const limited = (message: string) => {
@@ -318,7 +366,13 @@ export class FakeLinear {
           errors: [
             {
               message,
-              extensions: { type: 'ratelimited', code: 'RATELIMITED', statusCode: 429, userError: true, userPresentableMessage: 'Rate limit exceeded. Please try again later.' },
+              extensions: {
+                type: 'ratelimited',
+                code: 'RATELIMITED',
+                statusCode: 429,
+                userError: true,
+                userPresentableMessage: 'Rate limit exceeded. Please try again later.',
+              },
             },
           ],
           data: null,
@@ -330,14 +384,27 @@ export class FakeLinear {
         status: 400,
         complexity,
         headers: this.rateHeaders(complexity),
-        body: { errors: [{ message: `Query too complex: ${complexity} points, the maximum is ${MAX_COMPLEXITY}`, extensions: { type: 'invalid input', code: 'INVALID_INPUT', userError: true } }] },
+        body: {
+          errors: [
+            {
+              message: `Query too complex: ${complexity} points, the maximum is ${MAX_COMPLEXITY}`,
+              extensions: { type: 'invalid input', code: 'INVALID_INPUT', userError: true },
+            },
+          ],
+        },
       };
     }
     if (!this.requestsBucket.take(1)) return limited('Rate limit exceeded: too many requests');
     if (!this.complexityBucket.take(complexity)) return limited('Rate limit exceeded: query complexity budget');
     this.stats.complexity += complexity;
     const graph = new Graph({ store: this.store, viewer });
-    const result = execute({ schema, document, rootValue: graph, variableValues: variables, ...(typeof body.operationName === 'string' ? { operationName: body.operationName } : {}) }) as {
+    const result = execute({
+      schema,
+      document,
+      rootValue: graph,
+      variableValues: variables,
+      ...(typeof body.operationName === 'string' ? { operationName: body.operationName } : {}),
+    }) as {
       data?: unknown;
       errors?: readonly GraphQLError[];
     };
@@ -363,7 +430,13 @@ export class FakeLinear {
     };
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, type = 'application/json; charset=utf-8'): void {
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+    type = 'application/json; charset=utf-8',
+  ): void {
     const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
     this.stats.bytesOut += payload.length;
     res.writeHead(status, { 'content-type': type, 'content-length': payload.length, ...headers });
@@ -424,7 +497,15 @@ export class FakeLinear {
     } else {
       const c = store.comments.get(change.id)!;
       const i = store.issues.get(c.issueId)!;
-      data = { id: c.id, createdAt: c.createdAt, updatedAt: c.updatedAt, body: c.body, issueId: c.issueId, userId: c.userId, issue: { id: i.id, title: i.title, teamId: i.teamId } };
+      data = {
+        id: c.id,
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+        body: c.body,
+        issueId: c.issueId,
+        userId: c.userId,
+        issue: { id: i.id, title: i.title, teamId: i.teamId },
+      };
     }
     return {
       action: change.action,

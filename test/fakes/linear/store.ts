@@ -110,7 +110,11 @@ export class LinearStore {
     return new Date(ms).toISOString();
   }
 
-  addUser(name: string, displayName = name.toLowerCase(), apiKey = `lin_api_${randomUUID().replace(/-/g, '')}`): UserRow {
+  addUser(
+    name: string,
+    displayName = name.toLowerCase(),
+    apiKey = `lin_api_${randomUUID().replace(/-/g, '')}`,
+  ): UserRow {
     const user = { id: randomUUID(), name, displayName, email: `${displayName}@example.com`, apiKey };
     this.users.push(user);
     return user;
@@ -123,7 +127,11 @@ export class LinearStore {
     return team;
   }
 
-  addState(teamId: string, seed: StateSeed, position = this.states.filter((s) => s.teamId === teamId).length): StateRow {
+  addState(
+    teamId: string,
+    seed: StateSeed,
+    position = this.states.filter((s) => s.teamId === teamId).length,
+  ): StateRow {
     const state = { id: randomUUID(), teamId, ...seed, position, color: '#bec2c8' };
     this.states.push(state);
     return state;
@@ -212,7 +220,15 @@ export class LinearStore {
 
   createComment(issue: IssueRow, body: string, userId: string, id: string = randomUUID()): CommentRow {
     const at = this.now();
-    const comment = { id, issueId: issue.id, userId, body: linearMarkdown(body), createdAt: at, updatedAt: at, editedAt: null };
+    const comment = {
+      id,
+      issueId: issue.id,
+      userId,
+      body: linearMarkdown(body),
+      createdAt: at,
+      updatedAt: at,
+      editedAt: null,
+    };
     this.comments.set(id, comment);
     this.changes.push({ type: 'Comment', action: 'create', id, actorId: userId });
     return comment;

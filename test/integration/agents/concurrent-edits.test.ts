@@ -245,12 +245,17 @@ async function wekanBoard(): Promise<Board> {
     env: fx.secrets,
     columns: { ...roles, done: 'Done' },
     connect: () => undefined,
-    create: async (title, description, labels) => fx.humanCreate(person, { title, description, labels, status: 'Todo' }),
+    create: async (title, description, labels) =>
+      fx.humanCreate(person, { title, description, labels, status: 'Todo' }),
     move: async (id, status) => fx.humanEdit(person, id, { status }),
     // WeKan's description editor shows the notes section too; the person rewrites the text above it.
     describe: async (id, description) => fx.humanEdit(person, id, { description }),
     unlabel: async (id, label) =>
-      fx.humanEdit(person, id, { labels: card(id).labelIds.map(labelName).filter((l) => l !== label) }),
+      fx.humanEdit(person, id, {
+        labels: card(id)
+          .labelIds.map(labelName)
+          .filter((l) => l !== label),
+      }),
     comment: async (id, body) => void person.comment(id, body),
     card: async (id) => {
       const row = card(id);
@@ -261,6 +266,11 @@ async function wekanBoard(): Promise<Board> {
         description,
         agentNotes,
       };
+    },
+    comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
+  };
+}
+
 async function notionBoard(): Promise<Board> {
   const fx = await startNotionFixture();
   cleanup.push(() => fx.stop());
@@ -277,11 +287,17 @@ async function notionBoard(): Promise<Board> {
     move: async (id, status) => fx.humanEdit(person, id, { status }),
     // The person rewrites the text above Deckhand's notes callout and leaves the callout alone.
     describe: async (id, description) => fx.humanEdit(person, id, { description }),
-    unlabel: async (id, label) => fx.humanEdit(person, id, { labels: (await read(id)).labels.filter((l) => l !== label) }),
+    unlabel: async (id, label) =>
+      fx.humanEdit(person, id, { labels: (await read(id)).labels.filter((l) => l !== label) }),
     comment: async (id, body) => void person.comment(id, body),
     card: async (id) => {
       const task = await read(id);
-      return { status: task.status, labels: [...task.labels].sort(), description: task.description, agentNotes: task.agentNotes };
+      return {
+        status: task.status,
+        labels: [...task.labels].sort(),
+        description: task.description,
+        agentNotes: task.agentNotes,
+      };
     },
     comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
   };

@@ -26,7 +26,13 @@ describeBoardConformance(
     const body = (taskId: string, kind: 'task' | 'comment', timestamp = Date.now()) =>
       JSON.stringify(
         kind === 'task'
-          ? { action: 'update', type: 'Issue', data: { id: taskId, teamId }, webhookTimestamp: timestamp, webhookId: 'w' }
+          ? {
+              action: 'update',
+              type: 'Issue',
+              data: { id: taskId, teamId },
+              webhookTimestamp: timestamp,
+              webhookId: 'w',
+            }
           : {
               action: 'create',
               type: 'Comment',
@@ -62,7 +68,8 @@ describeBoardConformance(
         },
       },
       webhooks: {
-        genuine: (taskId, kind) => linearDelivery(body(taskId, kind), randomUUID(), kind === 'task' ? 'Issue' : 'Comment'),
+        genuine: (taskId, kind) =>
+          linearDelivery(body(taskId, kind), randomUUID(), kind === 'task' ? 'Issue' : 'Comment'),
         withoutCredential: (d) => ({ ...d, headers: { ...d.headers, 'linear-signature': undefined } }),
         withWrongCredential: (d) => ({ ...d, headers: { ...d.headers, 'linear-signature': sign(d.rawBody, 'wrong') } }),
         withBody: (d, rawBody) => linearDelivery(rawBody, String(d.headers['linear-delivery']), 'Issue'),

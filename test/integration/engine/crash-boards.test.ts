@@ -96,6 +96,12 @@ async function wekanCrashBoard(): Promise<CrashBoard> {
     writes: () =>
       Object.entries(fx.fake.stats.byPath)
         .filter(([route]) => /^(POST|PUT|DELETE) /.test(route) && !/\/users\/login$/.test(route))
+        .reduce((sum, [, n]) => sum + n, 0),
+    resetStats: () => fx.fake.resetStats(),
+    stop: () => fx.stop(),
+  };
+}
+
 async function notionCrashBoard(): Promise<CrashBoard> {
   const fx = await startNotionFixture({ boardId: CRASH_BOARD });
   const person = fx.fake.human('alice');

@@ -259,9 +259,7 @@ describe('config schema', () => {
 
   it('says a promised board type is not supported in this version yet, naming the supported ones', () => {
     const raw = base();
-    raw.boards = [
-      { id: 'fb', type: 'focalboard', url: 'https://focalboard.example' },
-    ];
+    raw.boards = [{ id: 'fb', type: 'focalboard', url: 'https://focalboard.example' }];
     raw.agents = [];
     expect(lines(raw)).toEqual([
       'boards[0].type: "focalboard" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, linear, notion, wekan',

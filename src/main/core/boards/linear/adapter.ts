@@ -308,7 +308,8 @@ export class LinearAdapter implements BoardAdapter {
     const out: LinearDocument.IssueUpdateInput = {};
     if (fields.status !== undefined) out.stateId = (await this.state(fields.status)).id;
     if (fields.labels !== undefined) out.labelIds = await this.labelIds(fields.labels);
-    if (fields.assignee !== undefined) out.assigneeId = fields.assignee === null ? null : this.memberId(fields.assignee);
+    if (fields.assignee !== undefined)
+      out.assigneeId = fields.assignee === null ? null : this.memberId(fields.assignee);
     if (fields.priority !== undefined) out.priority = priorityToLinear(fields.priority);
     if (fields.parentId !== undefined) {
       if (fields.parentId !== null && !UUID.test(fields.parentId)) {
@@ -330,7 +331,10 @@ export class LinearAdapter implements BoardAdapter {
     }
     if (!state) {
       const known = this.states.map((s) => s.name).join(', ');
-      throw new BoardError('invalid', `Linear team ${this.team!.key} has no workflow state "${name}"; states: ${known}`);
+      throw new BoardError(
+        'invalid',
+        `Linear team ${this.team!.key} has no workflow state "${name}"; states: ${known}`,
+      );
     }
     return state;
   }
@@ -375,14 +379,15 @@ export class LinearAdapter implements BoardAdapter {
     const rows: LinearComment[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: { comments: { nodes: LinearComment[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
-        await this.api.request(
-          'comments',
-          COMMENTS_QUERY,
-          { filter: { issue: { id: { eq: taskId } } }, ...(after ? { after } : {}) },
-          'list comments',
-          true,
-        );
+      const page: {
+        comments: { nodes: LinearComment[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      } = await this.api.request(
+        'comments',
+        COMMENTS_QUERY,
+        { filter: { issue: { id: { eq: taskId } } }, ...(after ? { after } : {}) },
+        'list comments',
+        true,
+      );
       rows.push(...page.comments.nodes);
       if (!page.comments.pageInfo.hasNextPage || !page.comments.pageInfo.endCursor) break;
       after = page.comments.pageInfo.endCursor;
@@ -416,13 +421,9 @@ export class LinearAdapter implements BoardAdapter {
 
   async findCommentByMarker(taskId: string, marker: string): Promise<Comment | null> {
     await this.ready();
-    const { comments } = await this.api.request<{ comments: { nodes: (LinearComment & { issue: { id: string } | null })[] } }>(
-      'comment',
-      COMMENT_BY_ID,
-      { filter: { id: { eq: idForMarker(marker) } } },
-      'find a comment',
-      true,
-    );
+    const { comments } = await this.api.request<{
+      comments: { nodes: (LinearComment & { issue: { id: string } | null })[] };
+    }>('comment', COMMENT_BY_ID, { filter: { id: { eq: idForMarker(marker) } } }, 'find a comment', true);
     const row = comments.nodes[0];
     return row && row.issue?.id === taskId ? commentFromLinear(row, taskId, this.names) : null;
   }

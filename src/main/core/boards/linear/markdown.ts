@@ -32,7 +32,12 @@ export function normaliseMarkdown(text: string): string {
     let text = line.replace(/[ \t]+$/, '');
     // Setext headings (`Title` over `===`) become ATX (`# Title`), as Linear prints them.
     const next = lines[i + 1];
-    if (text.trim() !== '' && next !== undefined && /^\s*(=+|-+)\s*$/.test(next) && !/^\s*([-*+]|\d+[.)])\s/.test(text)) {
+    if (
+      text.trim() !== '' &&
+      next !== undefined &&
+      /^\s*(=+|-+)\s*$/.test(next) &&
+      !/^\s*([-*+]|\d+[.)])\s/.test(text)
+    ) {
       out.push(`${next.trim().startsWith('=') ? '#' : '##'} ${text.trim()}`);
       i++;
       number = 0;

@@ -95,7 +95,8 @@ export class ComplexityBudget {
     }
     const lowComplexity = rate.complexityRemaining !== undefined && rate.complexityRemaining < 1_000;
     const lowRequests = rate.requestsRemaining !== undefined && rate.requestsRemaining < 10;
-    if (lowComplexity && rate.complexityResetAt) this.blockedUntil = Math.max(this.blockedUntil, rate.complexityResetAt);
+    if (lowComplexity && rate.complexityResetAt)
+      this.blockedUntil = Math.max(this.blockedUntil, rate.complexityResetAt);
     if (lowRequests && rate.requestsResetAt) this.blockedUntil = Math.max(this.blockedUntil, rate.requestsResetAt);
   }
 

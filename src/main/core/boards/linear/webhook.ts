@@ -31,7 +31,11 @@ export function verifyLinearWebhook(
   }
   const data = body.data;
   const comment = type === 'Comment';
-  const taskId = comment ? (data.issueId ?? (isObject(data.issue) ? data.issue.id : undefined)) : type === 'Issue' ? data.id : undefined;
+  const taskId = comment
+    ? (data.issueId ?? (isObject(data.issue) ? data.issue.id : undefined))
+    : type === 'Issue'
+      ? data.id
+      : undefined;
   const dataTeam = comment ? (isObject(data.issue) ? data.issue.teamId : undefined) : data.teamId;
   const ownTeam = teamId === undefined || dataTeam === undefined || dataTeam === teamId;
   return {
