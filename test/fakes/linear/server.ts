@@ -35,7 +35,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  GraphQLError,
+  type GraphQLError,
   Kind,
   execute,
   parse,
