@@ -27,20 +27,47 @@ async function seeded(count: number): Promise<{ fake: FakeNotion; adapter: Notio
       content: b[b.type] as Record<string, unknown>,
     }));
     fake.store.createPage(
-      { title: [{ type: 'text', text: { content: `Task ${i}`, link: null }, plain_text: `Task ${i}`, href: null, annotations: { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' } }], [status.id]: notStarted },
+      {
+        title: [
+          {
+            type: 'text',
+            text: { content: `Task ${i}`, link: null },
+            plain_text: `Task ${i}`,
+            href: null,
+            annotations: {
+              bold: false,
+              italic: false,
+              strikethrough: false,
+              underline: false,
+              code: false,
+              color: 'default',
+            },
+          },
+        ],
+        [status.id]: notStarted,
+      },
       body,
       fake.store.userByName('alice')!.id,
     );
   }
   fake.clockOffsetMs = 0;
-  const adapter = new NotionAdapter({ boardId: 'no', url: fake.url, database: fake.store.databaseId, token: fake.token });
+  const adapter = new NotionAdapter({
+    boardId: 'no',
+    url: fake.url,
+    database: fake.store.databaseId,
+    token: fake.token,
+  });
   await adapter.connect();
   return { fake, adapter };
 }
 
 /** The naive loop: every page through the query (100 a page, Notion's largest), then each page's blocks. */
 async function naiveLoop(fake: FakeNotion): Promise<void> {
-  const headers = { authorization: `Bearer ${fake.token}`, 'notion-version': '2025-09-03', 'content-type': 'application/json' };
+  const headers = {
+    authorization: `Bearer ${fake.token}`,
+    'notion-version': '2025-09-03',
+    'content-type': 'application/json',
+  };
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
@@ -53,7 +80,8 @@ async function naiveLoop(fake: FakeNotion): Promise<void> {
     ids.push(...page.results.map((r) => r.id));
     cursor = page.has_more ? page.next_cursor : null;
   } while (cursor);
-  for (const id of ids) await (await fetch(`${fake.url}/v1/blocks/${id}/children?page_size=100`, { headers })).arrayBuffer();
+  for (const id of ids)
+    await (await fetch(`${fake.url}/v1/blocks/${id}/children?page_size=100`, { headers })).arrayBuffer();
 }
 
 const atRate = (requests: number): string => {
@@ -64,7 +92,9 @@ const atRate = (requests: number): string => {
 async function main(): Promise<void> {
   console.log('\nDeckhand sync engine benchmark on Notion (fake Notion, REST 2025-09-03, over HTTP on 127.0.0.1)\n');
   console.log('Idle poll cycle (pages made over a month, the newest two days ago; bytes = request + response bodies)');
-  console.log('   pages   | engine requests | engine bytes | naive requests | naive bytes | requests ratio | naive at 3 req/s');
+  console.log(
+    '   pages   | engine requests | engine bytes | naive requests | naive bytes | requests ratio | naive at 3 req/s',
+  );
   for (const n of [200, 10_000]) {
     const { fake, adapter } = await seeded(n);
     const r = await idleVersusNaive(fake, adapter, () => naiveLoop(fake));

@@ -34,7 +34,15 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { minuteIso, NotionStore, richText, type PageRow, type PropertySchema, type RichTextRow, type StoreOptions } from './store';
+import {
+  minuteIso,
+  NotionStore,
+  richText,
+  type PageRow,
+  type PropertySchema,
+  type RichTextRow,
+  type StoreOptions,
+} from './store';
 
 export const NOTION_VERSIONS = ['2025-09-03'];
 
@@ -81,12 +89,23 @@ export interface FakeNotionOptions {
   schema?: StoreOptions['schema'];
 }
 
-const emptyStats = (): FakeStats => ({ requests: 0, bytesIn: 0, bytesOut: 0, byPath: {}, throttled: 0, requestLog: [] });
+const emptyStats = (): FakeStats => ({
+  requests: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  byPath: {},
+  throttled: 0,
+  requestLog: [],
+});
 
 /** Notion's error bodies, by status (messages as the API words them). */
 export const NOTION_ERRORS = {
   unauthorized: { status: 401, code: 'unauthorized', message: 'API token is invalid.' },
-  rateLimited: { status: 429, code: 'rate_limited', message: 'You have been rate limited. Please try again in a few minutes.' },
+  rateLimited: {
+    status: 429,
+    code: 'rate_limited',
+    message: 'You have been rate limited. Please try again in a few minutes.',
+  },
   conflict: { status: 409, code: 'conflict_error', message: 'Conflict occurred while saving. Please try again.' },
   internal: { status: 500, code: 'internal_server_error', message: 'Unexpected error occurred.' },
 } as const;
@@ -146,7 +165,10 @@ export class FakeNotion {
     this.rateLimit = options.rateLimit === undefined ? { perSecond: 3, burst: 30 } : options.rateLimit;
     this.tokens = this.rateLimit?.burst ?? 0;
     this.token = options.token ?? `ntn_${randomUUID().replace(/-/g, '')}`;
-    this.store = new NotionStore({ now: () => Date.now() + this.clockOffsetMs, ...(options.schema ? { schema: options.schema } : {}) });
+    this.store = new NotionStore({
+      now: () => Date.now() + this.clockOffsetMs,
+      ...(options.schema ? { schema: options.schema } : {}),
+    });
   }
 
   static async start(options: FakeNotionOptions = {}): Promise<FakeNotion> {
@@ -235,7 +257,10 @@ export class FakeNotion {
       entity: { id: entityId, type: comment ? 'comment' : 'page' },
       data: comment
         ? { page_id: data.page_id, parent: { id: data.page_id, type: 'page' } }
-        : { parent: { id: this.store.dataSourceId, type: 'database', data_source_id: this.store.dataSourceId }, ...data },
+        : {
+            parent: { id: this.store.dataSourceId, type: 'database', data_source_id: this.store.dataSourceId },
+            ...data,
+          },
     });
     void this.post(body, true);
   }
@@ -245,7 +270,9 @@ export class FakeNotion {
     const log: WebhookDeliveryLog = { body, signed };
     this.deliveries.push(log);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (signed) headers['x-notion-signature'] = `sha256=${createHmac('sha256', hook.verificationToken).update(body).digest('hex')}`;
+    if (signed)
+      headers['x-notion-signature'] =
+        `sha256=${createHmac('sha256', hook.verificationToken).update(body).digest('hex')}`;
     this.queue = this.queue.then(async () => {
       try {
         const res = await fetch(hook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
@@ -287,7 +314,10 @@ export class FakeNotion {
   private throttled(): number | undefined {
     if (!this.rateLimit) return undefined;
     const now = Date.now();
-    this.tokens = Math.min(this.rateLimit.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rateLimit.perSecond);
+    this.tokens = Math.min(
+      this.rateLimit.burst,
+      this.tokens + ((now - this.refilledAt) / 1000) * this.rateLimit.perSecond,
+    );
     this.refilledAt = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -341,7 +371,12 @@ export class FakeNotion {
     res.end(payload);
   }
 
-  private answer(method: string, url: URL, req: IncomingMessage, raw: string): { status: number; body: string; headers?: Record<string, string> } {
+  private answer(
+    method: string,
+    url: URL,
+    req: IncomingMessage,
+    raw: string,
+  ): { status: number; body: string; headers?: Record<string, string> } {
     try {
       const auth = String(req.headers.authorization ?? '');
       if (auth !== `Bearer ${this.token}`) {
@@ -350,10 +385,16 @@ export class FakeNotion {
       }
       const version = req.headers['notion-version'];
       if (version === undefined) {
-        throw new Reply(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
+        throw new Reply(
+          400,
+          'missing_version',
+          'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.',
+        );
       }
       if (!NOTION_VERSIONS.includes(String(version))) {
-        invalid(`Notion-Version header failed validation: Notion-Version header should be one of the supported versions, instead was \`${String(version)}\`.`);
+        invalid(
+          `Notion-Version header failed validation: Notion-Version header should be one of the supported versions, instead was \`${String(version)}\`.`,
+        );
       }
       const wait = this.throttled();
       if (wait !== undefined) {
@@ -402,7 +443,12 @@ export class FakeNotion {
     if ((g = m('/blocks/{id}/children'))) {
       const id = dashed(g[1]!);
       const page = this.store.page(id) ?? notFound('block', g[1]!);
-      if (method === 'GET') return this.list(this.store.liveBlocks(page).map((b) => this.store.renderBlock(b, page)), url, 'block');
+      if (method === 'GET')
+        return this.list(
+          this.store.liveBlocks(page).map((b) => this.store.renderBlock(b, page)),
+          url,
+          'block',
+        );
       if (method === 'PATCH') return this.appendBlocks(page, body);
     }
     if ((g = m('/blocks/{id}'))) {
@@ -414,7 +460,8 @@ export class FakeNotion {
       if (method === 'GET') return this.store.renderBlock(block, page);
       if (method === 'PATCH') {
         const content = body[block.type];
-        if (typeof content !== 'object' || content === null) invalid(`body failed validation: body.${block.type} should be defined, instead was \`undefined\`.`);
+        if (typeof content !== 'object' || content === null)
+          invalid(`body failed validation: body.${block.type} should be defined, instead was \`undefined\`.`);
         checkRichTexts((content as Json).rich_text, `body.${block.type}.rich_text`);
         block.content = { ...block.content, ...(content as Json) };
         block.editedMs = this.store.now();
@@ -433,11 +480,18 @@ export class FakeNotion {
       if (method === 'GET') {
         const id = url.searchParams.get('block_id') ?? invalid('body failed validation: block_id should be defined.');
         const page = this.store.page(dashed(id)) ?? notFound('block', id);
-        return this.list(this.store.comments.filter((c) => c.pageId === page.id).map((c) => this.store.renderComment(c)), url, 'comment');
+        return this.list(
+          this.store.comments.filter((c) => c.pageId === page.id).map((c) => this.store.renderComment(c)),
+          url,
+          'comment',
+        );
       }
       if (method === 'POST') {
         const parent = body.parent as Json | undefined;
-        const pageId = typeof parent?.page_id === 'string' ? parent.page_id : invalid('body failed validation: body.parent.page_id should be defined.');
+        const pageId =
+          typeof parent?.page_id === 'string'
+            ? parent.page_id
+            : invalid('body failed validation: body.parent.page_id should be defined.');
         const page = this.store.page(dashed(pageId)) ?? notFound('page', pageId);
         if (page.inTrash) invalid("Can't edit block that is archived. You must unarchive the block before editing.");
         const rich = checkRichTexts(body.rich_text, 'body.rich_text');
@@ -446,17 +500,25 @@ export class FakeNotion {
         return this.store.renderComment(row);
       }
     }
-    if (method === 'GET' && path === '/users') return this.list(this.store.users.map((u) => this.store.renderUser(u)), url, 'user');
+    if (method === 'GET' && path === '/users')
+      return this.list(
+        this.store.users.map((u) => this.store.renderUser(u)),
+        url,
+        'user',
+      );
     if (method === 'GET' && path === '/users/me') return this.store.renderUser(this.store.bot);
     throw new Reply(400, 'invalid_request_url', 'Invalid request URL.');
   }
 
   /** Notion's list envelope, paged by cursor (the id of the next result). */
   private list(items: Json[], url: URL | Json, type: string): Json {
-    const param = (name: string): unknown => (url instanceof URL ? url.searchParams.get(name) ?? undefined : url[name]);
+    const param = (name: string): unknown =>
+      url instanceof URL ? (url.searchParams.get(name) ?? undefined) : url[name];
     const size = param('page_size') === undefined ? 100 : Number(param('page_size'));
     if (!Number.isInteger(size) || size < 1 || size > 100) {
-      invalid(`body failed validation: page_size should be a number between 1 and 100, instead was \`${String(param('page_size'))}\`.`);
+      invalid(
+        `body failed validation: page_size should be a number between 1 and 100, instead was \`${String(param('page_size'))}\`.`,
+      );
     }
     const cursor = param('start_cursor');
     let start = 0;
@@ -466,7 +528,15 @@ export class FakeNotion {
     }
     const slice = items.slice(start, start + size);
     const next = items[start + size];
-    return { object: 'list', results: slice, next_cursor: next ? (next.id as string) : null, has_more: next !== undefined, type, [type]: {}, request_id: randomUUID() };
+    return {
+      object: 'list',
+      results: slice,
+      next_cursor: next ? (next.id as string) : null,
+      has_more: next !== undefined,
+      type,
+      [type]: {},
+      request_id: randomUUID(),
+    };
   }
 
   private query(body: Json): Json {
@@ -474,12 +544,21 @@ export class FakeNotion {
     let pages = [...this.store.pages.values()].filter((p) => p.inTrash === inTrash);
     if (body.filter !== undefined) pages = pages.filter((p) => this.matches(p, body.filter as Json));
     for (const sort of ((body.sorts as Json[] | undefined) ?? []).slice().reverse()) {
-      const field = sort.timestamp === 'created_time' ? 'createdMs' : sort.timestamp === 'last_edited_time' ? 'editedMs' : invalid('fake notion: only timestamp sorts');
+      const field =
+        sort.timestamp === 'created_time'
+          ? 'createdMs'
+          : sort.timestamp === 'last_edited_time'
+            ? 'editedMs'
+            : invalid('fake notion: only timestamp sorts');
       const dir = sort.direction === 'descending' ? -1 : 1;
       // Sorted on the rounded times Notion shows; ties keep creation order.
       pages.sort((a, b) => dir * (Math.floor(a[field] / 60_000) - Math.floor(b[field] / 60_000)));
     }
-    return this.list(pages.map((p) => this.store.renderPage(p)), body, 'page_or_data_source');
+    return this.list(
+      pages.map((p) => this.store.renderPage(p)),
+      body,
+      'page_or_data_source',
+    );
   }
 
   private matches(page: PageRow, filter: Json): boolean {
@@ -491,7 +570,10 @@ export class FakeNotion {
       const value = Date.parse(minuteIso(filter.timestamp === 'created_time' ? page.createdMs : page.editedMs));
       const [op, at] = Object.entries(cond!)[0] ?? [];
       const t = Date.parse(String(at));
-      if (Number.isNaN(t)) invalid(`body failed validation: body.filter.${filter.timestamp}.${op} should be a valid ISO 8601 date string.`);
+      if (Number.isNaN(t))
+        invalid(
+          `body failed validation: body.filter.${filter.timestamp}.${op} should be a valid ISO 8601 date string.`,
+        );
       switch (op) {
         case 'on_or_after':
           return value >= t;
@@ -506,9 +588,11 @@ export class FakeNotion {
       }
     }
     if (typeof filter.property === 'string') {
-      const prop = this.store.property(filter.property) ?? invalid(`Could not find property with name or id: ${filter.property}`);
+      const prop =
+        this.store.property(filter.property) ?? invalid(`Could not find property with name or id: ${filter.property}`);
       const cond = (filter.rich_text ?? filter.title) as Json | undefined;
-      if (!cond || !['rich_text', 'title'].includes(prop.type)) invalid('fake notion: only rich_text and title property filters');
+      if (!cond || !['rich_text', 'title'].includes(prop.type))
+        invalid('fake notion: only rich_text and title property filters');
       const text = ((page.values[prop.id] as RichTextRow[] | undefined) ?? []).map((r) => r.plain_text).join('');
       if (typeof cond!.equals === 'string') return text === cond!.equals;
       if (typeof cond!.contains === 'string') return text.includes(cond!.contains);
@@ -555,20 +639,30 @@ export class FakeNotion {
         const wanted = String((v as Json).name);
         if (wanted.includes(',')) invalid(`Invalid select option, commas not allowed: ${wanted}`);
         const options = this.store.options(prop);
-        return options.find((o) => o.name === wanted) ?? options[options.push({ id: randomUUID().slice(0, 8), name: wanted, color: 'default', description: null }) - 1];
+        return (
+          options.find((o) => o.name === wanted) ??
+          options[options.push({ id: randomUUID().slice(0, 8), name: wanted, color: 'default', description: null }) - 1]
+        );
       }
       case 'multi_select': {
         if (!Array.isArray(v)) invalid(`${name} is expected to be multi_select.`);
         const options = this.store.options(prop);
         return (v as Json[]).map((o) => {
           const wanted = String(o.name);
-          return options.find((x) => x.name === wanted) ?? options[options.push({ id: randomUUID().slice(0, 8), name: wanted, color: 'default', description: null }) - 1]!;
+          return (
+            options.find((x) => x.name === wanted) ??
+            options[
+              options.push({ id: randomUUID().slice(0, 8), name: wanted, color: 'default', description: null }) - 1
+            ]!
+          );
         });
       }
       case 'people':
         if (!Array.isArray(v)) invalid(`${name} is expected to be people.`);
         return (v as Json[]).map((u) => {
-          const user = this.store.user(String(u.id)) ?? invalid(`body failed validation: ${name}: user ${String(u.id)} does not exist.`);
+          const user =
+            this.store.user(String(u.id)) ??
+            invalid(`body failed validation: ${name}: user ${String(u.id)} does not exist.`);
           return user.id;
         });
       case 'date':
@@ -581,7 +675,8 @@ export class FakeNotion {
         if (!Array.isArray(v)) invalid(`${name} is expected to be relation.`);
         return (v as Json[]).map((r) => {
           const target = this.store.page(dashed(String(r.id)));
-          if (!target || target.inTrash) invalid(`body failed validation: ${name}: page ${String(r.id)} could not be found.`);
+          if (!target || target.inTrash)
+            invalid(`body failed validation: ${name}: page ${String(r.id)} could not be found.`);
           if (page && target!.id === page.id) invalid(`${name}: a page cannot relate to itself.`);
           return target!.id;
         });
@@ -593,8 +688,10 @@ export class FakeNotion {
   private createPage(body: Json): Json {
     const parent = body.parent as Json | undefined;
     const target = parent?.data_source_id ?? parent?.database_id;
-    if (typeof target !== 'string') invalid('body failed validation: body.parent.data_source_id should be defined, instead was `undefined`.');
-    if (![this.store.dataSourceId, this.store.databaseId].includes(dashed(target as string))) notFound('data_source', target as string);
+    if (typeof target !== 'string')
+      invalid('body failed validation: body.parent.data_source_id should be defined, instead was `undefined`.');
+    if (![this.store.dataSourceId, this.store.databaseId].includes(dashed(target as string)))
+      notFound('data_source', target as string);
     const values = this.values((body.properties as Json | undefined) ?? {});
     const blocks = checkBlocks(body.children);
     const page = this.store.createPage(values, blocks, this.store.bot.id);
@@ -608,7 +705,8 @@ export class FakeNotion {
       this.store.touch(page, this.store.bot.id);
       this.changed('page.undeleted', page.id, this.store.bot.id);
     }
-    if (page.inTrash && body.properties !== undefined) invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+    if (page.inTrash && body.properties !== undefined)
+      invalid("Can't edit block that is archived. You must unarchive the block before editing.");
     if (body.properties !== undefined) {
       Object.assign(page.values, this.values(body.properties as Json, page));
       this.store.touch(page, this.store.bot.id);
@@ -625,24 +723,52 @@ export class FakeNotion {
   private appendBlocks(page: PageRow, body: Json): Json {
     if (page.inTrash) invalid("Can't edit block that is archived. You must unarchive the block before editing.");
     const blocks = checkBlocks(body.children);
-    const rows = this.store.appendBlocks(page, blocks, this.store.bot.id, typeof body.after === 'string' ? body.after : undefined);
+    const rows = this.store.appendBlocks(
+      page,
+      blocks,
+      this.store.bot.id,
+      typeof body.after === 'string' ? body.after : undefined,
+    );
     this.changed('page.content_updated', page.id, this.store.bot.id);
-    return { object: 'list', results: rows.map((r) => this.store.renderBlock(r, page)), next_cursor: null, has_more: false, type: 'block', block: {} };
+    return {
+      object: 'list',
+      results: rows.map((r) => this.store.renderBlock(r, page)),
+      next_cursor: null,
+      has_more: false,
+      type: 'block',
+      block: {},
+    };
   }
 }
 
-const BLOCK_TYPES = new Set(['paragraph', 'heading_1', 'heading_2', 'heading_3', 'bulleted_list_item', 'numbered_list_item', 'to_do', 'toggle', 'quote', 'callout', 'code', 'divider']);
+const BLOCK_TYPES = new Set([
+  'paragraph',
+  'heading_1',
+  'heading_2',
+  'heading_3',
+  'bulleted_list_item',
+  'numbered_list_item',
+  'to_do',
+  'toggle',
+  'quote',
+  'callout',
+  'code',
+  'divider',
+]);
 
 function checkBlocks(children: unknown): { type: string; content: Json }[] {
   if (children === undefined) return [];
   if (!Array.isArray(children)) invalid('body failed validation: body.children should be an array.');
   const list = children as Json[];
-  if (list.length > 100) invalid(`body failed validation: body.children.length should be ≤ \`100\`, instead was \`${list.length}\`.`);
+  if (list.length > 100)
+    invalid(`body failed validation: body.children.length should be ≤ \`100\`, instead was \`${list.length}\`.`);
   return list.map((child, i) => {
     const type = typeof child.type === 'string' ? child.type : Object.keys(child).find((k) => BLOCK_TYPES.has(k));
-    if (!type || !BLOCK_TYPES.has(type)) invalid(`body failed validation: body.children[${i}] should be a block object.`);
+    if (!type || !BLOCK_TYPES.has(type))
+      invalid(`body failed validation: body.children[${i}] should be a block object.`);
     const content = (child[type!] ?? {}) as Json;
-    if (content.rich_text !== undefined) content.rich_text = checkRichTexts(content.rich_text, `body.children[${i}].${type}.rich_text`);
+    if (content.rich_text !== undefined)
+      content.rich_text = checkRichTexts(content.rich_text, `body.children[${i}].${type}.rich_text`);
     return { type: type!, content };
   });
 }
@@ -650,12 +776,17 @@ function checkBlocks(children: unknown): { type: string; content: Json }[] {
 /** Rich text as Notion stores it: text content at most 2,000 characters each, annotations filled in. */
 function checkRichTexts(value: unknown, where: string): RichTextRow[] {
   if (!Array.isArray(value)) return invalid(`body failed validation: ${where} should be an array.`);
-  if (value.length > 100) invalid(`body failed validation: ${where}.length should be ≤ \`100\`, instead was \`${value.length}\`.`);
+  if (value.length > 100)
+    invalid(`body failed validation: ${where}.length should be ≤ \`100\`, instead was \`${value.length}\`.`);
   return (value as Json[]).map((rt, i) => {
     const text = rt.text as Json | undefined;
-    if (typeof text?.content !== 'string') invalid(`body failed validation: ${where}[${i}].text.content should be defined.`);
+    if (typeof text?.content !== 'string')
+      invalid(`body failed validation: ${where}[${i}].text.content should be defined.`);
     const content = text!.content as string;
-    if (content.length > 2000) invalid(`body failed validation: ${where}[${i}].text.content.length should be ≤ \`2000\`, instead was \`${content.length}\`.`);
+    if (content.length > 2000)
+      invalid(
+        `body failed validation: ${where}[${i}].text.content.length should be ≤ \`2000\`, instead was \`${content.length}\`.`,
+      );
     const link = (text!.link as Json | null | undefined)?.url;
     return richText(content, (rt.annotations as Json | undefined) ?? {}, typeof link === 'string' ? link : undefined);
   });
@@ -693,7 +824,11 @@ export class HumanNotion {
   }
 
   /** Replaces the body's blocks except the ones `keep` says to keep (Deckhand's notes callout, which a person leaves alone). */
-  setBody(id: string, blocks: { type: string; content: Json }[], keep: (type: string, content: Json) => boolean = () => false): void {
+  setBody(
+    id: string,
+    blocks: { type: string; content: Json }[],
+    keep: (type: string, content: Json) => boolean = () => false,
+  ): void {
     const page = this.page(id);
     const kept = this.store.liveBlocks(page).filter((b) => keep(b.type, b.content));
     for (const b of this.store.liveBlocks(page)) if (!kept.includes(b)) b.inTrash = true;

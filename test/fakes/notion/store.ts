@@ -94,13 +94,30 @@ export const DEFAULT_STATUSES: { name: string; group: 'To-do' | 'In progress' | 
   { name: 'Done', group: 'Complete', color: 'green' },
 ];
 
-const option = (name: string, color = 'default'): OptionRow => ({ id: randomUUID().slice(0, 8), name, color, description: null });
+const option = (name: string, color = 'default'): OptionRow => ({
+  id: randomUUID().slice(0, 8),
+  name,
+  color,
+  description: null,
+});
 
-export function richText(content: string, annotations: Partial<RichTextRow['annotations']> = {}, link?: string): RichTextRow {
+export function richText(
+  content: string,
+  annotations: Partial<RichTextRow['annotations']> = {},
+  link?: string,
+): RichTextRow {
   return {
     type: 'text',
     text: { content, link: link ? { url: link } : null },
-    annotations: { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default', ...annotations },
+    annotations: {
+      bold: false,
+      italic: false,
+      strikethrough: false,
+      underline: false,
+      code: false,
+      color: 'default',
+      ...annotations,
+    },
     plain_text: content,
     href: link ?? null,
   };
@@ -147,22 +164,47 @@ export class NotionStore {
     const childId = randomUUID().slice(0, 4);
     return [
       { id: 'title', name: 'Name', type: 'title', title: {} },
-      { id: randomUUID().slice(0, 4), name: 'Status', type: 'status', status: { options: statuses, groups: ['To-do', 'In progress', 'Complete'].map(group) } },
-      { id: randomUUID().slice(0, 4), name: 'Tags', type: 'multi_select', multi_select: { options: [option('bug', 'red'), option('feature', 'green')] } },
+      {
+        id: randomUUID().slice(0, 4),
+        name: 'Status',
+        type: 'status',
+        status: { options: statuses, groups: ['To-do', 'In progress', 'Complete'].map(group) },
+      },
+      {
+        id: randomUUID().slice(0, 4),
+        name: 'Tags',
+        type: 'multi_select',
+        multi_select: { options: [option('bug', 'red'), option('feature', 'green')] },
+      },
       { id: randomUUID().slice(0, 4), name: 'Assignee', type: 'people', people: {} },
-      { id: randomUUID().slice(0, 4), name: 'Priority', type: 'select', select: { options: ['Low', 'Medium', 'High', 'Urgent'].map((n) => option(n)) } },
+      {
+        id: randomUUID().slice(0, 4),
+        name: 'Priority',
+        type: 'select',
+        select: { options: ['Low', 'Medium', 'High', 'Urgent'].map((n) => option(n)) },
+      },
       { id: randomUUID().slice(0, 4), name: 'Due', type: 'date', date: {} },
       {
         id: parentId,
         name: 'Parent item',
         type: 'relation',
-        relation: { data_source_id: this.dataSourceId, database_id: this.databaseId, type: 'dual_property', dual_property: { synced_property_name: 'Sub-item', synced_property_id: childId } },
+        relation: {
+          data_source_id: this.dataSourceId,
+          database_id: this.databaseId,
+          type: 'dual_property',
+          dual_property: { synced_property_name: 'Sub-item', synced_property_id: childId },
+        },
       },
       {
         id: childId,
         name: 'Sub-item',
         type: 'relation',
-        relation: { data_source_id: this.dataSourceId, database_id: this.databaseId, type: 'dual_property', dual_property: { synced_property_name: 'Parent item', synced_property_id: parentId } },
+        relation: {
+          data_source_id: this.dataSourceId,
+          database_id: this.databaseId,
+          type: 'dual_property',
+          dual_property: { synced_property_name: 'Parent item', synced_property_id: parentId },
+        },
       },
     ];
   }
@@ -211,9 +253,22 @@ export class NotionStore {
     return this.pages.get(id);
   }
 
-  createPage(values: Record<string, unknown>, blocks: { type: string; content: Record<string, unknown> }[], by: string): PageRow {
+  createPage(
+    values: Record<string, unknown>,
+    blocks: { type: string; content: Record<string, unknown> }[],
+    by: string,
+  ): PageRow {
     const now = this.now();
-    const page: PageRow = { id: randomUUID(), createdMs: now, editedMs: now, createdBy: by, editedBy: by, inTrash: false, values, blocks: [] };
+    const page: PageRow = {
+      id: randomUUID(),
+      createdMs: now,
+      editedMs: now,
+      createdBy: by,
+      editedBy: by,
+      inTrash: false,
+      values,
+      blocks: [],
+    };
     this.pages.set(page.id, page);
     this.appendBlocks(page, blocks, by);
     return page;
@@ -224,10 +279,24 @@ export class NotionStore {
     page.editedBy = by;
   }
 
-  appendBlocks(page: PageRow, blocks: { type: string; content: Record<string, unknown> }[], by: string, after?: string): BlockRow[] {
+  appendBlocks(
+    page: PageRow,
+    blocks: { type: string; content: Record<string, unknown> }[],
+    by: string,
+    after?: string,
+  ): BlockRow[] {
     const now = this.now();
     const rows = blocks.map((b) => {
-      const row: BlockRow = { id: randomUUID(), type: b.type, content: b.content, createdMs: now, editedMs: now, createdBy: by, editedBy: by, inTrash: false };
+      const row: BlockRow = {
+        id: randomUUID(),
+        type: b.type,
+        content: b.content,
+        createdMs: now,
+        editedMs: now,
+        createdBy: by,
+        editedBy: by,
+        inTrash: false,
+      };
       this.blockOwner.set(row.id, page.id);
       return row;
     });
@@ -251,7 +320,14 @@ export class NotionStore {
   }
 
   addComment(pageId: string, text: RichTextRow[], by: string): CommentRow {
-    const row: CommentRow = { id: randomUUID(), pageId, discussionId: randomUUID(), createdMs: this.now(), createdBy: by, richText: text };
+    const row: CommentRow = {
+      id: randomUUID(),
+      pageId,
+      discussionId: randomUUID(),
+      createdMs: this.now(),
+      createdBy: by,
+      richText: text,
+    };
     this.comments.push(row);
     return row;
   }

@@ -246,11 +246,17 @@ async function notionBoard(): Promise<Board> {
     move: async (id, status) => fx.humanEdit(person, id, { status }),
     // The person rewrites the text above Deckhand's notes callout and leaves the callout alone.
     describe: async (id, description) => fx.humanEdit(person, id, { description }),
-    unlabel: async (id, label) => fx.humanEdit(person, id, { labels: (await read(id)).labels.filter((l) => l !== label) }),
+    unlabel: async (id, label) =>
+      fx.humanEdit(person, id, { labels: (await read(id)).labels.filter((l) => l !== label) }),
     comment: async (id, body) => void person.comment(id, body),
     card: async (id) => {
       const task = await read(id);
-      return { status: task.status, labels: [...task.labels].sort(), description: task.description, agentNotes: task.agentNotes };
+      return {
+        status: task.status,
+        labels: [...task.labels].sort(),
+        description: task.description,
+        agentNotes: task.agentNotes,
+      };
     },
     comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
   };

@@ -45,8 +45,12 @@ describe('notion adapter: reading and writing', () => {
     const dashed = '1c2f0e3a-4b5c-4d6e-8f90-a1b2c3d4e5f6';
     expect(parseDatabaseId(id)).toBe(dashed);
     expect(parseDatabaseId(dashed)).toBe(dashed);
-    expect(parseDatabaseId(`https://www.notion.so/acme/Tasks-${id}?v=0123456789abcdef0123456789abcdef&pvs=4`)).toBe(dashed);
-    expect(() => parseDatabaseId('https://www.notion.so/acme/Tasks')).toThrow(/neither a Notion database id nor a database URL/);
+    expect(parseDatabaseId(`https://www.notion.so/acme/Tasks-${id}?v=0123456789abcdef0123456789abcdef&pvs=4`)).toBe(
+      dashed,
+    );
+    expect(() => parseDatabaseId('https://www.notion.so/acme/Tasks')).toThrow(
+      /neither a Notion database id nor a database URL/,
+    );
   });
 
   it('an edit in the same minute as the last poll is not missed, though Notion shows both at the same rounded time', async () => {
@@ -94,7 +98,19 @@ describe('notion adapter: reading and writing', () => {
     const person = fx.fake.human('alice');
     // Typed in Notion's editor: a bold word, inline code, a link, a list and a to-do.
     const id = person.createPage({ Name: { title: [{ text: { content: 'Formatted' } }] } }, [
-      { type: 'paragraph', content: { rich_text: [richText('Make '), richText('this', { bold: true }), richText(' call '), richText('f()', { code: true }), richText(' faster; see '), richText('the spec', {}, 'https://example.com/spec')] } },
+      {
+        type: 'paragraph',
+        content: {
+          rich_text: [
+            richText('Make '),
+            richText('this', { bold: true }),
+            richText(' call '),
+            richText('f()', { code: true }),
+            richText(' faster; see '),
+            richText('the spec', {}, 'https://example.com/spec'),
+          ],
+        },
+      },
       { type: 'bulleted_list_item', content: { rich_text: [richText('one')] } },
       { type: 'bulleted_list_item', content: { rich_text: [richText('two')] } },
       { type: 'to_do', content: { rich_text: [richText('ship it')], checked: true } },
@@ -110,13 +126,17 @@ describe('notion adapter: reading and writing', () => {
     expect(same.version).toBe(task.version);
     expect(fx.fake.stats.requestLog.filter((r) => r.method !== 'GET')).toEqual([]);
     // Text written as blocks by Deckhand reads back exactly.
-    const text = '# Plan\n\nLine one\nLine two with `code` and **bold**\n\n1. first\n2. second\n\n> quoted\n\n```ts\nconst x = 1;\n```';
+    const text =
+      '# Plan\n\nLine one\nLine two with `code` and **bold**\n\n1. first\n2. second\n\n> quoted\n\n```ts\nconst x = 1;\n```';
     expect((await fx.adapter.updateTask(id, { description: text })).description).toBe(text);
   });
 
   it('agent notes: a callout at the end of the body that a person editing the text keeps', async () => {
     const fx = await notion();
-    const task = await fx.adapter.createTask({ fields: { title: 'Fix login', description: 'It fails.' }, marker: 'm-1' });
+    const task = await fx.adapter.createTask({
+      fields: { title: 'Fix login', description: 'It fails.' },
+      marker: 'm-1',
+    });
     await fx.adapter.updateTask(task.id, { agentNotes: 'Found the cause.\n\nA stale cookie.' });
     const blocks = fx.fake.store.liveBlocks(fx.fake.store.page(task.id)!);
     expect(blocks.map((b) => b.type)).toEqual(['paragraph', 'callout']);
@@ -133,8 +153,14 @@ describe('notion adapter: reading and writing', () => {
   });
 
   it('agent notes: a rich-text property when the database has one, and then the body is left alone', async () => {
-    const fx = await notion({ properties: { agent_notes: 'AI notes' } }, { schema: schemaWith({ name: 'AI notes', type: 'rich_text', rich_text: {} }) });
-    const task = await fx.adapter.createTask({ fields: { title: 'T', description: 'Body.', agentNotes: 'n1' }, marker: 'm-2' });
+    const fx = await notion(
+      { properties: { agent_notes: 'AI notes' } },
+      { schema: schemaWith({ name: 'AI notes', type: 'rich_text', rich_text: {} }) },
+    );
+    const task = await fx.adapter.createTask({
+      fields: { title: 'T', description: 'Body.', agentNotes: 'n1' },
+      marker: 'm-2',
+    });
     expect(task.agentNotes).toBe('n1');
     const long = 'x'.repeat(4500);
     expect((await fx.adapter.updateTask(task.id, { agentNotes: long })).agentNotes).toBe(long);
@@ -170,7 +196,19 @@ describe('notion adapter: reading and writing', () => {
 function schemaWith(...extra: Omit<PropertySchema, 'id'>[]): PropertySchema[] {
   const base: PropertySchema[] = [
     { id: 'title', name: 'Name', type: 'title', title: {} },
-    { id: 'st', name: 'Stage', type: 'status', status: { options: ['Todo', 'Doing', 'Done'].map((n, i) => ({ id: `o${i}`, name: n, color: 'default', description: null })) } },
+    {
+      id: 'st',
+      name: 'Stage',
+      type: 'status',
+      status: {
+        options: ['Todo', 'Doing', 'Done'].map((n, i) => ({
+          id: `o${i}`,
+          name: n,
+          color: 'default',
+          description: null,
+        })),
+      },
+    },
     { id: 'lb', name: 'Labels', type: 'multi_select', multi_select: { options: [] } },
     { id: 'ow', name: 'Owner', type: 'people', people: {} },
     { id: 'dl', name: 'Deadline', type: 'date', date: {} },
@@ -190,13 +228,16 @@ describe('notion adapter: property mapping and setup errors', () => {
     // No priority or parent property: writing one is refused by name, and the capability says so.
     expect(fx.adapter.capabilities.subtasks).toBe(false);
     const err = await rejection(fx.adapter.updateTask(task.id, { priority: 2 }));
-    expect(err.message).toBe('the Notion database "Tasks" has no property for priority: add one, or name it in properties.priority');
+    expect(err.message).toBe(
+      'the Notion database "Tasks" has no property for priority: add one, or name it in properties.priority',
+    );
   });
 
   it('a property the config names that is missing, or of the wrong type, is an error naming it and listing the database', async () => {
     const fx = await notion({}, { schema: schemaWith() });
     const base = { boardId: 'x', url: fx.fake.url, database: fx.fake.store.databaseId, token: fx.fake.token };
-    const listing = 'its properties: Name (title), Stage (status), Labels (multi_select), Owner (people), Deadline (date), Deckhand ID (rich_text)';
+    const listing =
+      'its properties: Name (title), Stage (status), Labels (multi_select), Owner (people), Deadline (date), Deckhand ID (rich_text)';
     await expect(new NotionAdapter({ ...base, properties: { labels: 'Tags' } }).connect()).rejects.toThrow(
       `properties.labels: the Notion database "Tasks" has no property "Tags"; ${listing}`,
     );
@@ -211,17 +252,34 @@ describe('notion adapter: property mapping and setup errors', () => {
   it('a database without a status or select property cannot be a board, and says what it has', async () => {
     const fx = await notion({}, { schema: schemaWith() });
     fx.fake.store.schema.delete('Stage');
-    const adapter = new NotionAdapter({ boardId: 'x', url: fx.fake.url, database: fx.fake.store.databaseId, token: fx.fake.token });
-    await expect(adapter.connect()).rejects.toThrow(/properties.status: .* has no status property \(or select\) to use as columns; its properties: Name \(title\), Labels/);
+    const adapter = new NotionAdapter({
+      boardId: 'x',
+      url: fx.fake.url,
+      database: fx.fake.store.databaseId,
+      token: fx.fake.token,
+    });
+    await expect(adapter.connect()).rejects.toThrow(
+      /properties.status: .* has no status property \(or select\) to use as columns; its properties: Name \(title\), Labels/,
+    );
   });
 
   it('a database the integration cannot see says to share it; a wrong secret is auth without the secret', async () => {
     const fx = await notion();
-    const other = new NotionAdapter({ boardId: 'x', url: fx.fake.url, database: '0123456789abcdef0123456789abcdef', token: fx.fake.token });
+    const other = new NotionAdapter({
+      boardId: 'x',
+      url: fx.fake.url,
+      database: '0123456789abcdef0123456789abcdef',
+      token: fx.fake.token,
+    });
     const missing = await rejection(other.connect());
     expect(missing.kind).toBe('invalid');
     expect(missing.message).toMatch(/share the database with the integration/);
-    const bad = new NotionAdapter({ boardId: 'x', url: fx.fake.url, database: fx.fake.store.databaseId, token: 'ntn_wrong0000' });
+    const bad = new NotionAdapter({
+      boardId: 'x',
+      url: fx.fake.url,
+      database: fx.fake.store.databaseId,
+      token: 'ntn_wrong0000',
+    });
     const denied = await rejection(bad.connect());
     expect(denied.kind).toBe('auth');
     expect(denied.message).toContain('API token is invalid.');
@@ -232,7 +290,9 @@ describe('notion adapter: property mapping and setup errors', () => {
     const fx = await notion();
     expect(fx.fake.store.property('Deckhand ID')?.type).toBe('rich_text');
     fx.fake.fail({ when: (r) => r.method === 'POST' && r.path === '/pages', afterRun: true, status: 502 });
-    expect((await rejection(fx.adapter.createTask({ fields: { title: 'Once' }, marker: 'once-1' }))).kind).toBe('transient');
+    expect((await rejection(fx.adapter.createTask({ fields: { title: 'Once' }, marker: 'once-1' }))).kind).toBe(
+      'transient',
+    );
     const found = await fx.adapter.findTaskByMarker('once-1');
     expect(found?.title).toBe('Once');
     expect([...fx.fake.store.pages.values()]).toHaveLength(1);
@@ -280,7 +340,9 @@ describe('notion webhooks', () => {
     expect(() => fx.adapter.verifyWebhook(delivery(body, bare))).toThrow(/does not start with "sha256="/);
     // A page in another database the integration can see is not this board's.
     const foreign = body.replace(fx.fake.store.dataSourceId, '99999999-2222-4333-8444-555555555555');
-    const hint = fx.adapter.verifyWebhook(delivery(foreign, { 'x-notion-signature': signHmac(foreign, TOKEN, SIGNATURE) }));
+    const hint = fx.adapter.verifyWebhook(
+      delivery(foreign, { 'x-notion-signature': signHmac(foreign, TOKEN, SIGNATURE) }),
+    );
     expect(hint.taskIds).toEqual([]);
   });
 
@@ -292,7 +354,9 @@ describe('notion webhooks', () => {
     expect(fx.adapter.verifyWebhook(delivery(handshake, {}))).toMatchObject({ event: 'verification', taskIds: [] });
     expect(kept).toEqual([TOKEN]);
     const body = event(fx, '11111111-2222-4333-8444-555555555555');
-    expect(fx.adapter.verifyWebhook(delivery(body, { 'x-notion-signature': signHmac(body, TOKEN, SIGNATURE) })).taskIds).toHaveLength(1);
+    expect(
+      fx.adapter.verifyWebhook(delivery(body, { 'x-notion-signature': signHmac(body, TOKEN, SIGNATURE) })).taskIds,
+    ).toHaveLength(1);
     // An unsigned request cannot replace the token a signed stream depends on.
     const forged = JSON.stringify({ verification_token: 'secret_forged000000000' });
     expect(() => fx.adapter.verifyWebhook(delivery(forged, {}))).toThrow(/another token than the configured one/);
@@ -303,9 +367,9 @@ describe('notion webhooks', () => {
     const fx = await notion();
     expect(fx.adapter.webhookConfigured()).toBe(false);
     const body = event(fx, '11111111-2222-4333-8444-555555555555');
-    expect(() => fx.adapter.verifyWebhook(delivery(body, { 'x-notion-signature': signHmac(body, TOKEN, SIGNATURE) }))).toThrow(
-      /no webhook secret is configured/,
-    );
+    expect(() =>
+      fx.adapter.verifyWebhook(delivery(body, { 'x-notion-signature': signHmac(body, TOKEN, SIGNATURE) })),
+    ).toThrow(/no webhook secret is configured/);
   });
 });
 
@@ -314,7 +378,10 @@ describe('notion webhooks', () => {
  * stores the verification token in the keychain entry webhook.secret names), polling slow: once the first
  * listing has run, only webhooks bring changes in quickly.
  */
-async function withWebhooks(agents: Parameters<typeof startHarness>[0]['agents'], extra: { settings?: Record<string, unknown>; config?: Record<string, unknown> } = {}) {
+async function withWebhooks(
+  agents: Parameters<typeof startHarness>[0]['agents'],
+  extra: { settings?: Record<string, unknown>; config?: Record<string, unknown> } = {},
+) {
   const fx = await notion();
   const harness = await startHarness({
     dir: tempDir(),
@@ -344,7 +411,13 @@ async function withWebhooks(agents: Parameters<typeof startHarness>[0]['agents']
 }
 
 const pickup = [
-  { id: 'coder', board: 'no', workflow: 'pickup' as const, routes: { labels: ['needs-ai'] }, provider: { type: 'command', command: EXAMPLE_AGENT } },
+  {
+    id: 'coder',
+    board: 'no',
+    workflow: 'pickup' as const,
+    routes: { labels: ['needs-ai'] },
+    provider: { type: 'command', command: EXAMPLE_AGENT },
+  },
 ];
 
 describe('notion through deckhand', () => {
@@ -371,7 +444,11 @@ describe('notion through deckhand', () => {
       config: { agent_defaults: { resume_on: 'answer' } },
     });
     const person = fx.fake.human('alice');
-    const id = fx.humanCreate(person, { title: 'Pick a region', description: 'ask: Which region do we deploy to?', labels: ['needs-ai'] });
+    const id = fx.humanCreate(person, {
+      title: 'Pick a region',
+      description: 'ask: Which region do we deploy to?',
+      labels: ['needs-ai'],
+    });
     const waiting = await harness.runIn({ taskId: id }, ['waiting-for-human'], 30_000);
     const questions = async () =>
       (await fx.adapter.listComments(id)).map((c) => c.body).filter((b) => b.startsWith('Question from agent'));
@@ -391,7 +468,11 @@ describe('notion through deckhand', () => {
       dir: tempDir(),
       agents: plannerAndSecretary('no', 'alice'),
       keychain: { 'notion-key': fx.fake.token },
-      config: { boards: [{ ...fx.configEntry, token: { keychain: 'notion-key' }, poll: { interval: '2s' }, columns: fx.columns }] },
+      config: {
+        boards: [
+          { ...fx.configEntry, token: { keychain: 'notion-key' }, poll: { interval: '2s' }, columns: fx.columns },
+        ],
+      },
     });
     cleanup.push(() => harness.close());
     const epic = fx.humanCreate(fx.fake.human('alice'), {

@@ -26,7 +26,14 @@ import {
   type NotionPage,
   type NotionUser,
 } from './mapping';
-import { MARKER_PROPERTY, optionsOf, resolveProperties, type PropertyMap, type PropertyNames, type SchemaProperty } from './properties';
+import {
+  MARKER_PROPERTY,
+  optionsOf,
+  resolveProperties,
+  type PropertyMap,
+  type PropertyNames,
+  type SchemaProperty,
+} from './properties';
 import { verifyNotionWebhook } from './webhook';
 
 export const NOTION_BOARD_TYPE = 'notion';
@@ -124,18 +131,21 @@ export class NotionAdapter implements BoardAdapter {
 
   /** Finds the database's data source, resolves the properties, reads the users; a wrong setting is an error now. */
   async connect(): Promise<void> {
-    const database = await this.client.call('read the database', (sdk) =>
-      sdk.databases.retrieve({ database_id: this.databaseId }),
-    ).catch((err: unknown) => {
-      if (err instanceof BoardError && err.kind === 'not_found') {
-        throw new BoardError(
-          'invalid',
-          `Notion has no database ${this.databaseId} that this integration can see: share the database with the integration (••• > Connections) and check the id or URL (${err.message})`,
-        );
-      }
-      throw err;
-    });
-    const db = database as unknown as { title?: { plain_text: string }[]; data_sources?: { id: string; name: string }[] };
+    const database = await this.client
+      .call('read the database', (sdk) => sdk.databases.retrieve({ database_id: this.databaseId }))
+      .catch((err: unknown) => {
+        if (err instanceof BoardError && err.kind === 'not_found') {
+          throw new BoardError(
+            'invalid',
+            `Notion has no database ${this.databaseId} that this integration can see: share the database with the integration (••• > Connections) and check the id or URL (${err.message})`,
+          );
+        }
+        throw err;
+      });
+    const db = database as unknown as {
+      title?: { plain_text: string }[];
+      data_sources?: { id: string; name: string }[];
+    };
     this.databaseTitle = (db.title ?? []).map((t) => t.plain_text).join('');
     const source = db.data_sources?.[0];
     if (!source) throw new BoardError('invalid', `${this.where} has no data source`);
@@ -210,7 +220,8 @@ export class NotionAdapter implements BoardAdapter {
           ...(cursor ? { start_cursor: cursor } : {}),
         }),
       )) as unknown as ListPage<NotionPage>;
-      if (!page || !Array.isArray(page.results)) throw new BoardError('transient', `Notion's answer to ${what} is not a list`);
+      if (!page || !Array.isArray(page.results))
+        throw new BoardError('transient', `Notion's answer to ${what} is not a list`);
       pages.push(...page.results.filter((p) => p.object === 'page'));
       if (!page.has_more || !page.next_cursor) return pages;
       if (seen.has(page.next_cursor)) throw new BoardError('invalid', `${what}: Notion sent the same cursor twice`);
@@ -250,7 +261,10 @@ export class NotionAdapter implements BoardAdapter {
     const deletedIds = [...new Set(all.filter(isTrashed).map((p) => p.id))];
     const tasks = await this.toTasks(dedupe(all.filter((p) => !isTrashed(p) && !deletedIds.includes(p.id))));
     // The watermark only moves on pages that were listed; trashed pages' times count too (they are seen).
-    const mark = watermarkOf([...tasks, ...all.filter(isTrashed).map((p) => ({ updatedAt: p.last_edited_time }))], since);
+    const mark = watermarkOf(
+      [...tasks, ...all.filter(isTrashed).map((p) => ({ updatedAt: p.last_edited_time }))],
+      since,
+    );
     return { tasks, watermark: mark, deletedIds };
   }
 
@@ -263,7 +277,9 @@ export class NotionAdapter implements BoardAdapter {
   private async readPage(id: string): Promise<NotionPage | null> {
     if (!isNotionId(id)) return null;
     try {
-      const page = (await this.client.call('read a page', (sdk) => sdk.pages.retrieve({ page_id: id }))) as unknown as NotionPage;
+      const page = (await this.client.call('read a page', (sdk) =>
+        sdk.pages.retrieve({ page_id: id }),
+      )) as unknown as NotionPage;
       if (isTrashed(page) || !this.inThisDatabase(page)) return null;
       return page;
     } catch (err) {
@@ -280,7 +296,11 @@ export class NotionAdapter implements BoardAdapter {
   private async toTasks(pages: NotionPage[]): Promise<Task[]> {
     const props = this.props!;
     if (pages.some((p) => this.unknownOption(p))) await this.loadSchema();
-    if (pages.some((p) => (props.assignee ? p.properties[props.assignee.name]?.people ?? [] : []).some((u) => !this.userName(u.id)))) {
+    if (
+      pages.some((p) =>
+        (props.assignee ? (p.properties[props.assignee.name]?.people ?? []) : []).some((u) => !this.userName(u.id)),
+      )
+    ) {
       await this.loadUsers();
     }
     const tasks: Task[] = [];
@@ -330,7 +350,11 @@ export class NotionAdapter implements BoardAdapter {
     let cursor: string | undefined;
     do {
       const page = (await this.client.call('read the page body', (sdk) =>
-        sdk.blocks.children.list({ block_id: pageId, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
+        sdk.blocks.children.list({
+          block_id: pageId,
+          page_size: PAGE_SIZE,
+          ...(cursor ? { start_cursor: cursor } : {}),
+        }),
       )) as unknown as ListPage<Block>;
       blocks.push(...page.results);
       cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
@@ -381,7 +405,8 @@ export class NotionAdapter implements BoardAdapter {
     const props = await this.ready();
     const fields = checkPatch(patch);
     const page = await this.readPage(id);
-    if (!page) throw new BoardError('not_found', `Notion page ${id} does not exist in ${this.where} (or is in the trash)`);
+    if (!page)
+      throw new BoardError('not_found', `Notion page ${id} does not exist in ${this.where} (or is in the trash)`);
     const before = (await this.toTasks([page]))[0]!;
     // A write that changes nothing is not sent: the version (and Notion's last edit) stays.
     if (!patchChanges(before, fields)) return before;
@@ -413,11 +438,16 @@ export class NotionAdapter implements BoardAdapter {
   /** The description changed: the person's blocks are replaced, the notes callout is written after them. */
   private async rewriteBody(id: string, body: CachedBody, description: string, agentNotes: string): Promise<void> {
     for (const blockId of body.blockIds) {
-      await this.client.call('replace the page body', (sdk) => sdk.blocks.delete({ block_id: blockId })).catch((err: unknown) => {
-        if (!(err instanceof BoardError && err.kind === 'not_found')) throw err;
-      });
+      await this.client
+        .call('replace the page body', (sdk) => sdk.blocks.delete({ block_id: blockId }))
+        .catch((err: unknown) => {
+          if (!(err instanceof BoardError && err.kind === 'not_found')) throw err;
+        });
     }
-    const children = [...markdownToBlocks(description), ...(!this.props!.agentNotes && agentNotes !== '' ? [notesBlock(agentNotes)] : [])];
+    const children = [
+      ...markdownToBlocks(description),
+      ...(!this.props!.agentNotes && agentNotes !== '' ? [notesBlock(agentNotes)] : []),
+    ];
     if (children.length > 0) await this.append(id, children);
   }
 
@@ -465,7 +495,8 @@ export class NotionAdapter implements BoardAdapter {
         () => this.loadSchema(),
         (known) => `${this.where} has no status "${name}"; statuses: ${known}`,
       );
-      out[props.status.name] = props.status.type === 'status' ? { status: { name: option.name } } : { select: { name: option.name } };
+      out[props.status.name] =
+        props.status.type === 'status' ? { status: { name: option.name } } : { select: { name: option.name } };
     }
     if (fields.labels !== undefined) {
       const prop = fields.labels.length > 0 ? need(props.labels, 'labels', 'labels') : props.labels;
@@ -474,7 +505,8 @@ export class NotionAdapter implements BoardAdapter {
     }
     if (fields.assignee !== undefined) {
       const prop = fields.assignee !== null ? need(props.assignee, 'the assignee', 'assignee') : props.assignee;
-      if (prop) out[prop.name] = { people: fields.assignee === null ? [] : [{ id: await this.userId(fields.assignee) }] };
+      if (prop)
+        out[prop.name] = { people: fields.assignee === null ? [] : [{ id: await this.userId(fields.assignee) }] };
     }
     if (fields.priority !== undefined) {
       const prop = fields.priority > 0 ? need(props.priority, 'priority', 'priority') : props.priority;
@@ -504,7 +536,10 @@ export class NotionAdapter implements BoardAdapter {
       user = find();
     }
     if (!user) {
-      const known = this.users.filter((u) => u.type !== 'bot').map((u) => u.name).join(', ');
+      const known = this.users
+        .filter((u) => u.type !== 'bot')
+        .map((u) => u.name)
+        .join(', ');
       throw new BoardError('invalid', `"${name}" is not a member of the Notion workspace; people: ${known}`);
     }
     return user.id;
@@ -570,7 +605,9 @@ export class NotionAdapter implements BoardAdapter {
           "Notion's webhook verification token arrived and was stored in the keychain entry webhook.secret names; paste it in Notion's Verify dialog (read it with your OS keychain app)",
         ),
       (err: unknown) =>
-        this.options.onNotice?.(`could not store Notion's verification token: ${err instanceof Error ? err.message : String(err)}`),
+        this.options.onNotice?.(
+          `could not store Notion's verification token: ${err instanceof Error ? err.message : String(err)}`,
+        ),
     );
   }
 }

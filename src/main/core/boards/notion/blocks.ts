@@ -17,7 +17,14 @@ export interface RichText {
   plain_text?: string;
   href?: string | null;
   text?: { content: string; link?: { url: string } | null };
-  annotations?: { bold?: boolean; italic?: boolean; strikethrough?: boolean; underline?: boolean; code?: boolean; color?: string };
+  annotations?: {
+    bold?: boolean;
+    italic?: boolean;
+    strikethrough?: boolean;
+    underline?: boolean;
+    code?: boolean;
+    color?: string;
+  };
 }
 
 export interface Block {
@@ -135,7 +142,11 @@ export function isNotesBlock(block: Block): boolean {
 }
 
 /** The page body split into the person's description (Markdown) and the notes callout, if any. */
-export function readBody(blocks: readonly Block[]): { description: string; notesBlock: Block | undefined; agentNotes: string } {
+export function readBody(blocks: readonly Block[]): {
+  description: string;
+  notesBlock: Block | undefined;
+  agentNotes: string;
+} {
   const notesBlock = blocks.find(isNotesBlock);
   const parts: string[] = [];
   let previousList = false;
@@ -201,7 +212,8 @@ export function markdownToBlocks(markdown: string): Block[] {
     } else if (line.startsWith('> ') || line === '>') {
       flush();
       const quoted = [line.slice(2)];
-      while (i + 1 < lines.length && (lines[i + 1]!.startsWith('> ') || lines[i + 1] === '>')) quoted.push(lines[++i]!.slice(2));
+      while (i + 1 < lines.length && (lines[i + 1]!.startsWith('> ') || lines[i + 1] === '>'))
+        quoted.push(lines[++i]!.slice(2));
       out.push(block('quote', { rich_text: markdownToRichText(quoted.join('\n')) }));
     } else paragraph.push(line);
   }

@@ -29,7 +29,9 @@ export function parseDatabaseId(value: string): string {
   } catch {
     // not a URL: look for an id in the text as given
   }
-  const match = /([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?!.*[0-9a-f]{32})/i.exec(path);
+  const match = /([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?!.*[0-9a-f]{32})/i.exec(
+    path,
+  );
   if (!match) {
     throw new BoardError(
       'invalid',

@@ -119,7 +119,11 @@ export function commentRichText(body: string, marker: string): RichText[] {
   ];
 }
 
-export function commentFromNotion(row: NotionComment, taskId: string, userName: (id: string) => string | undefined): Comment {
+export function commentFromNotion(
+  row: NotionComment,
+  taskId: string,
+  userName: (id: string) => string | undefined,
+): Comment {
   const plain = plainText(row.rich_text);
   const match = MARKER_LINE.exec(plain);
   // Render Markdown without the marker segment (the last text object Deckhand wrote).

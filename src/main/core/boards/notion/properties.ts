@@ -91,7 +91,8 @@ export function resolveProperties(
     const types = TYPES[field];
     const wanted = names[field];
     if (wanted !== undefined) {
-      const found = props.find((p) => p.name === wanted) ?? props.find((p) => p.name.toLowerCase() === wanted.toLowerCase());
+      const found =
+        props.find((p) => p.name === wanted) ?? props.find((p) => p.name.toLowerCase() === wanted.toLowerCase());
       if (!found) {
         throw new BoardError(
           'invalid',

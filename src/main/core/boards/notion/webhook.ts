@@ -5,7 +5,12 @@ import { dashed, isNotionId } from './ids';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export const SIGNATURE = { header: 'X-Notion-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' } as const;
+export const SIGNATURE = {
+  header: 'X-Notion-Signature',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  prefix: 'sha256=',
+} as const;
 
 export interface NotionWebhookContext {
   /** The verification token, once known: Notion signs every event with it. */
@@ -59,7 +64,8 @@ function verificationToken(delivery: WebhookDelivery): string | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(body) || Object.keys(body).length !== 1 || typeof body.verification_token !== 'string') return undefined;
+  if (!isObject(body) || Object.keys(body).length !== 1 || typeof body.verification_token !== 'string')
+    return undefined;
   return body.verification_token;
 }
 
@@ -77,7 +83,12 @@ function acceptHandshake(delivery: WebhookDelivery, token: string, ctx: NotionWe
     );
   }
   if (ctx.secret === undefined) ctx.onVerificationToken(token);
-  return { deliveryId: deliveryIdOf(delivery, 'notion-verification'), event: 'verification', kind: 'task', taskIds: [] };
+  return {
+    deliveryId: deliveryIdOf(delivery, 'notion-verification'),
+    event: 'verification',
+    kind: 'task',
+    taskIds: [],
+  };
 }
 
 /** Events name the page's parent; a page in another database the integration can see is not ours. */
