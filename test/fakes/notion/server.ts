@@ -690,7 +690,7 @@ export class FakeNotion {
     const target = parent?.data_source_id ?? parent?.database_id;
     if (typeof target !== 'string')
       invalid('body failed validation: body.parent.data_source_id should be defined, instead was `undefined`.');
-    if (![this.store.dataSourceId, this.store.databaseId].includes(dashed(target as string)))
+    if (!([this.store.dataSourceId, this.store.databaseId] as string[]).includes(dashed(target as string)))
       notFound('data_source', target as string);
     const values = this.values((body.properties as Json | undefined) ?? {});
     const blocks = checkBlocks(body.children);
