@@ -244,12 +244,17 @@ async function wekanBoard(): Promise<Board> {
     env: fx.secrets,
     columns: { ...roles, done: 'Done' },
     connect: () => undefined,
-    create: async (title, description, labels) => fx.humanCreate(person, { title, description, labels, status: 'Todo' }),
+    create: async (title, description, labels) =>
+      fx.humanCreate(person, { title, description, labels, status: 'Todo' }),
     move: async (id, status) => fx.humanEdit(person, id, { status }),
     // WeKan's description editor shows the notes section too; the person rewrites the text above it.
     describe: async (id, description) => fx.humanEdit(person, id, { description }),
     unlabel: async (id, label) =>
-      fx.humanEdit(person, id, { labels: card(id).labelIds.map(labelName).filter((l) => l !== label) }),
+      fx.humanEdit(person, id, {
+        labels: card(id)
+          .labelIds.map(labelName)
+          .filter((l) => l !== label),
+      }),
     comment: async (id, body) => void person.comment(id, body),
     card: async (id) => {
       const row = card(id);
