@@ -98,7 +98,8 @@ async function deliverComment(ctx: BoardContext, entry: OutboxEntry, retrying: b
 
 /**
  * What a create found by its marker still lacks. On some boards a create is
- * several calls (Kanboard: the task, then its parent link and the agent notes),
+ * several calls (Kanboard: the task, then its parent link and the agent notes;
+ * WeKan: the card, then its labels and parent),
  * so an attempt that failed or lost its answer part-way leaves the task there
  * without them. Only missing values are filled in; a value the task has is never
  * overwritten.
@@ -107,6 +108,8 @@ function unfinishedCreate(task: Task, fields: CreatePayload['fields']): FieldPat
   const patch: FieldPatch = {};
   if (fields.parentId && !task.parentId) patch.parentId = fields.parentId;
   if (fields.agentNotes && !task.agentNotes) patch.agentNotes = fields.agentNotes;
+  // WeKan's card create takes no labels: they are the create's second request.
+  if (fields.labels?.length && task.labels.length === 0) patch.labels = fields.labels;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
 

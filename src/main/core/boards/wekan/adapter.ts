@@ -439,6 +439,8 @@ export class WekanAdapter implements BoardAdapter {
       : 'the card cannot be read back';
     const message = `WeKan answered ${what} on card ${id} with ${answer.trim().slice(0, 300) || '(an empty body)'} but did not write it: ${detail}`;
     log.warn(`board ${this.boardId}: ${message}`);
+    // WeKan drops what it will not take (an assignee no longer active) without a word: the retry reads the board afresh.
+    await this.loadBoard().catch(() => undefined);
     throw new BoardError('transient', message);
   }
 
