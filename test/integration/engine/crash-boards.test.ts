@@ -16,6 +16,7 @@ import { startPlaneFixture } from '../../boards/plane';
 import { startTaigaFixture } from '../../boards/taiga';
 import { startWekanFixture } from '../../boards/wekan';
 import { startNotionFixture } from '../../boards/notion';
+import { startLinearFixture } from '../../boards/linear';
 import { CRASH_BOARD, CRASH_TEXT } from './crash-intents';
 import { crashScenarios, expectLoggedOnce, expectOk, firstSync, runBoardChild, type ChildBoard } from './crash-run';
 
@@ -125,11 +126,36 @@ async function notionCrashBoard(): Promise<CrashBoard> {
   };
 }
 
+async function linearCrashBoard(): Promise<CrashBoard> {
+  const fx = await startLinearFixture({ boardId: CRASH_BOARD });
+  const person = fx.fake.human('alice');
+  const ids: string[] = [];
+  for (const title of ['Task 1', 'Task 2', 'Task 3']) ids.push((await person.createIssue({ title, state: 'Todo' })).id);
+  const mutations = new Set(['issueCreate', 'issueUpdate', 'issueDelete', 'commentCreate', 'commentUpdate', 'issueLabelCreate']);
+  return {
+    entry: { ...fx.configEntry, id: CRASH_BOARD },
+    env: fx.secrets,
+    shape: {
+      tasks: { parent: ids[0]!, second: ids[1]!, human: ids[2]! },
+      statuses: { todo: 'Todo', working: 'In Progress', review: 'In Review' },
+    },
+    reader: fx.adapter,
+    renameByPerson: (id, title) => person.update(id, { title }),
+    writes: () =>
+      Object.entries(fx.fake.stats.byOperation)
+        .filter(([field]) => mutations.has(field))
+        .reduce((sum, [, n]) => sum + n, 0),
+    resetStats: () => fx.fake.resetStats(),
+    stop: () => fx.stop(),
+  };
+}
+
 const BOARDS: Record<string, () => Promise<CrashBoard>> = {
   Plane: planeCrashBoard,
   Taiga: taigaCrashBoard,
   WeKan: wekanCrashBoard,
   Notion: notionCrashBoard,
+  Linear: linearCrashBoard,
 };
 
 async function withBoard(make: () => Promise<CrashBoard>, body: (b: CrashBoard, dataDir: string) => Promise<void>) {
