@@ -52,6 +52,9 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   setDefaultAgentModel: { type: 'demo' },
   testAgentModel: { type: 'demo' },
   completeOnboarding: { outcome: 'completed' },
+  // the inbox (issue 15)
+  answerQuestion: { runId: 999_999, answer: 'an answer' },
+  describeTasks: { tasks: [{ boardId: 'local', taskId: '1' }] },
 };
 
 /** Calls that cannot succeed on a fresh data dir; they must still fail cleanly. */
@@ -60,6 +63,7 @@ const EXPECTED_ERRORS: Record<string, string> = {
   retryOutbox: 'not_found',
   getRun: 'not_found',
   retryRun: 'not_found',
+  answerQuestion: 'not_found',
 };
 
 describe('a stored secret never leaks', () => {

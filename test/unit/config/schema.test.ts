@@ -313,7 +313,9 @@ describe('config schema', () => {
   it('rejects an unknown board type and lists the known ones', () => {
     const raw = base();
     (raw.boards as Record<string, unknown>[])[1]!.type = 'trello';
-    expect(lines(raw)).toEqual(['boards[1].type: expected one of: local, kanboard, plane, taiga, got "trello"']);
+    expect(lines(raw)).toEqual([
+      'boards[1].type: expected one of: local, kanboard, plane, taiga, linear, notion, wekan, got "trello"',
+    ]);
   });
 
   it('says "expected a list of strings" for a label given as a string', () => {
