@@ -131,7 +131,14 @@ async function linearCrashBoard(): Promise<CrashBoard> {
   const person = fx.fake.human('alice');
   const ids: string[] = [];
   for (const title of ['Task 1', 'Task 2', 'Task 3']) ids.push((await person.createIssue({ title, state: 'Todo' })).id);
-  const mutations = new Set(['issueCreate', 'issueUpdate', 'issueDelete', 'commentCreate', 'commentUpdate', 'issueLabelCreate']);
+  const mutations = new Set([
+    'issueCreate',
+    'issueUpdate',
+    'issueDelete',
+    'commentCreate',
+    'commentUpdate',
+    'issueLabelCreate',
+  ]);
   return {
     entry: { ...fx.configEntry, id: CRASH_BOARD },
     env: fx.secrets,
