@@ -184,7 +184,7 @@ test.describe('onboarding on first start', () => {
       const dialog = page.getByRole('dialog', { name: 'Add a board' });
       await dialog.getByLabel('Type').selectOption('kanboard');
       await dialog.getByLabel('Id').fill('team');
-      await dialog.getByRole('textbox', { name: 'Name (optional)' }).fill('Team board');
+      await dialog.getByRole('textbox', { name: 'Name (optional)', exact: true }).fill('Team board');
       await dialog.getByLabel('JSON-RPC URL').fill(fake.endpoint);
       await dialog.getByLabel('Project').fill('Team');
       await dialog.getByLabel('Username').fill('jsonrpc');

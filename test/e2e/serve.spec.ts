@@ -157,6 +157,8 @@ test.describe('deckhand serve UI', () => {
   });
 
   test('every view passes axe and is captured in light and dark', async ({ page, server, diagnostics }) => {
+    // Fourteen axe passes and screenshots: more than the default minute on a loaded two-core machine.
+    test.setTimeout(150_000);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.goto(server.url);
     await expectLive(page);
