@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useMemo, useRef, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import type { AppState, Conflict } from '../../../shared/model';
 import { ConflictCard, type Choice } from '../components/ConflictCard';
 import { EmptyState } from '../components/EmptyState';
@@ -11,6 +11,7 @@ import { Skeleton } from '../components/Skeleton';
 import { fieldLabel, formatTime, plural } from '../format';
 import { fieldProblem, fromDraft, toDraft } from '../lib/field-edit';
 import { describeLogActor } from '../lib/log-entries';
+import { useDocumentKeydown } from '../lib/use-document-keydown';
 import { useConflictStore } from '../state/conflict-store';
 import { useLiveState } from '../state/hooks';
 
@@ -174,7 +175,7 @@ function Resolver({ state }: { state: AppState }): ReactElement {
   };
 
   const container = useRef<HTMLDivElement>(null);
-  const onKeyDown = useEffectEvent((event: KeyboardEvent): void => {
+  useDocumentKeydown((event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.altKey || event.metaKey || open.length === 0) return;
     if (document.querySelector('dialog[open]')) return;
     const inside = container.current?.contains(event.target as Node) ?? false;
@@ -222,12 +223,6 @@ function Resolver({ state }: { state: AppState }): ReactElement {
         break;
     }
   });
-  useEffect(() => {
-    // On the document, so the shortcuts work as soon as the view opens, before anything in it has focus.
-    const listener = (event: KeyboardEvent): void => onKeyDown(event);
-    document.addEventListener('keydown', listener);
-    return () => document.removeEventListener('keydown', listener);
-  }, []);
 
   if (status === 'error') {
     return (

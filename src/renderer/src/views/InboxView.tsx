@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { AppState, InboxItem, InboxQuestion } from '../../../shared/model';
 import { EmptyState } from '../components/EmptyState';
 import { LoadGate } from '../components/LoadGate';
@@ -9,6 +9,7 @@ import { Skeleton } from '../components/Skeleton';
 import { OpenOnBoard, taskName } from '../components/TaskLink';
 import { fieldLabel, formatTime, plural } from '../format';
 import { describeLogActor } from '../lib/log-entries';
+import { useDocumentKeydown } from '../lib/use-document-keydown';
 import { useInboxStore, type InboxAction } from '../state/inbox-store';
 import { useLiveState } from '../state/hooks';
 import { useViewStore } from '../state/view-store';
@@ -323,7 +324,7 @@ function InboxList({ state }: { state: AppState }): ReactElement {
     cards.current.get(item.key)?.focus();
   };
 
-  const onKeyDown = useEffectEvent((event: KeyboardEvent): void => {
+  useDocumentKeydown((event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.altKey || event.metaKey || event.ctrlKey || items.length === 0) return;
     if (document.querySelector('dialog[open]') || isTyping(event.target)) return;
     switch (event.key) {
@@ -348,11 +349,6 @@ function InboxList({ state }: { state: AppState }): ReactElement {
       }
     }
   });
-  useEffect(() => {
-    const listener = (event: KeyboardEvent): void => onKeyDown(event);
-    document.addEventListener('keydown', listener);
-    return () => document.removeEventListener('keydown', listener);
-  }, []);
 
   if (status === 'error') {
     return (
