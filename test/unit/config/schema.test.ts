@@ -257,12 +257,27 @@ describe('config schema', () => {
     ]);
   });
 
-  it('says a promised board type is not supported in this version yet, naming the supported ones', () => {
+  it('accepts a focalboard board, and names what a focalboard entry lacks or gets wrong', () => {
     const raw = base();
-    raw.boards = [{ id: 'fb', type: 'focalboard', url: 'https://focalboard.example' }];
     raw.agents = [];
+    raw.boards = [
+      {
+        id: 'fb',
+        type: 'focalboard',
+        url: 'http://localhost:8000',
+        board: 'Roadmap',
+        token: { keychain: 'deckhand-focalboard' },
+        properties: { status: 'Status', labels: 'Tags', agent_notes: 'Agent notes' },
+      },
+      { id: 'f2', type: 'focalboard', url: 'https://focalboard.example' },
+      { id: 'f3', type: 'focalboard', url: 'x', board: 'B', token: 'pasted', properties: { state: 'S' } },
+    ];
     expect(lines(raw)).toEqual([
-      'boards[0].type: "focalboard" boards are not supported in this version of Deckhand yet; supported: local, kanboard, plane, taiga, linear, notion, wekan',
+      "boards[1].board: required for a focalboard board: the board's id (as in its URL) or its title",
+      'boards[1].token: required for a focalboard board: a session token of the user Deckhand acts as, as { keychain: NAME } or { env: VARIABLE }',
+      'boards[2].url: expected an http:// or https:// URL',
+      'boards[2].token: secrets are never written in config; use { keychain: NAME } or { env: NAME }',
+      'boards[2].properties.state: unknown key',
     ]);
   });
 
@@ -314,7 +329,7 @@ describe('config schema', () => {
     const raw = base();
     (raw.boards as Record<string, unknown>[])[1]!.type = 'trello';
     expect(lines(raw)).toEqual([
-      'boards[1].type: expected one of: local, kanboard, plane, taiga, linear, notion, wekan, got "trello"',
+      'boards[1].type: expected one of: local, kanboard, plane, taiga, linear, notion, wekan, focalboard, got "trello"',
     ]);
   });
 

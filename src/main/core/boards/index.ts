@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BoardTypeInfo } from '../../../shared/board-types';
 import type { BoardAdapter } from './contract/adapter';
 import type { AnyBoardModule, BoardModuleDeps } from './contract/module';
+import { focalboardModule } from './focalboard/module';
 import { kanboardModule } from './kanboard/module';
 import { linearModule } from './linear/module';
 import { localModule } from './local/module';
@@ -23,13 +24,14 @@ export const BOARD_MODULES = [
   linearModule,
   notionModule,
   wekanModule,
+  focalboardModule,
 ] as const;
 
 /**
  * Types the product promises that have no module in this version yet. A
  * config naming one is told so, instead of "unknown type".
  */
-const PLANNED_TYPES = ['focalboard'] as const;
+const PLANNED_TYPES: readonly string[] = [];
 
 export type BoardType = (typeof BOARD_MODULES)[number]['type'];
 export const SUPPORTED_BOARD_TYPES: readonly BoardType[] = BOARD_MODULES.map((m) => m.type);
@@ -51,7 +53,7 @@ export const boardConfigSchema = z.discriminatedUnion(
       const type = (iss.input as { type?: unknown } | undefined)?.type;
       const supported = SUPPORTED_BOARD_TYPES.join(', ');
       if (type === undefined) return `required; one of: ${supported}`;
-      if ((PLANNED_TYPES as readonly unknown[]).includes(type)) {
+      if (PLANNED_TYPES.includes(type as string)) {
         return `"${String(type)}" boards are not supported in this version of Deckhand yet; supported: ${supported}`;
       }
       const shown = typeof type === 'string' && type.length <= 40 ? `"${type}"` : 'something else';
