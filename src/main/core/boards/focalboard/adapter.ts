@@ -126,7 +126,12 @@ export class FocalboardAdapter implements BoardAdapter {
   /** Focalboard has no card relation: a text property holds a subtask's parent card id. */
   private async ensureParentProperty(): Promise<void> {
     if (this.board!.cardProperties.some((p) => p.name === PARENT_PROPERTY)) return;
-    const template: PropertyTemplate = { id: derivedId('a', this.board!.id, PARENT_PROPERTY), name: PARENT_PROPERTY, type: 'text', options: [] };
+    const template: PropertyTemplate = {
+      id: derivedId('a', this.board!.id, PARENT_PROPERTY),
+      name: PARENT_PROPERTY,
+      type: 'text',
+      options: [],
+    };
     this.board = await this.client.patch<FocalBoard>(
       `boards/${this.board!.id}`,
       { updatedCardProperties: [template] },
@@ -161,7 +166,8 @@ export class FocalboardAdapter implements BoardAdapter {
   /** The whole board in one request: cards, their text blocks and comments. */
   private async allBlocks(): Promise<FocalBlock[]> {
     const blocks = await this.client.get<FocalBlock[]>(`boards/${this.id}/blocks`, 'list the blocks', { all: 'true' });
-    if (!Array.isArray(blocks)) throw new BoardError('transient', "Focalboard's answer to list the blocks is not a list");
+    if (!Array.isArray(blocks))
+      throw new BoardError('transient', "Focalboard's answer to list the blocks is not a list");
     return blocks;
   }
 
@@ -321,7 +327,8 @@ export class FocalboardAdapter implements BoardAdapter {
       await this.client.patch(`boards/${this.id}/blocks/${id}`, body, 'update a card');
     }
     const content: FieldPatch = {};
-    if (patch.description !== undefined && patch.description !== current.description) content.description = patch.description;
+    if (patch.description !== undefined && patch.description !== current.description)
+      content.description = patch.description;
     if (patch.agentNotes !== undefined && !this.props!.agentNotes && patch.agentNotes !== current.agentNotes) {
       content.agentNotes = patch.agentNotes;
     }
@@ -359,11 +366,21 @@ export class FocalboardAdapter implements BoardAdapter {
     }
     if (patch.labels !== undefined) {
       const t = patch.labels.length > 0 ? need(this.props!.labels, 'labels', 'labels') : this.props!.labels;
-      if (t) set(t, (await this.ensureOptions('labels', patch.labels)).map((o) => o.id));
+      if (t)
+        set(
+          t,
+          (await this.ensureOptions('labels', patch.labels)).map((o) => o.id),
+        );
     }
     if (patch.priority !== undefined) {
       const t = patch.priority > 0 ? need(this.props!.priority, 'priority', 'priority') : this.props!.priority;
-      if (t) set(t, patch.priority === 0 ? null : (await this.ensureOptions('priority', [PRIORITY_NAMES[patch.priority]!]))[0]!.id);
+      if (t)
+        set(
+          t,
+          patch.priority === 0
+            ? null
+            : (await this.ensureOptions('priority', [PRIORITY_NAMES[patch.priority]!]))[0]!.id,
+        );
     }
     if (patch.assignee !== undefined) {
       const t = patch.assignee !== null ? need(this.props!.assignee, 'the assignee', 'assignee') : this.props!.assignee;
@@ -462,7 +479,11 @@ export class FocalboardAdapter implements BoardAdapter {
       const [first, ...others] = descriptionBlocks;
       if (patch.description === '') removed.push(...descriptionBlocks.map((b) => b.id));
       else if (first) {
-        await this.client.patch(`boards/${this.id}/blocks/${first.id}`, { title: patch.description }, 'write the description');
+        await this.client.patch(
+          `boards/${this.id}/blocks/${first.id}`,
+          { title: patch.description },
+          'write the description',
+        );
         removed.push(...others.map((b) => b.id));
       } else {
         const block = textBlock(derivedId('a', card.id, 'description', String(Date.now())), patch.description);
@@ -486,7 +507,11 @@ export class FocalboardAdapter implements BoardAdapter {
       order = order.filter((b) => b !== blockId);
     }
     if (JSON.stringify(order) !== JSON.stringify(contentOrderOf(card))) {
-      await this.client.patch(`boards/${this.id}/blocks/${card.id}`, { updatedFields: { contentOrder: order } }, 'order the card content');
+      await this.client.patch(
+        `boards/${this.id}/blocks/${card.id}`,
+        { updatedFields: { contentOrder: order } },
+        'order the card content',
+      );
     }
   }
 

@@ -57,11 +57,13 @@ export class FocalboardClient {
 
   /**
    * `POST /boards/{id}/blocks` upserts by id (sqlstore insertBlock updates a
-   * block whose id exists), and Deckhand chooses the ids, so a resend writes
-   * the same block again instead of a second one.
+   * block whose id exists) and Deckhand chooses the ids, so even a duplicate
+   * send writes the same block, not a second one. It is still not resent
+   * here: a create whose answer was lost is the engine's to retry, after it
+   * has looked for the marker (a resend would overwrite edits made meanwhile).
    */
   insert<T>(path: string, json: unknown, what: string): Promise<T> {
-    return this.http.json<T>({ method: 'POST', path, json, what, idempotent: true });
+    return this.http.json<T>({ method: 'POST', path, json, what });
   }
 
   delete(path: string, what: string): Promise<unknown> {

@@ -65,14 +65,19 @@ export function contentOrderOf(card: FocalBlock): string[] {
 
 export function cardProperties(card: FocalBlock): Record<string, unknown> {
   const props = card.fields.properties;
-  return typeof props === 'object' && props !== null && !Array.isArray(props) ? { ...(props as Record<string, unknown>) } : {};
+  return typeof props === 'object' && props !== null && !Array.isArray(props)
+    ? { ...(props as Record<string, unknown>) }
+    : {};
 }
 
 export const isCard = (block: FocalBlock): boolean => block.type === 'card' && block.fields.isTemplate !== true;
 export const isNotesBlock = (block: FocalBlock): boolean => block.type === 'text' && isNotesComment(block.title);
 
 /** A card's text content: the person's description blocks (in the card's order) and Deckhand's notes block. */
-export function contentOf(card: FocalBlock, children: readonly FocalBlock[]): {
+export function contentOf(
+  card: FocalBlock,
+  children: readonly FocalBlock[],
+): {
   descriptionBlocks: FocalBlock[];
   notesBlock: FocalBlock | undefined;
 } {
@@ -129,7 +134,9 @@ export function taskFromCard(card: FocalBlock, children: readonly FocalBlock[], 
     assignee: typeof person === 'string' && person !== '' ? (ctx.userName(person) ?? person) : null,
     priority: priorityFromOption(optionName(props.priority, value(props.priority))),
     labels: normaliseLabels(
-      (Array.isArray(labelIds) ? labelIds : []).map((id) => optionName(props.labels, id)).filter((n): n is string => !!n),
+      (Array.isArray(labelIds) ? labelIds : [])
+        .map((id) => optionName(props.labels, id))
+        .filter((n): n is string => !!n),
     ),
     agentNotes: props.agentNotes
       ? typeof notesValue === 'string'

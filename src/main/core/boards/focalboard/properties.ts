@@ -103,7 +103,8 @@ export function resolveProperties(
     const ofType = templates.filter((p) => p.type === type);
     const byName = DEFAULT_NAMES[field];
     if (byName) return ofType.find((p) => byName.test(p.name));
-    if (field === 'status') return ofType.find((p) => /^status$/i.test(p.name)) ?? ofType.find((p) => !/^priority$/i.test(p.name));
+    if (field === 'status')
+      return ofType.find((p) => /^status$/i.test(p.name)) ?? ofType.find((p) => !/^priority$/i.test(p.name));
     return ofType[0];
   };
 
