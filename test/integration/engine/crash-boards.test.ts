@@ -17,6 +17,7 @@ import { startTaigaFixture } from '../../boards/taiga';
 import { startWekanFixture } from '../../boards/wekan';
 import { startNotionFixture } from '../../boards/notion';
 import { startLinearFixture } from '../../boards/linear';
+import { startFocalboardFixture } from '../../boards/focalboard';
 import { CRASH_BOARD, CRASH_TEXT } from './crash-intents';
 import { crashScenarios, expectLoggedOnce, expectOk, firstSync, runBoardChild, type ChildBoard } from './crash-run';
 
@@ -157,12 +158,35 @@ async function linearCrashBoard(): Promise<CrashBoard> {
   };
 }
 
+async function focalboardCrashBoard(): Promise<CrashBoard> {
+  const fx = await startFocalboardFixture({ boardId: CRASH_BOARD });
+  const person = fx.fake.human('alice');
+  const ids = ['Task 1', 'Task 2', 'Task 3'].map((title) => fx.humanCreate(person, { title }));
+  return {
+    entry: { ...fx.configEntry, id: CRASH_BOARD },
+    env: fx.secrets,
+    shape: {
+      tasks: { parent: ids[0]!, second: ids[1]!, human: ids[2]! },
+      statuses: { todo: fx.columns.todo, working: fx.columns.working, review: fx.columns.review },
+    },
+    reader: fx.adapter,
+    renameByPerson: async (id, title) => fx.humanEdit(person, id, { title }),
+    writes: () =>
+      Object.entries(fx.fake.stats.byPath)
+        .filter(([route]) => /^(POST|PATCH|DELETE) /.test(route))
+        .reduce((sum, [, n]) => sum + n, 0),
+    resetStats: () => fx.fake.resetStats(),
+    stop: () => fx.stop(),
+  };
+}
+
 const BOARDS: Record<string, () => Promise<CrashBoard>> = {
   Plane: planeCrashBoard,
   Taiga: taigaCrashBoard,
   WeKan: wekanCrashBoard,
   Notion: notionCrashBoard,
   Linear: linearCrashBoard,
+  Focalboard: focalboardCrashBoard,
 };
 
 async function withBoard(make: () => Promise<CrashBoard>, body: (b: CrashBoard, dataDir: string) => Promise<void>) {
