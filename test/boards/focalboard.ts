@@ -13,13 +13,16 @@ import {
 /** The people on the fake board besides admin (Deckhand's own account, as a solo developer connects it). */
 export const FOCALBOARD_PEOPLE = ['alice', 'bob', 'carol'] as const;
 
-export const FOCALBOARD_COLUMNS = {
-  todo: DEFAULT_STATUSES[0]!,
-  working: DEFAULT_STATUSES[1]!,
-  review: DEFAULT_STATUSES[2]!,
-  blocked: DEFAULT_STATUSES[3]!,
-  done: DEFAULT_STATUSES[4]!,
-};
+/** The column roles of a board whose Status options are (todo, working, review, blocked, done), in that order. */
+const columnsOf = (statuses: readonly string[]) => ({
+  todo: statuses[0]!,
+  working: statuses[1]!,
+  review: statuses[2]!,
+  blocked: statuses[3]!,
+  done: statuses[4]!,
+});
+
+export const FOCALBOARD_COLUMNS = columnsOf(DEFAULT_STATUSES);
 
 /**
  * The Focalboard fixture: a fake Focalboard on loopback, a connected adapter
@@ -60,6 +63,7 @@ export async function startFocalboardFixture(
   fakeOptions: FakeFocalboardOptions = {},
 ): Promise<FocalboardFixture> {
   const fake = await startFakeFocalboard(fakeOptions);
+  const columns = columnsOf(fakeOptions.statuses ?? DEFAULT_STATUSES);
   for (const name of FOCALBOARD_PEOPLE) fake.addMember(name);
   const adapter = new FocalboardAdapter({
     boardId: 'fb',
@@ -82,25 +86,19 @@ export async function startFocalboardFixture(
   return {
     fake,
     adapter,
-    columns: FOCALBOARD_COLUMNS,
+    columns,
     configEntry: {
       id: 'fb',
       type: 'focalboard',
       url: fake.url,
       board: fake.board.title,
       token: { env: 'FOCALBOARD_TOKEN' },
-      columns: {
-        todo: FOCALBOARD_COLUMNS.todo,
-        working: FOCALBOARD_COLUMNS.working,
-        review: FOCALBOARD_COLUMNS.review,
-        blocked: FOCALBOARD_COLUMNS.blocked,
-        done: FOCALBOARD_COLUMNS.done,
-      },
+      columns,
     },
     secrets: { FOCALBOARD_TOKEN: fake.token },
     humanEdit: (person, cardId, patch) => person.edit(cardId, values(patch)),
     humanCreate: (person, fields) =>
-      person.createCard({ ...values({ status: FOCALBOARD_COLUMNS.todo, ...fields }), title: fields.title }),
+      person.createCard({ ...values({ status: columns.todo, ...fields }), title: fields.title }),
     stop: () => fake.close(),
   };
 }

@@ -10,6 +10,7 @@ import { startTaigaFixture } from '../../boards/taiga';
 import { startWekanFixture } from '../../boards/wekan';
 import { splitDescription as splitWekanDescription } from '../../../src/main/core/boards/wekan/mapping';
 import { startNotionFixture } from '../../boards/notion';
+import { startFocalboardFixture } from '../../boards/focalboard';
 import { splitNotesSection } from '../../../src/main/core/boards/kit/notes/description-section';
 import { textToHtml } from '../../../src/main/core/boards/plane/html';
 import { joinDescription, splitDescription } from '../../../src/main/core/boards/plane/mapping';
@@ -303,6 +304,42 @@ async function notionBoard(): Promise<Board> {
   };
 }
 
+async function focalboardBoard(): Promise<Board> {
+  // A board whose last column is named Done, as the scenarios' messages say.
+  const fx = await startFocalboardFixture(
+    {},
+    { statuses: ['Not Started', 'In Progress', 'Review', 'Blocked', 'Done'] },
+  );
+  cleanup.push(() => fx.stop());
+  // The person is admin, the Focalboard account whose session token Deckhand uses.
+  const person = fx.fake.human('admin');
+  const read = async (id: string) => (await fx.adapter.getTask(id))!;
+  return {
+    config: { ...fx.configEntry, poll: { interval: '1s' } },
+    env: fx.secrets,
+    columns: fx.columns,
+    connect: () => undefined,
+    create: async (title, description, labels) =>
+      fx.humanCreate(person, { title, description, labels, status: fx.columns.todo }),
+    move: async (id, status) => fx.humanEdit(person, id, { status }),
+    // The person rewrites their text block; Deckhand's notes block is a separate block they leave alone.
+    describe: async (id, description) => fx.humanEdit(person, id, { description }),
+    unlabel: async (id, label) =>
+      fx.humanEdit(person, id, { labels: (await read(id)).labels.filter((l) => l !== label) }),
+    comment: async (id, body) => void person.comment(id, body),
+    card: async (id) => {
+      const task = await read(id);
+      return {
+        status: task.status,
+        labels: [...task.labels].sort(),
+        description: task.description,
+        agentNotes: task.agentNotes,
+      };
+    },
+    comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
+  };
+}
+
 const BOARDS: Record<string, () => Promise<Board>> = {
   'local board': async () => localBoard(),
   'Kanboard (same account as Deckhand)': kanboardBoard,
@@ -310,6 +347,7 @@ const BOARDS: Record<string, () => Promise<Board>> = {
   'Taiga (same account as Deckhand)': taigaBoard,
   'WeKan (same account as Deckhand)': wekanBoard,
   'Notion (a person and the integration)': notionBoard,
+  'Focalboard (same account as Deckhand)': focalboardBoard,
 };
 
 /**
