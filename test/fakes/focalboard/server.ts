@@ -149,10 +149,14 @@ export class FakeFocalboard {
     this.stats = emptyStats();
   }
 
-  /** A user who is a member (editor) of the board. */
-  addMember(username: string, password = `${username}-password`): UserRow {
+  /** A user who is a member of the board: an editor, or a viewer with `editor: false`. */
+  addMember(
+    username: string,
+    password = `${username}-password`,
+    role: { editor: boolean } = { editor: true },
+  ): UserRow {
     const user = this.store.addUser(username, password);
-    this.board.members.set(user.id, { editor: true });
+    this.board.members.set(user.id, role);
     return user;
   }
 
@@ -294,13 +298,13 @@ export class FakeFocalboard {
 
   // ---- routes ----
 
-  private boardFor(ctx: Ctx, edit: boolean): BoardRow {
+  private boardFor(ctx: Ctx, edit: boolean, denied = 'access denied to make board changes'): BoardRow {
     if (!ctx.user) throw new ApiError(401, 'access denied to board');
     const board = this.store.board(ctx.params.boardID!);
     if (!board) throw new ApiError(404, `{board ID=${ctx.params.boardID}} not found`);
     const member = board.members.get(ctx.user.id);
     if (!member) throw new ApiError(403, 'access denied to board');
-    if (edit && !member.editor) throw new ApiError(403, 'access denied to make board changes');
+    if (edit && !member.editor) throw new ApiError(403, denied);
     return board;
   }
 
@@ -325,7 +329,8 @@ export class FakeFocalboard {
       body: boardJson(this.boardFor(ctx, false)),
     }));
     this.route('PATCH', '/boards/{boardID}', 'required', (ctx) => {
-      const board = this.boardFor(ctx, true);
+      // PermissionManageBoardProperties: editors and admins (localpermissions.go).
+      const board = this.boardFor(ctx, true, 'access denied to modifying board properties');
       const patch = (ctx.body ?? {}) as {
         title?: string;
         updatedCardProperties?: unknown[];

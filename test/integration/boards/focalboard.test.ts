@@ -53,6 +53,24 @@ describe('focalboard adapter: the API as the source has it', () => {
     expect(err.message).not.toContain('stale-token-123');
   });
 
+  it("a viewer's token is auth on the first write, saying the user must be an editor", async () => {
+    const fx = await focalboard();
+    const viewer = fx.fake.addMember('victor', 'pw', { editor: false });
+    const adapter = new FocalboardAdapter({
+      boardId: 'x',
+      url: fx.fake.url,
+      board: 'Deckhand',
+      token: fx.fake.newSession(viewer),
+    });
+    // The fixture's adapter already added "Parent card"; a viewer can still read, but not write.
+    await adapter.connect();
+    const err = await rejection(adapter.createTask({ fields: { title: 'No' }, marker: 'm-v' }));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toBe(
+      "Focalboard denied create a card (HTTP 403: access denied to make board changes); the token's user must be an editor of the board",
+    );
+  });
+
   it('an unknown board or a missing or wrongly typed property is an error naming it and listing what the board has', async () => {
     const fx = await focalboard();
     const make = (extra: Partial<ConstructorParameters<typeof FocalboardAdapter>[0]>) =>
