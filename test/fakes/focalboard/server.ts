@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { HumanFocalboard } from './human';
 import { boardJson, FocalboardStore, newId, type BlockRow, type BoardRow, type UserRow } from './store';
 
@@ -34,7 +35,13 @@ import { boardJson, FocalboardStore, newId, type BlockRow, type BoardRow, type U
  * - `PATCH /boards/{id}` applies a BoardPatch (model/board.go):
  *   updatedCardProperties replace templates by id or append them.
  *
- * Known differences: one team ("0"), no websocket, no /cards routes, files,
+ * - The websocket `/ws` (server/ws/server.go): `AUTH` with a bad token closes
+ *   the socket; `SUBSCRIBE_TEAM` before AUTH is ignored; every saved block of
+ *   a board is pushed to the subscribed members as `{"action":"UPDATE_BLOCK",
+ *   "teamId", "block"}`; a deletion as a block with only id, boardId,
+ *   updateAt and deleteAt (BroadcastBlockDelete). Nothing is replayed.
+ *
+ * Known differences: one team ("0"), no /cards routes, files,
  * views, templates, sharing, categories or history; a board's members are
  * editors unless added as viewers; session tokens never expire (they can be
  * revoked with `revokeTokens`).
@@ -119,9 +126,15 @@ export class FakeFocalboard {
     handler: Handler;
   }[] = [];
   private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  /** Open sockets and the user each authenticated as, with the teams they subscribed to. */
+  private readonly listeners = new Map<WebSocket, { userId?: string; teams: Set<string> }>();
 
   private constructor(options: FakeFocalboardOptions) {
-    this.store = new FocalboardStore(() => this.now());
+    this.store = new FocalboardStore(
+      () => this.now(),
+      (block) => this.broadcast(block),
+    );
     this.owner = this.store.addUser('admin', 'admin-password');
     this.board = this.store.addBoard('Deckhand', this.owner, options.statuses ?? DEFAULT_STATUSES);
     this.token = this.newSession(this.owner);
@@ -132,6 +145,8 @@ export class FakeFocalboard {
     const fake = new FakeFocalboard(options);
     fake.server = createServer((req, res) => void fake.handle(req, res));
     fake.server.keepAliveTimeout = 1_000;
+    fake.wss = new WebSocketServer({ server: fake.server, path: '/ws' });
+    fake.wss.on('connection', (socket) => fake.listen(socket));
     await new Promise<void>((resolve) => fake.server!.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
     return fake;
@@ -177,7 +192,56 @@ export class FakeFocalboard {
     return new HumanFocalboard(this, user);
   }
 
+  /** How many sockets are open (a test's view of reconnects). */
+  get socketCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Drops every websocket, as a server restart or a network change does. */
+  dropSockets(): void {
+    for (const socket of this.listeners.keys()) socket.terminate();
+  }
+
+  /** Websocket connections accepted so far. */
+  socketConnections = 0;
+
+  private listen(socket: WebSocket): void {
+    this.socketConnections++;
+    const session: { userId?: string; teams: Set<string> } = { teams: new Set() };
+    this.listeners.set(socket, session);
+    socket.on('close', () => this.listeners.delete(socket));
+    socket.on('message', (data: Buffer) => {
+      let command: { action?: string; token?: string; teamId?: string };
+      try {
+        command = JSON.parse(data.toString()) as typeof command;
+      } catch {
+        return;
+      }
+      if (command.action === 'AUTH') {
+        if (session.userId) return;
+        const userId = this.sessions.get(command.token ?? '');
+        if (!userId) return void socket.close();
+        session.userId = userId;
+        return;
+      }
+      if (!session.userId) return;
+      if (command.action === 'SUBSCRIBE_TEAM' && command.teamId === '0') session.teams.add('0');
+      if (command.action === 'UNSUBSCRIBE_TEAM') session.teams.delete(command.teamId ?? '');
+    });
+  }
+
+  private broadcast(block: BlockRow | { id: string; boardId: string; updateAt: number; deleteAt: number }): void {
+    const board = this.store.board(block.boardId);
+    if (!board) return;
+    const message = JSON.stringify({ action: 'UPDATE_BLOCK', teamId: board.teamId, block });
+    for (const [socket, session] of this.listeners) {
+      if (session.userId && session.teams.has(board.teamId) && board.members.has(session.userId)) socket.send(message);
+    }
+  }
+
   async close(): Promise<void> {
+    for (const socket of this.listeners.keys()) socket.terminate();
+    this.wss?.close();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }

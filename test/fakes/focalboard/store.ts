@@ -68,7 +68,13 @@ export class FocalboardStore {
   readonly boards: BoardRow[] = [];
   readonly blocks = new Map<string, BlockRow>();
 
-  constructor(readonly now: () => number) {}
+  constructor(
+    readonly now: () => number,
+    /** Every save and deletion, for the websocket. */
+    private readonly changed: (
+      block: BlockRow | { id: string; boardId: string; updateAt: number; deleteAt: number },
+    ) => void = () => undefined,
+  ) {}
 
   addUser(username: string, password: string): UserRow {
     const user: UserRow = { id: newId('u'), username, password, is_bot: false };
@@ -134,12 +140,18 @@ export class FocalboardStore {
       createAt: existing ? existing.createAt : now,
     };
     this.blocks.set(row.id, row);
+    this.changed(structuredClone(row));
     return row;
   }
 
   /** deleteBlockAndChildren: the block and its children leave the table (history keeps them). */
   delete(id: string): void {
+    const block = this.blocks.get(id);
     this.blocks.delete(id);
+    if (block) {
+      const now = this.now();
+      this.changed({ id, boardId: block.boardId, updateAt: now, deleteAt: now });
+    }
     for (const child of [...this.blocks.values()].filter((b) => b.parentId === id)) this.delete(child.id);
   }
 

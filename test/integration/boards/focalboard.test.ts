@@ -189,6 +189,59 @@ describe('focalboard adapter: the API as the source has it', () => {
   });
 });
 
+describe('focalboard websocket hints', () => {
+  const until = async (check: () => boolean, what: string) => {
+    for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(check(), what).toBe(true);
+  };
+
+  it('names the card a person edits or comments on, and reconnects after the socket drops', async () => {
+    const fx = await focalboard({ socketRetryMs: 50 });
+    const task = await fx.adapter.createTask({ fields: { title: 'Watched' }, marker: 'm-ws' });
+    const hints: { kind: string; taskIds: string[] }[] = [];
+    const unwatch = fx.adapter.watch((h) => hints.push({ kind: h.kind, taskIds: h.taskIds }));
+    await until(() => fx.fake.socketCount === 1, 'the socket is open');
+    await new Promise((r) => setTimeout(r, 50));
+    const person = fx.fake.human('alice');
+    person.comment(task.id, 'a question back');
+    fx.humanEdit(person, task.id, { description: 'More detail.' });
+    await until(() => hints.length >= 2, 'hints arrive');
+    expect(hints).toContainEqual({ kind: 'comment', taskIds: [task.id] });
+    expect(hints).toContainEqual({ kind: 'task', taskIds: [task.id] });
+
+    fx.fake.dropSockets();
+    await until(() => fx.fake.socketConnections === 2 && fx.fake.socketCount === 1, 'the socket is open again');
+    await new Promise((r) => setTimeout(r, 50));
+    hints.length = 0;
+    fx.humanEdit(person, task.id, { title: 'Watched, renamed' });
+    await until(() => hints.length >= 1, 'hints arrive after the reconnect');
+    expect(hints[0]).toEqual({ kind: 'task', taskIds: [task.id] });
+    unwatch();
+    await until(() => fx.fake.socketCount === 0, 'unwatch closes the socket');
+  });
+
+  it('a bad token gets the socket closed by the server and no hints, only retries, until unwatched', async () => {
+    const fx = await focalboard();
+    const adapter = new FocalboardAdapter({
+      boardId: 'x',
+      url: fx.fake.url,
+      board: 'Deckhand',
+      token: fx.fake.token,
+      socketRetryMs: 50,
+    });
+    await adapter.connect();
+    fx.fake.revokeTokens();
+    const hints: unknown[] = [];
+    const unwatch = adapter.watch((h) => hints.push(h));
+    await new Promise((r) => setTimeout(r, 300));
+    fx.fake.human('alice').comment(fx.humanCreate(fx.fake.human('alice'), { title: 'Unseen' }), 'hi');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(hints).toEqual([]);
+    unwatch();
+    await until(() => fx.fake.socketCount === 0, 'no socket stays open');
+  });
+});
+
 const pickup = [
   {
     id: 'coder',
@@ -201,7 +254,7 @@ const pickup = [
 
 async function served(
   agents: Parameters<typeof startHarness>[0]['agents'],
-  extra: { settings?: Record<string, unknown>; config?: Record<string, unknown> } = {},
+  extra: { settings?: Record<string, unknown>; config?: Record<string, unknown>; poll?: string } = {},
 ) {
   const fx = await focalboard();
   const harness = await startHarness({
@@ -210,7 +263,7 @@ async function served(
     ...(extra.settings ? { settings: extra.settings } : {}),
     keychain: { 'focalboard-token': fx.fake.token },
     config: {
-      boards: [{ ...fx.configEntry, token: { keychain: 'focalboard-token' }, poll: { interval: '1s' } }],
+      boards: [{ ...fx.configEntry, token: { keychain: 'focalboard-token' }, poll: { interval: extra.poll ?? '1s' } }],
       ...extra.config,
     },
   });
@@ -232,10 +285,12 @@ describe('focalboard through deckhand', () => {
     expect(done.description).toBe('Why is it stale?');
   });
 
-  it("ask a human on Focalboard: one question comment; an answer typed from Deckhand's own account resumes the run", async () => {
+  it("ask a human on Focalboard, woken by the websocket: one question comment; an answer typed from Deckhand's own account resumes the run", async () => {
+    // Polls every 10 minutes and answers are never polled: only the websocket's hints can bring the card and the answer in.
     const { fx, harness } = await served(pickup, {
-      settings: { answerPollMs: 300 },
+      settings: { answerPollMs: 600_000 },
       config: { agent_defaults: { resume_on: 'answer' } },
+      poll: '10m',
     });
     const admin = fx.fake.human('admin');
     const id = fx.humanCreate(admin, {

@@ -178,6 +178,9 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    // Pushed hints stop with the engine: an open board websocket would keep the process alive.
+    for (const unwatch of this.unwatch.values()) unwatch();
+    this.unwatch.clear();
   }
 
   hasBoard(boardId: string): boolean {

@@ -1,12 +1,13 @@
 import type { ColumnRole } from '../../config';
 import type { Comment, FieldPatch, Task } from '../../../../shared/task';
-import type { BoardAdapter, BoardCapabilities, ChangePage, CreateTaskInput } from '../contract/adapter';
+import type { BoardAdapter, BoardCapabilities, BoardHint, ChangePage, CreateTaskInput } from '../contract/adapter';
 import { checkColumnRoles, checkPatch, patchChanges } from '../contract/canonical';
 import { BoardError } from '../contract/errors';
 import { watermarkOf } from '../kit/listing/watermark';
 import { findByName } from '../kit/names/find-by-name';
 import { renderNotesComment } from '../kit/notes/mirror-comment';
 import { FocalboardClient, type FocalboardClientOptions } from './client';
+import { FocalboardSocket } from './socket';
 import {
   cardProperties,
   commentFromBlock,
@@ -39,6 +40,8 @@ export interface FocalboardAdapterOptions extends FocalboardClientOptions {
   board: string;
   properties?: PropertyNames;
   columnRoles?: Partial<Record<ColumnRole, string>>;
+  /** First wait before the websocket reconnects (tests make it short). */
+  socketRetryMs?: number;
 }
 
 /** A new option's id, in the webapp's style (Utils.createGuid(IDType.BlockID)). */
@@ -53,10 +56,10 @@ const optionId = (template: PropertyTemplate, name: string): string => derivedId
  * blocks; agent notes a text property when the config names one, else a
  * marked text block at the end of the card that only Deckhand edits.
  *
- * Change detection: the API lists no changes since a time and its websocket
- * is a UI channel (see docs/boards/focalboard.md), so every poll is one `GET
- * /boards/{id}/blocks?all=true` of the whole board, diffed by the engine
- * through each card's updateAt and the hash of its fields.
+ * Change detection: the API lists no changes since a time, so every poll is
+ * one `GET /boards/{id}/blocks?all=true` of the whole board, diffed by the
+ * engine through each card's updateAt and the hash of its fields. The
+ * websocket (`/ws`) only brings re-reads forward: it replays nothing.
  */
 export class FocalboardAdapter implements BoardAdapter {
   readonly type = FOCALBOARD_BOARD_TYPE;
@@ -513,6 +516,20 @@ export class FocalboardAdapter implements BoardAdapter {
         'order the card content',
       );
     }
+  }
+
+  /** The websocket's change hints (see socket.ts): a quicker re-read, never the only way a change is seen. */
+  watch(onHint: (hint: BoardHint) => void): () => void {
+    const socket = new FocalboardSocket({
+      url: this.client.baseUrl,
+      token: this.options.token,
+      teamId: () => this.board?.teamId || '0',
+      boardId: () => this.board?.id,
+      onHint,
+      ...(this.options.socketRetryMs !== undefined ? { retryMs: this.options.socketRetryMs } : {}),
+    });
+    socket.start();
+    return () => socket.stop();
   }
 
   async listComments(taskId: string): Promise<Comment[]> {
