@@ -6,8 +6,8 @@
  * the naive loop (list the cards, then read each card's content, where the description and comments live).
  *
  * Why not one small request per idle cycle: Focalboard's API has no "changed since" filter (GET
- * /boards/{id}/blocks filters by parent and type only) and no page cursor, and its websocket is the web app's
- * channel, not a change feed Deckhand can resume after a gap. So the idle poll is one request, but one that
+ * /boards/{id}/blocks filters by parent and type only) and no page cursor, and its websocket replays nothing
+ * after a gap (Deckhand uses it for hints only, so it cannot replace the poll). So the idle poll is one request, but one that
  * downloads the whole board: its bytes grow with the board, and only the request count stays at one.
  */
 import { FocalboardAdapter } from '../src/main/core/boards/focalboard/adapter';
