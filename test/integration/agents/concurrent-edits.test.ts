@@ -311,7 +311,11 @@ async function notionBoard(): Promise<Board> {
 
 async function linearBoard(): Promise<Board> {
   // Linear's default workflow plus a Blocked state, as a team adds in its settings.
-  const states = [...LINEAR_STATES.slice(0, 4), { name: 'Blocked', type: 'started' as const }, ...LINEAR_STATES.slice(4)];
+  const states = [
+    ...LINEAR_STATES.slice(0, 4),
+    { name: 'Blocked', type: 'started' as const },
+    ...LINEAR_STATES.slice(4),
+  ];
   const fx = await startLinearFixture({}, { states });
   cleanup.push(() => fx.stop());
   // The person is the Linear account Deckhand's API key belongs to.

@@ -280,7 +280,11 @@ describe('linear webhooks', () => {
 });
 
 /** Linear's default workflow plus a Blocked state (started), as a team adds in its settings. */
-const STATES = [...DEFAULT_STATES.slice(0, 4), { name: 'Blocked', type: 'started' as const }, ...DEFAULT_STATES.slice(4)];
+const STATES = [
+  ...DEFAULT_STATES.slice(0, 4),
+  { name: 'Blocked', type: 'started' as const },
+  ...DEFAULT_STATES.slice(4),
+];
 const COLUMNS = { working: 'In Progress', review: 'In Review', blocked: 'Blocked' };
 const HOOK_SECRET = 'lin_wh_deckhand_test_secret';
 
