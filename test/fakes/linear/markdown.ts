@@ -1,11 +1,20 @@
 /**
  * How Linear prints Markdown back after parsing it into its editor's
- * document (ProseMirror): `*` bullets, `*emphasis*`, `**strong**`, ATX
- * headings, ordered lists renumbered from 1, trailing spaces dropped, one
- * blank line at most. A description or comment read back is this rewrite of
- * what was sent, never byte for byte what was sent. The set is the common
- * cases seen in Linear's API answers [inferred from its editor, not its
- * source]; fenced code is kept as sent.
+ * document (ProseMirror; Linear's schema calls `Comment.body` "the Markdown
+ * representation of" the rich-text `bodyData`): `*` bullets, `*emphasis*`,
+ * `**strong**`, ATX headings, ordered lists renumbered from 1, trailing
+ * spaces dropped, one blank line at most, and characters that would be
+ * Markdown if left bare escaped with a backslash: `snake\_case`, `2 \* 3`,
+ * `\[WIP\]`. A description or comment read back is this rewrite of what was
+ * sent, never byte for byte what was sent.
+ *
+ * Based on prosemirror-markdown's default serializer (ProseMirror/
+ * prosemirror-markdown src/to_markdown.ts: `bullet_list` prints `*`, `em`
+ * prints `*`, `esc()` backslash-escapes `*`, `_`, `[`, `]` in text), on which
+ * Linear's editor is built, and on the escaped bodies Linear's API hands back
+ * (linear/linear#1238 shows `\*\*`, `\#`, `` \` `` in a stored body). Linear's own
+ * printer is not public: which cases it escapes exactly is [inferred]. Fenced
+ * code and inline code are kept as sent.
  */
 export function linearMarkdown(text: string): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
@@ -55,6 +64,7 @@ export function linearMarkdown(text: string): string {
                 .replace(/(^|[^\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])/g, '$1**$2**')
                 .replace(/(^|[^\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])/g, '$1*$2*'),
         )
+        .map((part, index) => (index % 2 === 1 ? part : escapeText(part)))
         .join(''),
     );
   }
@@ -62,4 +72,22 @@ export function linearMarkdown(text: string): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/** Links, and a task list's box at the start of an item: Markdown the escapes must not touch. */
+const KEPT = /(\[[^\]\n]*\]\([^)\n]*\)|^\s*\* \[[ xX]\](?= ))/g;
+
+/** The bare characters Linear's printer escapes: `[` and `]` outside links, `_` inside a word, a lone `*`. */
+function escapeText(text: string): string {
+  return text
+    .split(KEPT)
+    .map((part, index) =>
+      index % 2 === 1 || part === undefined
+        ? (part ?? '')
+        : part
+            .replace(/(?<!\\)([[\]])/g, '\\$1')
+            .replace(/(?<=[A-Za-z0-9])(?<!\\)_(?=[A-Za-z0-9])/g, '\\_')
+            .replace(/(?<=\S[ \t]+)\*(?=[ \t])/g, '\\*'),
+    )
+    .join('');
 }

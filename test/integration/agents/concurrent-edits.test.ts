@@ -11,6 +11,12 @@ import { startWekanFixture } from '../../boards/wekan';
 import { splitDescription as splitWekanDescription } from '../../../src/main/core/boards/wekan/mapping';
 import { startNotionFixture } from '../../boards/notion';
 import { startFocalboardFixture } from '../../boards/focalboard';
+import { startLinearFixture } from '../../boards/linear';
+import { DEFAULT_STATES as LINEAR_STATES } from '../../fakes/linear';
+import {
+  joinDescription as joinLinearDescription,
+  splitDescription as splitLinearDescription,
+} from '../../../src/main/core/boards/linear/mapping';
 import { splitNotesSection } from '../../../src/main/core/boards/kit/notes/description-section';
 import { textToHtml } from '../../../src/main/core/boards/plane/html';
 import { joinDescription, splitDescription } from '../../../src/main/core/boards/plane/mapping';
@@ -340,6 +346,47 @@ async function focalboardBoard(): Promise<Board> {
   };
 }
 
+async function linearBoard(): Promise<Board> {
+  // Linear's default workflow plus a Blocked state, as a team adds in its settings.
+  const states = [
+    ...LINEAR_STATES.slice(0, 4),
+    { name: 'Blocked', type: 'started' as const },
+    ...LINEAR_STATES.slice(4),
+  ];
+  const fx = await startLinearFixture({}, { states });
+  cleanup.push(() => fx.stop());
+  // The person is the Linear account Deckhand's API key belongs to.
+  const person = fx.fake.human('deckhand');
+  const roles = { working: 'In Progress', review: 'In Review', blocked: 'Blocked' };
+  const read = async (id: string) => (await fx.adapter.getTask(id))!;
+  return {
+    config: { ...fx.configEntry, poll: { interval: '1s' }, columns: roles },
+    env: fx.secrets,
+    columns: { todo: 'Todo', ...roles, done: 'Done' },
+    connect: () => undefined,
+    create: async (title, description, labels) =>
+      (await person.createIssue({ title, description, labels, state: 'Todo' })).id,
+    move: (id, state) => person.update(id, { state }),
+    // Linear's editor shows the notes section too; the person rewrites the text above it.
+    describe: async (id, description) => {
+      const { agentNotes } = splitLinearDescription(fx.fake.store.issues.get(id)!.description);
+      await person.update(id, { description: joinLinearDescription(description, agentNotes) });
+    },
+    unlabel: async (id, label) => person.update(id, { labels: (await read(id)).labels.filter((l) => l !== label) }),
+    comment: async (id, body) => void (await person.comment(id, body)),
+    card: async (id) => {
+      const task = await read(id);
+      return {
+        status: task.status,
+        labels: [...task.labels].sort(),
+        description: task.description,
+        agentNotes: task.agentNotes,
+      };
+    },
+    comments: async (id) => (await fx.adapter.listComments(id)).map((c) => c.body),
+  };
+}
+
 const BOARDS: Record<string, () => Promise<Board>> = {
   'local board': async () => localBoard(),
   'Kanboard (same account as Deckhand)': kanboardBoard,
@@ -348,6 +395,7 @@ const BOARDS: Record<string, () => Promise<Board>> = {
   'WeKan (same account as Deckhand)': wekanBoard,
   'Notion (a person and the integration)': notionBoard,
   'Focalboard (same account as Deckhand)': focalboardBoard,
+  'Linear (same account as Deckhand)': linearBoard,
 };
 
 /**

@@ -88,7 +88,7 @@ export class LinearAdapter implements BoardAdapter {
     nativeAgentNotes: false,
     subtasks: true,
     comments: true,
-    listDeleted: false,
+    listDeleted: true,
   };
   readonly api: LinearApi;
   private team: Team | undefined;
@@ -168,14 +168,19 @@ export class LinearAdapter implements BoardAdapter {
   }
 
   /** Pages of issues (`first` per page), through Linear's cursors. */
-  private async collect(filter: LinearDocument.IssueFilter, first: number, what: string): Promise<LinearIssue[]> {
+  private async collect(
+    filter: LinearDocument.IssueFilter,
+    first: number,
+    what: string,
+    includeArchived = false,
+  ): Promise<LinearIssue[]> {
     const out: LinearIssue[] = [];
     let after: string | null = null;
     for (;;) {
       const page: IssuePage = await this.api.request<IssuePage>(
         first === FULL_PAGE ? 'issues-full' : 'issues-poll',
         ISSUES_QUERY,
-        { filter, first, ...(after ? { after } : {}) },
+        { filter, first, ...(after ? { after } : {}), ...(includeArchived ? { includeArchived } : {}) },
         what,
         true,
       );
@@ -201,20 +206,27 @@ export class LinearAdapter implements BoardAdapter {
 
   /**
    * `updatedAt >= since` (the contract's bound; the engine dedupes what sits
-   * at the watermark by version), filtered by Linear, every page read.
+   * at the watermark by version), filtered by Linear, every page read. A poll
+   * asks with `includeArchived`, so an issue archived or moved to the trash
+   * since (Linear moves its updatedAt) comes back in the same request with
+   * `archivedAt` set: a deletion, with no second query.
    */
   async listChangedSince(since: string | null): Promise<ChangePage> {
     await this.ready();
-    if (since !== null && Number.isNaN(Date.parse(since))) {
-      throw new BoardError('invalid', `"${since}" is not a date-time watermark`);
+    if (since === null) {
+      const tasks = await this.listTasks();
+      return { tasks, watermark: watermarkOf(tasks, null) };
     }
+    if (Number.isNaN(Date.parse(since))) throw new BoardError('invalid', `"${since}" is not a date-time watermark`);
     const filter: LinearDocument.IssueFilter = {
       ...this.teamFilter(),
-      ...(since !== null ? { updatedAt: { gte: new Date(Date.parse(since)).toISOString() } } : {}),
+      updatedAt: { gte: new Date(Date.parse(since)).toISOString() },
     };
-    const issues = await this.collect(filter, since === null ? FULL_PAGE : POLL_PAGE, 'list changed issues');
-    const tasks = await this.toTasks(issues);
-    return { tasks, watermark: watermarkOf(tasks, since) };
+    const issues = await this.collect(filter, POLL_PAGE, 'list changed issues', true);
+    const gone = issues.filter((i) => i.archivedAt);
+    const tasks = await this.toTasks(issues.filter((i) => !i.archivedAt));
+    // Deletions are seen too: their times move the watermark, so they are not listed again.
+    return { tasks, watermark: watermarkOf([...tasks, ...gone], since), deletedIds: gone.map((i) => i.id) };
   }
 
   async getTask(id: string): Promise<Task | null> {

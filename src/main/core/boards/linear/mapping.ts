@@ -17,6 +17,8 @@ export interface LinearIssue {
   state: { id: string };
   assignee: { id: string } | null;
   parent: { id: string } | null;
+  /** Set when the issue is archived or in the trash (listed only with `includeArchived`). */
+  archivedAt?: string | null;
 }
 
 export interface LinearState {

@@ -7,7 +7,11 @@
  * never mistaken for an edit, and never written back (an echo loop).
  *
  * The normal form keeps what a person would write: `-` bullets, `_emphasis_`,
- * `**strong**`, lists numbered 1, 2, 3. Fenced code is left exactly as it is.
+ * `**strong**`, lists numbered 1, 2, 3, and no backslash where it changes
+ * nothing: Linear escapes bare `[`, `]`, intraword `_` and a lone `*`
+ * (`\[WIP\]`, `snake\_case`, `2 \* 3`), and those escapes are dropped only
+ * where the bare character cannot be Markdown, so the text means the same
+ * when Deckhand writes it back. Fenced code is left exactly as it is.
  * `normaliseMarkdown(normaliseMarkdown(x)) === normaliseMarkdown(x)`.
  */
 export function normaliseMarkdown(text: string): string {
@@ -66,11 +70,31 @@ function inline(line: string): string {
     .map((part, index) =>
       index % 2 === 1
         ? part
-        : part
-            .replace(/(^|[^\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])/g, '$1**$2**')
-            .replace(/(^|[^\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])/g, '$1_$2_'),
+        : unescape(
+            part
+              .replace(/(^|[^\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])/g, '$1**$2**')
+              .replace(/(^|[^\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![\w*])/g, '$1_$2_'),
+          ),
     )
     .join('');
+}
+
+/**
+ * Drops the backslashes Linear adds where the bare character means the same
+ * (CommonMark): `_` between letters or digits never starts emphasis, a `*`
+ * with spaces on both sides after some text is neither emphasis nor a bullet,
+ * and `[…]` not followed by `(`, `[` or `:` is no link (a task box at the start of
+ * a list item is left escaped: bare, it would become one).
+ */
+function unescape(text: string): string {
+  return text
+    .replace(/(?<=[A-Za-z0-9])\\_(?=[A-Za-z0-9])/g, '_')
+    .replace(/(?<=\S[ \t]+)\\\*(?=[ \t])/g, '*')
+    .replace(
+      /(^\s*(?:[-*+]|\d+[.)])\s+)?\\\[([^\]\n\\]*)\\\](?![([:])/g,
+      (all, item: string | undefined, inner: string) =>
+        item !== undefined && /^[ xX]$/.test(inner) ? all : `${item ?? ''}[${inner}]`,
+    );
 }
 
 /** Whether two Markdown texts say the same once both are in the normal form. */

@@ -13,9 +13,10 @@ const ISSUE_FIELDS = `
   id identifier title description priority dueDate updatedAt labelIds
   state { id } assignee { id } parent { id }`;
 
-export const ISSUES_QUERY = `query DeckhandIssues($filter: IssueFilter, $first: Int, $after: String) {
-  issues(filter: $filter, first: $first, after: $after, orderBy: updatedAt) {
-    nodes {${ISSUE_FIELDS} }
+/** `includeArchived` only on polls: archived and trashed issues come back with `archivedAt`, seen as deletions. */
+export const ISSUES_QUERY = `query DeckhandIssues($filter: IssueFilter, $first: Int, $after: String, $includeArchived: Boolean) {
+  issues(filter: $filter, first: $first, after: $after, orderBy: updatedAt, includeArchived: $includeArchived) {
+    nodes {${ISSUE_FIELDS} archivedAt }
     pageInfo { hasNextPage endCursor }
   }
 }`;
