@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HumanFocalboard } from './human';
 import { boardJson, FocalboardStore, newId, type BlockRow, type BoardRow, type UserRow } from './store';
+import { takeFault } from '../faults';
 
 /**
  * A fake Focalboard (standalone server, REST API v2) for tests: real HTTP on
@@ -294,13 +295,7 @@ export class FakeFocalboard {
   }
 
   private takeFault(request: FaultRequest): Fault | undefined {
-    const at = this.faults.findIndex((f) => !f.when || f.when(request));
-    if (at < 0) return undefined;
-    const fault = this.faults[at]!;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(at, 1);
-    else fault.times = left;
-    return fault;
+    return takeFault(this.faults, request);
   }
 
   private tokenOf(req: IncomingMessage, url: URL): string {

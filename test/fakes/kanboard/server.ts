@@ -18,6 +18,7 @@ import {
 } from './procedures';
 import { KanboardStore, type KanboardEvent, type Session, type UserRow } from './store';
 import { HumanActions } from './human';
+import { takeFault } from '../faults';
 
 /**
  * A fake Kanboard for tests: real HTTP on 127.0.0.1, Kanboard's JSON-RPC
@@ -230,13 +231,7 @@ export class FakeKanboard {
   }
 
   private takeFault(methods: string[]): Fault | undefined {
-    const index = this.faults.findIndex((f) => !f.when || f.when(methods));
-    if (index === -1) return undefined;
-    const fault = this.faults[index]!;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(index, 1);
-    else fault.times = left;
-    return fault;
+    return takeFault(this.faults, methods);
   }
 
   /** Server::execute: parse, then each request in order; auth and access failures end the whole request. */

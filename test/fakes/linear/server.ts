@@ -48,6 +48,7 @@ import { complexityOf } from './complexity';
 import { Graph, linearSchema } from './graph';
 import { HumanActions } from './human';
 import { DEFAULT_STATES, LinearStore, type Change, type StateSeed, type TeamRow, type UserRow } from './store';
+import { takeFault } from '../faults';
 
 export interface FaultRequest {
   /** The operation's name (`DeckhandIssues`), or '' for an anonymous one. */
@@ -444,13 +445,7 @@ export class FakeLinear {
   }
 
   private takeFault(request: FaultRequest): Fault | undefined {
-    const index = this.faults.findIndex((f) => !f.when || f.when(request));
-    if (index === -1) return undefined;
-    const fault = this.faults[index]!;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(index, 1);
-    else fault.times = left;
-    return fault;
+    return takeFault(this.faults, request);
   }
 
   // ---- webhooks ----

@@ -43,6 +43,7 @@ import {
   type RichTextRow,
   type StoreOptions,
 } from './store';
+import { takeFault } from '../faults';
 
 export const NOTION_VERSIONS = ['2025-09-03'];
 
@@ -302,13 +303,7 @@ export class FakeNotion {
   // ---- HTTP ----
 
   private takeFault(request: FaultRequest): Fault | undefined {
-    const index = this.faults.findIndex((f) => !f.when || f.when(request));
-    if (index === -1) return undefined;
-    const fault = this.faults[index]!;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(index, 1);
-    else fault.times = left;
-    return fault;
+    return takeFault(this.faults, request);
   }
 
   private throttled(): number | undefined {

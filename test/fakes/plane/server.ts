@@ -37,6 +37,7 @@ import {
 } from './store';
 import { parseIsoMicros } from './time';
 import { validateComment, validateIssue, validateLabel } from './validate';
+import { takeFault } from '../faults';
 
 /**
  * A fake Plane (Community Edition, REST API v1) for tests: real HTTP on
@@ -510,13 +511,7 @@ export class FakePlane {
   }
 
   private takeFault(request: FaultRequest): Fault | undefined {
-    const index = this.faults.findIndex((f) => !f.when || f.when(request));
-    if (index === -1) return undefined;
-    const fault = this.faults[index]!;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(index, 1);
-    else fault.times = left;
-    return fault;
+    return takeFault(this.faults, request);
   }
 
   private match(pathname: string): { route: Route; params: Record<string, string> } | undefined {

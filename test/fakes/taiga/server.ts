@@ -25,6 +25,7 @@ import {
   type WebhookLogRow,
   type WebhookRow,
 } from './store';
+import { takeFault } from '../faults';
 
 /**
  * A fake Taiga (taiga-back REST API, `/api/v1`) for tests: real HTTP on
@@ -458,13 +459,7 @@ export class FakeTaiga {
   // ---- HTTP ----
 
   private takeFault(request: FaultRequest): Fault | undefined {
-    const index = this.faults.findIndex((f) => !f.when || f.when(request));
-    if (index === -1) return undefined;
-    const fault = this.faults[index]!;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(index, 1);
-    else fault.times = left;
-    return fault;
+    return takeFault(this.faults, request);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

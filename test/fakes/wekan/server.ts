@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HumanActions } from './human';
 import { meteorId, WekanStore, type BoardRow, type CardRow, type UserRow } from './store';
+import { takeFault } from '../faults';
 
 /**
  * A fake WeKan REST API for tests: real HTTP on 127.0.0.1, written from
@@ -359,13 +360,7 @@ export class FakeWekan {
   }
 
   private takeFault(request: FaultRequest): Fault | undefined {
-    const at = this.faults.findIndex((f) => !f.when || f.when(request));
-    if (at < 0) return undefined;
-    const fault = this.faults[at]!;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(at, 1);
-    else fault.times = left;
-    return fault;
+    return takeFault(this.faults, request);
   }
 
   private async run(

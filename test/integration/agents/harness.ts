@@ -7,6 +7,7 @@ import { createCore, type Core } from '../../../src/main/core/app';
 import { dispatch } from '../../../src/main/core/api/dispatch';
 import { EnvSecretStore } from '../../../src/main/core/secrets/env-store';
 import type { SecretStore } from '../../../src/main/core/secrets/secret-store';
+import type { BoardAdapter } from '../../../src/main/core/boards/contract/adapter';
 import type { DeckhandEvent } from '../../../src/shared/contract';
 import type { AgentRun } from '../../../src/shared/model';
 import type { Task, TaskFields } from '../../../src/shared/task';
@@ -237,4 +238,28 @@ export async function expectOneDigest(
   expect(made.assignee).toBe(assignee);
   expect(made.labels).toContain('digest');
   expect(harness.core.agents.triggerDigest('secretary', 'schedule')).toBeUndefined();
+}
+
+/**
+ * The ask-a-person workflow on a board: the waiting run posted its question as exactly one comment, the person's
+ * answer (posted by `answer`) resumes it with that text, the answer reaches the notes, and the question is never
+ * asked again. `blocked` is the column the card must sit in while it waits, where the board has one.
+ */
+export async function expectQuestionAnswered(
+  harness: Harness,
+  adapter: Pick<BoardAdapter, 'getTask' | 'listComments'>,
+  options: { taskId: string; blocked?: string; answerText: string; answer: () => unknown },
+): Promise<void> {
+  const { taskId } = options;
+  const waiting = await harness.runIn({ taskId }, ['waiting-for-human'], 30_000);
+  const questions = async (): Promise<string[]> =>
+    (await adapter.listComments(taskId)).map((c) => c.body).filter((b) => b.startsWith('Question from agent'));
+  expect(await questions()).toEqual([expect.stringContaining('Which region do we deploy to?')]);
+  if (options.blocked) expect((await adapter.getTask(taskId))!.status).toBe(options.blocked);
+
+  await options.answer();
+  const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 10_000);
+  expect(done).toMatchObject({ state: 'done', answer: options.answerText });
+  expect((await adapter.getTask(taskId))!.agentNotes).toContain(options.answerText);
+  expect(await questions()).toHaveLength(1);
 }

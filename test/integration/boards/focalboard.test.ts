@@ -4,7 +4,13 @@ import { derivedId } from '../../../src/main/core/boards/focalboard/mapping';
 import { startFocalboardFixture, type FocalboardFixture } from '../../boards/focalboard';
 import { rejection } from '../../helpers/board-errors';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, expectOneDigest, plannerAndSecretary, startHarness } from '../agents/harness';
+import {
+  EXAMPLE_AGENT,
+  expectOneDigest,
+  expectQuestionAnswered,
+  plannerAndSecretary,
+  startHarness,
+} from '../agents/harness';
 
 /** The Focalboard adapter on the fake Focalboard: what the conformance suite does not cover, and the agent workflows. */
 const tempDir = useTempDirs();
@@ -298,17 +304,12 @@ describe('focalboard through deckhand', () => {
       description: 'ask: Which region do we deploy to?',
       labels: ['needs-ai'],
     });
-    const waiting = await harness.runIn({ taskId: id }, ['waiting-for-human'], 30_000);
-    const questions = async () =>
-      (await fx.adapter.listComments(id)).map((c) => c.body).filter((b) => b.startsWith('Question from agent'));
-    expect(await questions()).toEqual([expect.stringContaining('Which region do we deploy to?')]);
-    expect((await fx.adapter.getTask(id))!.status).toBe('Blocked');
-
-    admin.comment(id, 'eu-central-1');
-    const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 10_000);
-    expect(done).toMatchObject({ state: 'done', answer: 'eu-central-1' });
-    expect((await fx.adapter.getTask(id))!.agentNotes).toContain('eu-central-1');
-    expect(await questions()).toHaveLength(1);
+    await expectQuestionAnswered(harness, fx.adapter, {
+      taskId: id,
+      blocked: 'Blocked',
+      answerText: 'eu-central-1',
+      answer: () => admin.comment(id, 'eu-central-1'),
+    });
   });
 
   it('breakdown and digest on Focalboard: subtasks created once (a lost create answer included), one digest card assigned to a person', async () => {

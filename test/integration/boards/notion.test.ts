@@ -9,7 +9,13 @@ import { startNotionFixture, type NotionFixture } from '../../boards/notion';
 import { richText, type PropertySchema } from '../../fakes/notion';
 import { rejection } from '../../helpers/board-errors';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, expectOneDigest, plannerAndSecretary, startHarness } from '../agents/harness';
+import {
+  EXAMPLE_AGENT,
+  expectOneDigest,
+  expectQuestionAnswered,
+  plannerAndSecretary,
+  startHarness,
+} from '../agents/harness';
 
 /** The Notion adapter on the fake Notion: what the conformance suite does not cover. */
 const tempDir = useTempDirs();
@@ -449,17 +455,12 @@ describe('notion through deckhand', () => {
       description: 'ask: Which region do we deploy to?',
       labels: ['needs-ai'],
     });
-    const waiting = await harness.runIn({ taskId: id }, ['waiting-for-human'], 30_000);
-    const questions = async () =>
-      (await fx.adapter.listComments(id)).map((c) => c.body).filter((b) => b.startsWith('Question from agent'));
-    expect(await questions()).toEqual([expect.stringContaining('Which region do we deploy to?')]);
-    expect((await fx.adapter.getTask(id))!.status).toBe('Blocked');
-
-    person.comment(id, 'eu-central-1');
-    const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 10_000);
-    expect(done).toMatchObject({ state: 'done', answer: 'eu-central-1' });
-    expect((await fx.adapter.getTask(id))!.agentNotes).toContain('eu-central-1');
-    expect(await questions()).toHaveLength(1);
+    await expectQuestionAnswered(harness, fx.adapter, {
+      taskId: id,
+      blocked: 'Blocked',
+      answerText: 'eu-central-1',
+      answer: () => person.comment(id, 'eu-central-1'),
+    });
   });
 
   it('breakdown and digest on Notion: subtasks created once as sub-items, one digest page assigned to a person', async () => {

@@ -5,7 +5,13 @@ import { startServer } from '../../../src/main/core/server/http-server';
 import { signHmac } from '../../../src/main/core/boards/kit/webhooks/verify';
 import { startPlaneFixture, type PlaneFixture } from '../../boards/plane';
 import { useTempDirs } from '../../helpers/tmp';
-import { EXAMPLE_AGENT, expectOneDigest, plannerAndSecretary, startHarness } from '../agents/harness';
+import {
+  EXAMPLE_AGENT,
+  expectOneDigest,
+  expectQuestionAnswered,
+  plannerAndSecretary,
+  startHarness,
+} from '../agents/harness';
 import { rejection } from '../../helpers/board-errors';
 
 /** The Plane adapter on the fake Plane: what the conformance suite does not cover. */
@@ -213,16 +219,11 @@ describe('plane through deckhand', () => {
       description: '<p>ask: Which region do we deploy to?</p>',
       labels: ['needs-ai'],
     });
-    const waiting = await harness.runIn({ taskId: item.id }, ['waiting-for-human'], 30_000);
-    const questions = async (): Promise<string[]> =>
-      (await fx.adapter.listComments(item.id)).map((c) => c.body).filter((b) => b.startsWith('Question from agent'));
-    expect(await questions()).toEqual([expect.stringContaining('Which region do we deploy to?')]);
-
-    await person.comment(item.id, '<p>eu-central-1</p>');
-    const done = await harness.runIn({ runId: waiting.id }, ['done', 'failed'], 10_000);
-    expect(done).toMatchObject({ state: 'done', answer: 'eu-central-1' });
-    expect((await fx.adapter.getTask(item.id))!.agentNotes).toContain('eu-central-1');
-    expect(await questions()).toHaveLength(1);
+    await expectQuestionAnswered(harness, fx.adapter, {
+      taskId: item.id,
+      answerText: 'eu-central-1',
+      answer: () => person.comment(item.id, '<p>eu-central-1</p>'),
+    });
   });
 
   it('breakdown and digest on Plane: subtasks created once as child work items, one digest work item assigned to a member', async () => {
