@@ -200,7 +200,10 @@ function resume(prior: UpdateDecision, remote: Task): { decision: UpdateDecision
 
 export async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<void> {
   const taskId = entry.taskId!;
+  // Always fresh, never a shared read: a person's edit of a moment ago must be merged, not overwritten
+  // (the adapter's write then works from this same read instead of asking again).
   const remote = await ctx.adapter.getTask(taskId);
+  ctx.recent.put(taskId, remote);
   if (!remote) throw new PermanentDeliveryError(`task ${taskId} no longer exists on the board`);
   const prior = entry.sent as UpdateDecision | null;
   const fresh = prior ? undefined : decide(ctx, entry, remote);
@@ -214,6 +217,8 @@ export async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Prom
     // The decision is committed before the request leaves: a lost answer is then resumed, not re-merged.
     if (!prior) ctx.outbox.markSent(entry.id, decision);
     const sentAt = Date.now();
+    // What was read before the write no longer stands; a claim's confirming read must be its own, after the write.
+    ctx.recent.forget(taskId);
     written = await ctx.adapter.updateTask(taskId, toSend);
     crashPoint('after-board-write');
     ctx.clock.observeWrite(sentAt, written.updatedAt);
