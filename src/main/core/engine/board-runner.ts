@@ -7,6 +7,7 @@ import { backoffMs } from './backoff';
 import type { BoardBudget } from './board-budget';
 import type { BoardContext } from './board-context';
 import { deliver } from './deliver';
+import { prefetchForDelivery } from './deliver-update';
 import { Mutex } from './mutex';
 import { reconcileTask } from './reconcile';
 
@@ -330,25 +331,32 @@ export class BoardRunner {
       'outbox',
       async () => {
         const waitingTasks = new Set<string>();
-        for (const entry of this.deps.ctx.outbox.pending(this.boardId)) {
-          if (this.stopped && this.deps.options.autoStart) return;
-          const key = entry.taskId ?? `create:${entry.id}`;
-          if (waitingTasks.has(key) || entry.nextAttemptAt > Date.now()) {
-            waitingTasks.add(key);
-            continue;
+        const pending = this.deps.ctx.outbox.pending(this.boardId);
+        // One batched read for the tasks these writes are about, not one each (failing, each reads its own).
+        await prefetchForDelivery(this.deps.ctx, pending).catch(() => undefined);
+        try {
+          for (const entry of pending) {
+            if (this.stopped && this.deps.options.autoStart) return;
+            const key = entry.taskId ?? `create:${entry.id}`;
+            if (waitingTasks.has(key) || entry.nextAttemptAt > Date.now()) {
+              waitingTasks.add(key);
+              continue;
+            }
+            // Requests under the lock never wait for the budget; a dry budget ends the drain, which resumes once it refills.
+            if (this.deps.budget.waitMs() > 0) {
+              this.budgetWaitMs = this.deps.budget.waitMs();
+              return;
+            }
+            const outcome = await deliver(this.deps.ctx, entry);
+            if (outcome.kind === 'retry') waitingTasks.add(key);
+            if (outcome.kind === 'board-blocked') {
+              this.blockedUntil = outcome.untilMs;
+              if (outcome.auth) throw new Error(outcome.error);
+              return;
+            }
           }
-          // Requests under the lock never wait for the budget; a dry budget ends the drain, which resumes once it refills.
-          if (this.deps.budget.waitMs() > 0) {
-            this.budgetWaitMs = this.deps.budget.waitMs();
-            return;
-          }
-          const outcome = await deliver(this.deps.ctx, entry);
-          if (outcome.kind === 'retry') waitingTasks.add(key);
-          if (outcome.kind === 'board-blocked') {
-            this.blockedUntil = outcome.untilMs;
-            if (outcome.auth) throw new Error(outcome.error);
-            return;
-          }
+        } finally {
+          this.deps.ctx.recent.dropOffers();
         }
       },
       false,

@@ -12,6 +12,7 @@ const KEEP_MS = 10_000;
  */
 export class RecentReads {
   private readonly reads = new Map<string, { task: Task | null; at: number }>();
+  private readonly offers = new Map<string, Task | null>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -29,6 +30,23 @@ export class RecentReads {
 
   forget(id: string): void {
     this.reads.delete(id);
+    this.offers.delete(id);
+  }
+
+  /** A read made for the next delivery of this task in the current outbox drain; taken once. */
+  offer(id: string, task: Task | null): void {
+    this.offers.set(id, task);
+  }
+
+  take(id: string): Task | null | undefined {
+    const task = this.offers.get(id);
+    this.offers.delete(id);
+    return task;
+  }
+
+  /** The drain ended: reads it did not use are not kept for later ones. */
+  dropOffers(): void {
+    this.offers.clear();
   }
 
   private prune(): void {
