@@ -41,6 +41,8 @@ export interface BoardSummary {
   status: BoardStatus;
   lastPollAt?: string;
   error?: string;
+  /** The board's request budget: every request to it (polls, deliveries, agents' reads) counts. */
+  requestsPerMinute?: number;
   /** Absent for a board that takes no webhooks (the local board). */
   webhook?: WebhookSummary;
 }

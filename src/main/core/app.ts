@@ -166,8 +166,11 @@ async function buildCore(
     },
     runner: { ...options.runner, ...(options.startEngine === false ? { autoStart: false } : {}) },
     runnerFor: (boardId): Partial<RunnerOptions> => {
-      const interval: number | undefined = boards.get(boardId)?.config.poll?.interval;
-      return interval ? { pollIntervalMs: interval } : {};
+      const poll: { interval?: number; requests_per_minute?: number } | undefined = boards.get(boardId)?.config.poll;
+      return {
+        ...(poll?.interval ? { pollIntervalMs: poll.interval } : {}),
+        ...(poll?.requests_per_minute ? { requestsPerMinute: poll.requests_per_minute } : {}),
+      };
     },
   });
   const adapterDeps = { db, secrets, localStore: localBoards };
@@ -214,6 +217,7 @@ async function buildCore(
         status: error ? 'error' : (live?.status ?? 'idle'),
         ...(live?.lastPollAt ? { lastPollAt: live.lastPollAt } : {}),
         ...(error || live?.error ? { error: error ?? live?.error } : {}),
+        ...(live?.requestsPerMinute ? { requestsPerMinute: live.requestsPerMinute } : {}),
         ...(live?.webhook ? { webhook: live.webhook } : {}),
       };
     });

@@ -35,6 +35,8 @@ const MANAGER_ONLY = new Set([
   'ColumnProcedure.removeColumn',
   'ProjectProcedure.updateProject',
   'ProjectProcedure.removeProject',
+  // AuthenticationProvider::getApiAccessMap: ActionProcedure removeAction, getActions, createAction need a manager.
+  'ActionProcedure.getActions',
 ]);
 const MEMBER_ONLY = new Set([
   'CommentProcedure.createComment',
@@ -279,6 +281,14 @@ export const PROCEDURES: Record<string, Procedure> = {
     run: (ctx, a) => {
       checkProject(ctx, 'ColumnProcedure', 'getColumns', int(a.project_id));
       return ctx.store.projectColumns(int(a.project_id)).map((c) => ({ ...c }));
+    },
+  },
+  getActions: {
+    className: 'ActionProcedure',
+    params: [['project_id']],
+    run: (ctx, a) => {
+      checkProject(ctx, 'ActionProcedure', 'getActions', int(a.project_id));
+      return ctx.store.actions.filter((x) => x.project_id === int(a.project_id)).map((x) => ({ ...x }));
     },
   },
   getAllLinks: { className: 'LinkProcedure', params: [], run: (ctx) => ctx.store.links.map((l) => ({ ...l })) },

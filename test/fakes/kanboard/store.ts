@@ -182,6 +182,17 @@ export class KanboardStore {
   taskLinks: TaskLinkRow[] = [];
   comments: CommentRow[] = [];
   members: { project_id: number; user_id: number; role: ProjectRole }[] = [];
+  /**
+   * Automatic actions, as ActionModel::getAllByProject lists them (params as a name => value object). The fake
+   * does not run them; Deckhand only asks whether a project has any.
+   */
+  actions: {
+    id: number;
+    project_id: number;
+    event_name: string;
+    action_name: string;
+    params: Record<string, string>;
+  }[] = [];
   /** Raised by the current call; the server drains them into webhook posts before it answers. */
   events: KanboardEvent[] = [];
   private seq = new Map<string, number>();

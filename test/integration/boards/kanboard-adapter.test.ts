@@ -419,3 +419,58 @@ describe('kanboard adapter: errors', () => {
     expect(err.message).toMatch(/cannot reach Kanboard at http:\/\/127\.0\.0\.1:\d+\/jsonrpc\.php \(ECONNREFUSED\)/);
   });
 });
+
+describe('kanboard adapter: request economy', () => {
+  it('reads several tasks in one request, and says which are gone', async () => {
+    const { fake, adapter } = await start('app', { tasks: 5 });
+    const ids = fake.store.tasks.map((t) => String(t.id));
+    fake.resetStats();
+    const read = await adapter.getTasks([...ids, '999']);
+    expect(fake.stats.requests).toBe(1);
+    expect([...read.values()].filter(Boolean).map((t) => t!.title)).toEqual(ids.map((_, i) => `Task ${i + 1}`));
+    expect(read.get('999')).toBeNull();
+  });
+
+  it('reads many tasks with one search and their extras in batches', async () => {
+    const { fake, adapter } = await start('app', { tasks: 120 });
+    const ids = fake.store.tasks.map((t) => String(t.id));
+    fake.resetStats();
+    const read = await adapter.getTasks(ids);
+    expect([...read.values()].filter(Boolean)).toHaveLength(120);
+    // One search, then tags and metadata for 120 tasks (no links anywhere) in batches of 200 calls.
+    expect(fake.stats.requests).toBe(1 + Math.ceil((2 * 120) / 200));
+  });
+
+  it('writes a move and labels in one request once it knows the project has no automatic actions', async () => {
+    const { fake, adapter } = await start('app', { tasks: 1 });
+    const id = String(fake.store.tasks[0]!.id);
+    // Before a listing the adapter does not know: each event-firing call goes alone.
+    await adapter.getTask(id);
+    fake.resetStats();
+    await adapter.updateTask(id, { status: 'Work in progress', labels: ['claim:x'] });
+    expect(fake.stats.requests).toBe(2);
+    await adapter.listTasks();
+    await adapter.getTask(id);
+    fake.resetStats();
+    await adapter.updateTask(id, { status: 'Done', labels: [] });
+    expect(fake.stats.requestLog[0]!.slice(0, 2)).toEqual(['moveTaskPosition', 'updateTask']);
+    expect(fake.stats.requests).toBe(1);
+  });
+
+  it('keeps splitting writes when the project has an automatic action, so it runs once per event', async () => {
+    const { fake, board, adapter } = await start('app', { tasks: 1 });
+    fake.store.actions.push({
+      id: 1,
+      project_id: board.projectId,
+      event_name: 'task.move.column',
+      action_name: '\\Kanboard\\Action\\TaskAssignColorColumn',
+      params: { column_id: '2', color_id: 'red' },
+    });
+    const id = String(fake.store.tasks[0]!.id);
+    await adapter.listTasks();
+    await adapter.getTask(id);
+    fake.resetStats();
+    await adapter.updateTask(id, { status: 'Work in progress', labels: ['claim:x'] });
+    expect(fake.stats.requests).toBe(2);
+  });
+});

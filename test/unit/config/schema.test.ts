@@ -187,6 +187,22 @@ describe('config schema', () => {
     expect(lines(raw)).toEqual(['boards[0].poll.interval: must be between 1s and 24h']);
   });
 
+  it('takes a board request budget, and names the range for a bad one', () => {
+    const raw = base();
+    const board = (raw.boards as Record<string, unknown>[])[0]!;
+    board.poll = { requests_per_minute: 6000 };
+    const ok = validateConfig(raw);
+    expect(ok.ok && ok.config.boards[0]!.poll?.requests_per_minute).toBe(6000);
+    for (const bad of [0, 5, 100_001, 12.5, '600']) {
+      board.poll = { interval: '15s', requests_per_minute: bad };
+      expect(lines(raw)).toEqual([
+        expect.stringMatching(
+          /^boards\[0\]\.poll\.requests_per_minute: (must be a whole number of requests between 6 and 100,000|.*expected number.*)$/,
+        ),
+      ]);
+    }
+  });
+
   it.each([
     ['1s', 1_000],
     ['2s', 2_000],

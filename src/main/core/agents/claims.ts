@@ -25,9 +25,8 @@ export class ClaimContested extends Error {
  */
 async function syncTask(ctx: RunContext, taskId: string): Promise<void> {
   if (!ctx.engine.hasBoard(ctx.run.boardId)) return;
-  const runner = ctx.engine.runner(ctx.run.boardId);
-  runner.hint([taskId]);
-  await runner.flushHints();
+  // Fresh, or the engine's read of a moment ago (the one that queued this run), batched with other reads.
+  await ctx.engine.runner(ctx.run.boardId).readTask(taskId);
 }
 
 /** Claim labels on the task other than ours. */

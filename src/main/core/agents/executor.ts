@@ -9,7 +9,7 @@ import { acquireClaim, ClaimContested, releaseClaim } from './claims';
 import { agentCrashPoint } from './crash-points';
 import { PausedAtSafePoint } from './effects';
 import { excludedBy, isClaimLabel } from './routing';
-import { runOperationId, type RunContext } from './run-context';
+import { readTaskNow, runOperationId, type RunContext } from './run-context';
 import type { RunRecord } from './run-repo';
 import { changesSince, describeChanges, taskAsRead } from './task-changes';
 import type { AgentInput, AgentOutput, AgentProvider, AgentTaskView, DigestFacts, ProviderResult } from './types';
@@ -384,7 +384,7 @@ async function executeTaskRun(ctx: RunContext, deps: ExecutorDeps): Promise<void
   let plan = step.plan as RunPlan | null;
   if (!plan) {
     safePoint(ctx);
-    const now = await ctx.adapter.getTask(ctx.run.taskId!);
+    const now = await readTaskNow(ctx, ctx.run.taskId!);
     if (!now) return finishSkipped(ctx, 'the task was deleted before the result could be written');
     // The plan is made from what the agent read, not from now; a round persisted before bases were recorded has none.
     ctx.basis = step.basis ?? basisOf(now);

@@ -1,6 +1,7 @@
 import type { BoardAdapter } from '../boards/contract/adapter';
 import type { AgentConfig } from '../config';
 import type { Basis } from '../engine/intents';
+import type { Task } from '../../../shared/task';
 import type { Append } from '../engine/journal';
 import type { SyncEngine } from '../engine/sync-engine';
 import type { ClaimRepo } from './claim-repo';
@@ -73,3 +74,11 @@ export const runOperationId = (runId: number): string => `run-${runId}`;
 /** Idempotency scope for one of a run's writes: the same step of the same run round never writes twice. */
 export const runScope = (run: { id: number; round: number }, step: string): string =>
   `run-${run.id}-r${run.round}-${step}`;
+
+/**
+ * The task as the board has it now, never a read shared from the last moments:
+ * a person's edit made just before a write must be seen, so a write decision is
+ * made on it (the read still joins the board's next batched read).
+ */
+export const readTaskNow = (ctx: RunContext, taskId: string): Promise<Task | null> =>
+  ctx.engine.runner(ctx.run.boardId).readTask(taskId, 0);

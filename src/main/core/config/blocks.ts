@@ -150,8 +150,19 @@ export function boundedDuration(min: string, max: string) {
  * hammers the board's API; slower than once a day means changes are never seen.
  */
 export const POLL_INTERVAL_RANGE = { min: '1s', max: '24h' } as const;
+/** A board's request budget: below 6/min a poll and a write would not both fit; above 100,000/min is no limit. */
+export const REQUESTS_PER_MINUTE_RANGE = { min: 6, max: 100_000 } as const;
+const requestsPerMinuteMessage = `must be a whole number of requests between ${REQUESTS_PER_MINUTE_RANGE.min} and ${REQUESTS_PER_MINUTE_RANGE.max.toLocaleString('en-US')}`;
 export const pollSchema = z
-  .object({ interval: boundedDuration(POLL_INTERVAL_RANGE.min, POLL_INTERVAL_RANGE.max) })
+  .object({
+    interval: boundedDuration(POLL_INTERVAL_RANGE.min, POLL_INTERVAL_RANGE.max).optional(),
+    /** Every request to the board counts (polls, writes, agents' reads); the default is the board type's. */
+    requests_per_minute: z
+      .int(requestsPerMinuteMessage)
+      .min(REQUESTS_PER_MINUTE_RANGE.min, requestsPerMinuteMessage)
+      .max(REQUESTS_PER_MINUTE_RANGE.max, requestsPerMinuteMessage)
+      .optional(),
+  })
   .strict();
 
 /** Keys every board entry has, whatever its type; a module adds its own and a `type` literal. */

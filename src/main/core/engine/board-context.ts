@@ -5,6 +5,7 @@ import type { BaseRepo } from '../store/base-repo';
 import type { ConflictRepo } from '../store/conflict-repo';
 import type { OutboxRepo } from '../store/outbox-repo';
 import type { Journal } from './journal';
+import type { RecentReads } from './recent-reads';
 
 /** A human (or another tool) changed a task on the board; agents may want to react. */
 export interface HumanChange {
@@ -51,4 +52,6 @@ export interface BoardContext {
   clock: BoardClock;
   hooks: EngineHooks;
   rules(): OwnershipRules;
+  /** Reads and write answers of the last moments, shared by the runner, deliveries and agents. */
+  recent: RecentReads;
 }

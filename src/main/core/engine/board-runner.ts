@@ -4,10 +4,11 @@ import { createLogger } from '../logger';
 import type { BoardSyncRepo } from '../store/board-sync-repo';
 import type { PauseRepo } from '../store/pause-repo';
 import { backoffMs } from './backoff';
+import type { BoardBudget } from './board-budget';
 import type { BoardContext } from './board-context';
 import { deliver } from './deliver';
+import { prefetchForDelivery } from './deliver-update';
 import { Mutex } from './mutex';
-import { RateBudget } from '../boards/kit/rate/budget';
 import { reconcileTask } from './reconcile';
 
 const log = createLogger('engine');
@@ -29,7 +30,10 @@ export interface RunnerOptions {
   overlapMs: number;
   /** How often a full listing checks for deletions and anything the incremental poll missed. */
   fullReconcileMs: number;
+  /** The board's request budget: every request to it (polls, deliveries, agents' reads) counts. */
   requestsPerMinute: number;
+  /** A task read this recently stands in for a fresh read (a run's claim and its write's delivery share one). */
+  reuseReadsMs: number;
   /** Vanishing tasks beyond max(min, fraction × known) in one pass pause the board instead of propagating. */
   massDeletion: { min: number; fraction: number };
   /** Start timers (false in tests that drive the runner step by step). */
@@ -43,12 +47,15 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
   overlapMs: 120_000,
   fullReconcileMs: 10 * 60_000,
   requestsPerMinute: 120,
+  reuseReadsMs: 250,
   massDeletion: { min: 5, fraction: 0.2 },
   autoStart: true,
 };
 
 export interface RunnerDeps {
   ctx: BoardContext;
+  /** The board's one request budget (the engine meters ctx.adapter with it). */
+  budget: BoardBudget;
   sync: BoardSyncRepo;
   pauses: PauseRepo;
   /** Global pause holds agent writes (the outbox) but keeps intake running, so the log stays current. */
@@ -64,12 +71,15 @@ export interface RunnerDeps {
  */
 export class BoardRunner {
   private readonly lock = new Mutex();
-  private readonly budget: RateBudget;
   private readonly hinted = new Set<string>();
+  /** Callers waiting for a task's next read (agents, through readTask). */
+  private waiters = new Map<string, { resolve(task: Task | null): void; reject(err: unknown): void }[]>();
   private hintTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private outboxTimer: NodeJS.Timeout | undefined;
   private outboxDueAt = Infinity;
+  /** Set when a drain stopped for the rate budget: the next one is due when it refills. */
+  private budgetWaitMs = 0;
   private interval: number;
   private blockedUntil = 0;
   private stopped = true;
@@ -80,7 +90,6 @@ export class BoardRunner {
   private deletionsConfirmed = false;
 
   constructor(private readonly deps: RunnerDeps) {
-    this.budget = new RateBudget(deps.options.requestsPerMinute);
     this.interval = deps.options.pollIntervalMs;
     const sync = deps.sync.get(this.boardId);
     this.lastPollAt = sync.lastOkAt ?? undefined;
@@ -93,6 +102,11 @@ export class BoardRunner {
 
   get paused(): boolean {
     return this.deps.pauses.get('board', this.boardId).paused;
+  }
+
+  /** The board's request budget, as the Boards view shows it. */
+  get requestsPerMinute(): number {
+    return this.deps.budget.perMinute;
   }
 
   status(): { status: BoardStatus; lastPollAt?: string; error?: string } {
@@ -114,6 +128,9 @@ export class BoardRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of [this.hintTimer, this.pollTimer, this.outboxTimer]) if (t) clearTimeout(t);
+    this.hintTimer = undefined;
+    // Runs still waiting for a read get it now rather than never.
+    if (this.waiters.size > 0) await this.flushHints();
     // Wait for whatever holds the lock to reach its end.
     await this.lock.run(async () => undefined);
   }
@@ -125,7 +142,15 @@ export class BoardRunner {
 
   /** A webhook or local event named these tasks; they are re-read (the hint itself is not trusted). */
   hint(taskIds: string[]): void {
-    for (const id of taskIds) this.hinted.add(id);
+    for (const id of taskIds) {
+      this.hinted.add(id);
+      // The board says the task changed: an earlier read no longer stands in for a fresh one.
+      this.deps.ctx.recent.forget(id);
+    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.hintTimer || this.stopped) return;
     this.hintTimer = setTimeout(() => {
       this.hintTimer = undefined;
@@ -133,22 +158,80 @@ export class BoardRunner {
     }, this.deps.options.coalesceMs);
   }
 
-  /** Re-reads hinted tasks now. */
+  /**
+   * The task as the board has it, through the engine: a read made within the
+   * reuse window is shared, otherwise it joins the next batched read (with
+   * webhook hints and other runs' reads) and is reconciled like any hint.
+   */
+  readTask(id: string, maxAgeMs = this.deps.options.reuseReadsMs): Promise<Task | null> {
+    const recent = this.deps.ctx.recent.get(id, maxAgeMs);
+    if (recent !== undefined) return Promise.resolve(recent);
+    return new Promise((resolve, reject) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(id, list);
+      this.hinted.add(id);
+      if (this.stopped) void this.flushHints();
+      else this.scheduleFlush();
+    });
+  }
+
+  /**
+   * Re-reads hinted tasks now, all in one batched read where the board has
+   * one. The wait for the rate budget comes before the board lock.
+   */
   async flushHints(): Promise<void> {
     if (this.hintTimer) clearTimeout(this.hintTimer);
     this.hintTimer = undefined;
-    if (this.paused) return;
     const ids = [...this.hinted];
+    const waiters = this.waiters;
     this.hinted.clear();
+    this.waiters = new Map();
     if (ids.length === 0) return;
-    await this.guard('webhook', async () => {
-      for (const id of ids) {
-        await this.spend();
-        const task = await this.deps.ctx.adapter.getTask(id);
-        if (task) reconcileTask(this.deps.ctx, task, 'webhook');
-        else this.deleteTasks([id], 'webhook');
+    const settle = (read: Map<string, Task | null> | undefined, err?: unknown): void => {
+      for (const [id, list] of waiters) {
+        for (const w of list) {
+          if (read && read.has(id)) w.resolve(read.get(id)!);
+          else w.reject(err ?? new Error(`task ${id} was not read`));
+        }
       }
+    };
+    if (this.paused) {
+      // A paused board takes in nothing, but a run reading its task still gets an answer.
+      const asked = ids.filter((id) => waiters.has(id));
+      if (asked.length === 0) return;
+      await this.readMany(asked).then(settle, (err: unknown) => settle(undefined, err));
+      return;
+    }
+    let read: Map<string, Task | null> | undefined;
+    let failure: unknown;
+    await this.guard('webhook', async () => {
+      try {
+        read = await this.readMany(ids);
+      } catch (err) {
+        failure = err;
+        throw err;
+      }
+      const found = [...read.values()].filter((t): t is Task => t !== null);
+      this.absorb(found, 'webhook');
+      // One by one, as the hints came: a few deleted tasks are not a mass deletion.
+      for (const [id, task] of read) if (!task) this.deleteTasks([id], 'webhook');
     });
+    settle(read, failure);
+  }
+
+  /** Several tasks in as few requests as the adapter allows; each read is kept for reuse. */
+  private async readMany(ids: string[]): Promise<Map<string, Task | null>> {
+    const { adapter, recent } = this.deps.ctx;
+    let read: Map<string, Task | null>;
+    if (adapter.getTasks && ids.length > 1) read = await adapter.getTasks(ids);
+    else {
+      read = new Map();
+      for (const id of ids) read.set(id, await adapter.getTask(id));
+    }
+    for (const id of ids) if (!read.has(id)) read.set(id, null);
+    for (const [id, task] of read) recent.put(id, task);
+    return read;
   }
 
   /** One incremental poll: tasks changed since the overlapping watermark, deduplicated by (id, version). */
@@ -159,7 +242,6 @@ export class BoardRunner {
       const { ctx, sync, options } = this.deps;
       const state = sync.get(this.boardId);
       const since = state.cursor ? new Date(Date.parse(state.cursor) - options.overlapMs).toISOString() : null;
-      await this.spend();
       const page = await ctx.adapter.listChangedSince(since);
       changed = this.absorb(page.tasks, 'poll');
       if (page.deletedIds?.length) changed += this.deleteTasks(page.deletedIds, 'poll');
@@ -176,7 +258,6 @@ export class BoardRunner {
     let changed = 0;
     await this.guard('full reconcile', async () => {
       const { ctx, sync } = this.deps;
-      await this.spend();
       const tasks = await ctx.adapter.listTasks();
       changed = this.absorb(tasks, 'full reconcile');
       const listed = new Set(tasks.map((t) => t.id));
@@ -250,26 +331,39 @@ export class BoardRunner {
       'outbox',
       async () => {
         const waitingTasks = new Set<string>();
-        for (const entry of this.deps.ctx.outbox.pending(this.boardId)) {
-          if (this.stopped && this.deps.options.autoStart) return;
-          const key = entry.taskId ?? `create:${entry.id}`;
-          if (waitingTasks.has(key) || entry.nextAttemptAt > Date.now()) {
-            waitingTasks.add(key);
-            continue;
+        const pending = this.deps.ctx.outbox.pending(this.boardId);
+        // One batched read for the tasks these writes are about, not one each (failing, each reads its own).
+        await prefetchForDelivery(this.deps.ctx, pending).catch(() => undefined);
+        try {
+          for (const entry of pending) {
+            if (this.stopped && this.deps.options.autoStart) return;
+            const key = entry.taskId ?? `create:${entry.id}`;
+            if (waitingTasks.has(key) || entry.nextAttemptAt > Date.now()) {
+              waitingTasks.add(key);
+              continue;
+            }
+            // Requests under the lock never wait for the budget; a dry budget ends the drain, which resumes once it refills.
+            if (this.deps.budget.waitMs() > 0) {
+              this.budgetWaitMs = this.deps.budget.waitMs();
+              return;
+            }
+            const outcome = await deliver(this.deps.ctx, entry);
+            if (outcome.kind === 'retry') waitingTasks.add(key);
+            if (outcome.kind === 'board-blocked') {
+              this.blockedUntil = outcome.untilMs;
+              if (outcome.auth) throw new Error(outcome.error);
+              return;
+            }
           }
-          await this.spend();
-          const outcome = await deliver(this.deps.ctx, entry);
-          if (outcome.kind === 'retry') waitingTasks.add(key);
-          if (outcome.kind === 'board-blocked') {
-            this.blockedUntil = outcome.untilMs;
-            if (outcome.auth) throw new Error(outcome.error);
-            return;
-          }
+        } finally {
+          this.deps.ctx.recent.dropOffers();
         }
       },
       false,
     );
-    this.scheduleOutbox();
+    const budgetWait = this.budgetWaitMs;
+    this.budgetWaitMs = 0;
+    this.scheduleOutbox(budgetWait > 0 ? budgetWait : undefined);
   }
 
   /** Wakes the outbox now (a new intent was queued). */
@@ -321,19 +415,14 @@ export class BoardRunner {
     this.scheduleOutbox();
   }
 
-  /** Waits for the rate budget. */
-  private async spend(): Promise<void> {
-    for (let wait = this.budget.take(); wait > 0; wait = this.budget.take()) {
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-
   /** Runs a step under the board lock, recording errors on the board instead of throwing. */
   private async guard(what: string, step: () => Promise<void>, recordPoll = true): Promise<void> {
     this.busy++;
     this.deps.onStatus();
     try {
-      await this.lock.run(step);
+      // The budget is waited for before the lock, never while holding it.
+      await this.deps.budget.ready();
+      await this.lock.run(() => this.deps.budget.asHolder(step));
       if (recordPoll || this.error?.startsWith('outbox')) this.error = undefined;
     } catch (err) {
       const message = `${what} failed: ${err instanceof Error ? err.message : String(err)}`;

@@ -198,9 +198,33 @@ function resume(prior: UpdateDecision, remote: Task): { decision: UpdateDecision
   return { decision, toSend: toSend as FieldPatch };
 }
 
+/**
+ * Reads, in one batched request, the tasks the first updates of a drain will write: each such delivery then starts
+ * from that read instead of one of its own. Only first attempts, only the first entry per task (a later one must
+ * see the earlier one's write), and only where the board reads many tasks at once.
+ */
+export async function prefetchForDelivery(ctx: BoardContext, entries: OutboxEntry[], now = Date.now()): Promise<void> {
+  if (!ctx.adapter.getTasks) return;
+  const seen = new Set<string>();
+  const ids: string[] = [];
+  for (const e of entries) {
+    const key = e.taskId ?? `create:${e.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (e.kind === 'update' && e.taskId && e.attempts === 0 && e.nextAttemptAt <= now) ids.push(e.taskId);
+  }
+  if (ids.length < 2) return;
+  const read = await ctx.adapter.getTasks(ids);
+  for (const id of ids) ctx.recent.offer(id, read.get(id) ?? null);
+}
+
 export async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Promise<void> {
   const taskId = entry.taskId!;
-  const remote = await ctx.adapter.getTask(taskId);
+  // Read in this drain, never a shared read of earlier: a person's edit of a moment ago must be merged, not
+  // overwritten (the adapter's write then works from this same read instead of asking again).
+  const offered = ctx.recent.take(taskId);
+  const remote = offered !== undefined ? offered : await ctx.adapter.getTask(taskId);
+  ctx.recent.put(taskId, remote);
   if (!remote) throw new PermanentDeliveryError(`task ${taskId} no longer exists on the board`);
   const prior = entry.sent as UpdateDecision | null;
   const fresh = prior ? undefined : decide(ctx, entry, remote);
@@ -214,6 +238,8 @@ export async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Prom
     // The decision is committed before the request leaves: a lost answer is then resumed, not re-merged.
     if (!prior) ctx.outbox.markSent(entry.id, decision);
     const sentAt = Date.now();
+    // What was read before the write no longer stands; a claim's confirming read must be its own, after the write.
+    ctx.recent.forget(taskId);
     written = await ctx.adapter.updateTask(taskId, toSend);
     crashPoint('after-board-write');
     ctx.clock.observeWrite(sentAt, written.updatedAt);

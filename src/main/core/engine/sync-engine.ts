@@ -15,6 +15,7 @@ import type { LogRepo } from '../store/log-repo';
 import { OutboxRepo } from '../store/outbox-repo';
 import type { PauseRepo } from '../store/pause-repo';
 import { BoardClock, type BoardContext, type EngineHooks } from './board-context';
+import { BoardBudget } from './board-budget';
 import { BoardRunner, DEFAULT_RUNNER_OPTIONS, type RunnerOptions } from './board-runner';
 import { crashPoint } from './crash-points';
 import {
@@ -28,6 +29,7 @@ import {
   type UpdatePayload,
 } from './intents';
 import { Journal } from './journal';
+import { RecentReads } from './recent-reads';
 import { labelDelta, valuesEqual } from './merge';
 import { blindWrite, checkAgentWrite, type RefusedWrite } from './ownership';
 
@@ -75,6 +77,8 @@ export class SyncEngine {
   private readonly webhooks: WebhookStatus;
   private readonly runners = new Map<string, BoardRunner>();
   private readonly adapters = new Map<string, BoardAdapter>();
+  /** What agents read through: metered by the board's budget, getTask sharing the engine's reads. */
+  private readonly views = new Map<string, BoardAdapter>();
   private readonly unwatch = new Map<string, () => void>();
   private readonly hintListeners = new Set<(boardId: string, hint: BoardHint) => void>();
   private readonly sync: BoardSyncRepo;
@@ -106,9 +110,12 @@ export class SyncEngine {
     const { opts } = this;
     if (this.runners.has(adapter.boardId))
       throw new IntentRejected(`board "${adapter.boardId}" is already syncing`, 'conflict');
+    const options = { ...DEFAULT_RUNNER_OPTIONS, ...policy, ...opts.runner, ...opts.runnerFor?.(adapter.boardId) };
+    const budget = new BoardBudget(options.requestsPerMinute);
+    const metered = budget.meter(adapter);
     const ctx: BoardContext = {
       boardId: adapter.boardId,
-      adapter,
+      adapter: metered,
       journal: this.journal,
       base: this.base,
       outbox: this.outbox,
@@ -116,15 +123,18 @@ export class SyncEngine {
       clock: new BoardClock(),
       hooks: opts.hooks ?? {},
       rules: () => opts.ownership(adapter.boardId),
+      recent: new RecentReads(),
     };
     const runner = new BoardRunner({
       ctx,
+      budget,
       sync: this.sync,
       pauses: opts.pauses,
       globalPaused: () => opts.pauses.get('global').paused,
       onStatus: () => this.statusChanged(),
-      options: { ...DEFAULT_RUNNER_OPTIONS, ...policy, ...opts.runner, ...opts.runnerFor?.(adapter.boardId) },
+      options,
     });
+    this.views.set(adapter.boardId, sharedReads(metered, runner));
     this.adapters.set(adapter.boardId, adapter);
     this.runners.set(adapter.boardId, runner);
     const unwatch = adapter.watch?.((hint) => this.receiveHint(adapter.boardId, hint));
@@ -159,6 +169,7 @@ export class SyncEngine {
     await runner.stop();
     await this.adapters.get(boardId)?.close?.();
     this.adapters.delete(boardId);
+    this.views.delete(boardId);
     this.webhooks.forget(boardId);
   }
 
@@ -187,9 +198,12 @@ export class SyncEngine {
     return this.runners.has(boardId);
   }
 
-  /** A syncing board's adapter: the agent runtime reads tasks and comments through it (writes go through intents). */
+  /**
+   * A syncing board's adapter as agents use it: the agent runtime reads tasks and comments through it (writes go
+   * through intents). Its requests count against the board's budget, and getTask is the engine's batched, shared read.
+   */
   adapterFor(boardId: string): BoardAdapter | undefined {
-    return this.adapters.get(boardId);
+    return this.views.get(boardId);
   }
 
   runner(boardId: string): BoardRunner {
@@ -202,7 +216,12 @@ export class SyncEngine {
   boardSummaries(): Omit<BoardSummary, 'name' | 'type'>[] {
     return [...this.runners.values()].map((r) => {
       const webhook = this.webhooks.summary(this.adapters.get(r.boardId)!);
-      return { id: r.boardId, ...r.status(), ...(webhook ? { webhook } : {}) };
+      return {
+        id: r.boardId,
+        ...r.status(),
+        requestsPerMinute: r.requestsPerMinute,
+        ...(webhook ? { webhook } : {}),
+      };
     });
   }
 
@@ -459,6 +478,17 @@ export class SyncEngine {
     });
     return this.conflicts.get(id)!;
   }
+}
+
+/** The adapter with getTask served by the runner: reads within the reuse window are shared, the rest batched. */
+function sharedReads(adapter: BoardAdapter, runner: BoardRunner): BoardAdapter {
+  return new Proxy(adapter, {
+    get(target, prop, receiver) {
+      if (prop === 'getTask') return (id: string) => runner.readTask(id);
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Who resolved a conflict, as an intent actor (`human:<who>`), whatever characters their name has. */

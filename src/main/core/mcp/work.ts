@@ -13,7 +13,7 @@ import { budgetExceeded, budgetUse, localDay } from '../agents/budget';
 import { acquireClaim, releaseClaim } from '../agents/claims';
 import type { BoardColumns } from '../agents/columns';
 import { excludedBy, isClaimLabel, routeTask } from '../agents/routing';
-import { runOperationId, type RunContext } from '../agents/run-context';
+import { readTaskNow, runOperationId, type RunContext } from '../agents/run-context';
 import type { RunRecord } from '../agents/run-repo';
 import type { AgentRuntime } from '../agents/runtime';
 import { changesSince, describeChanges, taskAsRead } from '../agents/task-changes';
@@ -416,7 +416,7 @@ export class McpWork {
       this.refuse(agent, tool, taskId, new ToolRefusal('waiting', `task ${taskId} waits for a person's answer`));
     }
     const ctx = await this.context(agent, run);
-    const now = await ctx.adapter.getTask(taskId);
+    const now = await readTaskNow(ctx, taskId);
     if (!now) throw new ToolRefusal('not_found', `task ${taskId} no longer exists`);
     const excluded = excludedBy(agent, now);
     if (excluded) this.refuse(agent, tool, taskId, new ToolRefusal('not_routed', `a person labelled it ${excluded}`));
@@ -460,7 +460,7 @@ export class McpWork {
     _meta: WriteMeta,
   ): Promise<WriteReport> {
     const taskId = run.taskId!;
-    const now = await ctx.adapter.getTask(taskId);
+    const now = await readTaskNow(ctx, taskId);
     const changes = now && ctx.basis ? changesSince(ctx.basis, now) : [];
     const ownChangesOnly = changes.filter((c) => !(c.field === 'labels' && onlyClaimLabels(c.before, c.after)));
     const refusedFields = this.refusedFields(agent, writes);

@@ -60,6 +60,9 @@ function BoardTable({ state, onEdit }: { state: AppState; onEdit(id: string): vo
                 ) : null}
                 <div className="cell-sub">
                   <span className="mono">{board.type}</span> · {fromApp ? 'added here' : 'from the config file'}
+                  {board.requestsPerMinute ? (
+                    <> · up to {board.requestsPerMinute.toLocaleString('en-US')} requests/min</>
+                  ) : null}
                 </div>
               </th>
               <td>

@@ -91,6 +91,12 @@ export interface BoardAdapter {
   listChangedSince(since: string | null): Promise<ChangePage>;
   /** Current state, or null when the task no longer exists. */
   getTask(id: string): Promise<Task | null>;
+  /**
+   * Several tasks in as few requests as the API allows (a JSON-RPC batch, a
+   * list filtered by ids); a task that no longer exists maps to null. Without
+   * it the engine reads them one by one.
+   */
+  getTasks?(ids: string[]): Promise<Map<string, Task | null>>;
   findTaskByMarker(marker: string): Promise<Task | null>;
   createTask(input: CreateTaskInput): Promise<Task>;
   /** Applies the given fields and returns the task as the board now has it. */
@@ -114,4 +120,10 @@ export interface BoardAdapter {
    */
   watch?(onHint: (hint: BoardHint) => void): () => void;
   close?(): Promise<void>;
+  /**
+   * Calls `beforeRequest` before every HTTP request this adapter sends, and
+   * waits for it: the engine's one budget for all traffic to the board. An
+   * adapter without it is charged one request per call.
+   */
+  meterRequests?(beforeRequest: () => Promise<void>): void;
 }

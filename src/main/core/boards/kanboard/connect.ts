@@ -21,6 +21,11 @@ export interface BoardInfo {
   /** The user writes are attributed to: 0 for the application token (Kanboard shows no author). */
   userId: number;
   username: string;
+  /**
+   * Whether the project has automatic actions (getActions; refreshed with every full listing). Unknown, as in
+   * user mode where only a project manager may ask, counts as yes: writes are then split so each runs once.
+   */
+  hasActions?: boolean;
 }
 
 export interface ConnectOptions {

@@ -85,6 +85,11 @@ export class KanboardRpcClient {
     });
   }
 
+  /** Awaited before every HTTP request (a batch is one): the engine's rate budget for the board. */
+  meter(beforeRequest: () => Promise<void>): void {
+    this.http.beforeRequest = beforeRequest;
+  }
+
   /** Who we are, for messages: never the token. */
   describeAuth(): string {
     return this.mode === 'app'

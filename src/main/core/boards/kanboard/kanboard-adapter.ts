@@ -28,7 +28,7 @@ import {
   type KanboardTaskRow,
   type MappingContext,
 } from './mapping';
-import { DEFAULT_BATCH_SIZE, TaskReader, USER_MODE_BATCH_SIZE, type RawTask } from './task-reader';
+import { DEFAULT_BATCH_SIZE, TaskReader, USER_MODE_BATCH_SIZE, WRITE_REUSE_MS, type RawTask } from './task-reader';
 import { UserDirectory } from './users';
 import { dueDateToKanboard, num, priorityFromCanonical, text } from './values';
 import { verifyKanboardWebhook } from './webhook';
@@ -79,6 +79,8 @@ export class KanboardAdapter implements BoardAdapter {
   private readonly users: UserDirectory;
   private readonly reader: TaskReader;
   private info: BoardInfo | undefined;
+  /** A task's comments as last read, for a notes write that follows within WRITE_REUSE_MS (its mirror comment). */
+  private readonly recentComments = new Map<string, { rows: KanboardCommentRow[]; at: number }>();
   private connecting: Promise<BoardInfo> | undefined;
 
   constructor(private readonly options: KanboardAdapterOptions) {
@@ -126,15 +128,19 @@ export class KanboardAdapter implements BoardAdapter {
   /** Every task of the project, open and closed (a closed task is not a deleted one). */
   async listTasks(): Promise<Task[]> {
     const info = await this.ready();
-    const [rows, columns, project] = await this.client.batch(
+    const appMode = this.client.mode === 'app';
+    const [rows, columns, project, actions] = await this.client.batch(
       [
         this.reader.search(''),
         { method: 'getColumns', params: { project_id: info.projectId } },
         { method: 'getProjectById', params: { project_id: info.projectId } },
+        // Only a project manager may list actions in user mode, and a refusal there fails the whole batch.
+        ...(appMode ? [{ method: 'getActions', params: { project_id: info.projectId } }] : []),
       ],
       { read: true },
     );
     if (!rows!.ok) throw rows!.error;
+    if (actions?.ok && Array.isArray(actions.result)) info.hasActions = actions.result.length > 0;
     if (columns!.ok && columnsFrom(columns!.result).length > 0) info.columns = columnsFrom(columns!.result);
     if (project!.ok && project!.result) info.priority = priorityFrom(project!.result as Record<string, unknown>);
     return this.reader.withExtras(this.rows(rows!.result), false);
@@ -170,7 +176,14 @@ export class KanboardAdapter implements BoardAdapter {
   async getTask(id: string): Promise<Task | null> {
     await this.ready();
     const raw = await this.reader.read(id);
-    return raw ? this.reader.toTask(raw) : null;
+    return raw ? this.reader.toTask(raw, true) : null;
+  }
+
+  /** Several tasks in as few requests as Kanboard allows (JSON-RPC batches); null for those that no longer exist. */
+  async getTasks(ids: string[]): Promise<Map<string, Task | null>> {
+    await this.ready();
+    const read = await this.reader.readMany(ids);
+    return new Map(ids.map((id) => [id, read.get(id) ?? null]));
   }
 
   async findTaskByMarker(marker: string): Promise<Task | null> {
@@ -302,6 +315,7 @@ export class KanboardAdapter implements BoardAdapter {
   async addComment(taskId: string, body: string, marker: string): Promise<Comment> {
     const info = await this.ready();
     if (!isTaskId(taskId)) throw this.notFound(taskId);
+    this.recentComments.delete(taskId);
     let commentId: number;
     try {
       commentId = num(
@@ -364,6 +378,10 @@ export class KanboardAdapter implements BoardAdapter {
     page.pathname = page.pathname.replace(/[^/]*\.php$/i, '');
     page.search = new URLSearchParams({ controller: 'TaskViewController', action: 'show', task_id: taskId }).toString();
     return page.toString();
+  }
+
+  meterRequests(beforeRequest: () => Promise<void>): void {
+    this.client.meter(beforeRequest);
   }
 
   /** fetch keeps no per-adapter connections: nothing to close. */
@@ -499,6 +517,12 @@ export class KanboardAdapter implements BoardAdapter {
     id: string,
     withComments: boolean,
   ): Promise<{ raw: RawTask; comments: KanboardCommentRow[] } | null> {
+    // The delivery read the task a moment ago (its getTask just before this write): the write works from that read.
+    const recent = this.reader.recent(id);
+    const recentComments = this.recentComments.get(id);
+    if (recent && (!withComments || (recentComments && Date.now() - recentComments.at <= WRITE_REUSE_MS))) {
+      return { raw: recent, comments: withComments ? recentComments!.rows : [] };
+    }
     if (!withComments) {
       const raw = await this.reader.read(id);
       return raw ? { raw, comments: [] } : null;
@@ -531,7 +555,8 @@ export class KanboardAdapter implements BoardAdapter {
       ? [...steps, { fires: false, call: { method: 'updateTask', params: { id: Number(id) } } }]
       : steps;
     this.reader.forget(id);
-    const groups = groupWrites(all);
+    this.recentComments.delete(id);
+    const groups = groupWrites(all, this.board().hasActions !== false);
     const reads: RpcCall[] = this.reader.taskCalls(id);
     if (groups.length === 0) groups.push([]);
     let raw: RawTask | null = null;
@@ -566,7 +591,10 @@ export class KanboardAdapter implements BoardAdapter {
       if (!search!.ok) throw search!.error;
       if (!Array.isArray(search!.result) || search!.result.length === 0) throw this.notFound(taskId);
       if (!comments!.ok) throw comments!.error;
-      return Array.isArray(comments!.result) ? (comments!.result as KanboardCommentRow[]) : [];
+      const rows = Array.isArray(comments!.result) ? (comments!.result as KanboardCommentRow[]) : [];
+      if (this.recentComments.size > 2_000) this.recentComments.clear();
+      this.recentComments.set(taskId, { rows, at: Date.now() });
+      return rows;
     } catch (err) {
       if (await this.reader.vanished(err, [taskId])) throw this.notFound(taskId);
       throw err;

@@ -56,8 +56,15 @@ export function cacheable(modified: number, meta: ResponseMeta | undefined): boo
   return modified <= meta.serverSeconds - 2;
 }
 
+/** A task read this recently is what a write that follows works from, instead of reading it again. */
+export const WRITE_REUSE_MS = 250;
+/** Up to this many tasks are read in one batch with all their calls; more are searched first (links only where any). */
+const ONE_BATCH_TASKS = 16;
+
 export class TaskReader {
   private readonly cache = new Map<string, { modified: number; extras: TaskExtras }>();
+  /** The last fresh read of each task, for a write that follows within WRITE_REUSE_MS. */
+  private readonly fresh = new Map<string, { raw: RawTask; at: number }>();
 
   constructor(private readonly deps: TaskReaderDeps) {}
 
@@ -86,6 +93,52 @@ export class TaskReader {
 
   forget(id: string): void {
     this.cache.delete(id);
+    this.fresh.delete(id);
+  }
+
+  /** The task as read within the last `maxAgeMs`, if it was. */
+  recent(id: string, maxAgeMs = WRITE_REUSE_MS): RawTask | undefined {
+    const hit = this.fresh.get(id);
+    return hit && Date.now() - hit.at <= maxAgeMs ? hit.raw : undefined;
+  }
+
+  /**
+   * Several tasks, fresh: a few in one batch with every call, many with one
+   * search (repeated `id:` terms are OR-ed) and their extras in batches.
+   * Missing ids are tasks that no longer exist.
+   */
+  async readMany(ids: string[]): Promise<Map<string, Task>> {
+    const valid = [...new Set(ids.filter(isTaskId))];
+    const out = new Map<string, Task>();
+    if (valid.length === 0) return out;
+    if (valid.length <= ONE_BATCH_TASKS) {
+      const meta: ResponseMeta = {};
+      let outcomes: RpcOutcome[];
+      try {
+        outcomes = await this.deps.client.batch(
+          valid.flatMap((id) => this.taskCalls(id)),
+          { read: true, meta },
+        );
+      } catch (err) {
+        if (!(await this.vanished(err, valid))) throw err;
+        // User mode: a call about a deleted task fails the whole batch; read the ones that exist.
+        const existing = await this.existing(valid);
+        const left = valid.filter((id) => existing.has(id));
+        return left.length > 0 && left.length < valid.length ? this.readMany(left) : out;
+      }
+      valid.forEach((id, i) => {
+        const raw = this.parse(outcomes.slice(i * 4, i * 4 + 4));
+        if (raw) out.set(id, this.toTask({ ...raw, meta }, true));
+      });
+      return out;
+    }
+    const rows = await this.deps.client.call<KanboardTaskRow[]>(
+      'searchTasks',
+      { project_id: this.deps.projectId(), query: valid.map((id) => `id:${id}`).join(' ') },
+      { read: true },
+    );
+    for (const task of await this.withExtras(Array.isArray(rows) ? rows : [], false)) out.set(task.id, task);
+    return out;
   }
 
   /**
@@ -124,12 +177,17 @@ export class TaskReader {
     return new Set((rows ?? []).map((r) => String(num(r.id))));
   }
 
-  toTask(raw: RawTask): Task {
+  /** The canonical task; `forWrite` (a getTask read, as a delivery makes just before its write) keeps it for that write. */
+  toTask(raw: RawTask, forWrite = false): Task {
     const id = String(num(raw.row.id));
     const modified = num(raw.row.date_modification);
     this.deps.users.learn(raw.row.assignee_username, raw.row.owner_id);
     if (cacheable(modified, raw.meta)) this.cache.set(id, { modified, extras: raw.extras });
     else this.cache.delete(id);
+    if (forWrite) {
+      if (this.fresh.size > 2_000) this.fresh.clear();
+      this.fresh.set(id, { raw, at: Date.now() });
+    }
     return taskFromKanboard(raw.row, raw.extras, this.deps.context());
   }
 

@@ -19,7 +19,9 @@ export interface WriteStep {
  * one event-firing call and that call comes first: automatic actions then run
  * exactly once, as they would for the same edit made in Kanboard's UI.
  */
-export function groupWrites(steps: readonly WriteStep[]): WriteStep[][] {
+export function groupWrites(steps: readonly WriteStep[], projectHasActions = true): WriteStep[][] {
+  // No automatic action to run twice: the whole write is one request.
+  if (!projectHasActions) return steps.length > 0 ? [[...steps]] : [];
   const groups: WriteStep[][] = [];
   for (const step of steps) {
     const current = groups.at(-1);

@@ -63,8 +63,8 @@ export const linearModule = {
     },
     ...columnRoleFields('workflow state', { working: 'In Progress', review: 'In Review' }),
   ],
-  // A personal key gets 5,000 requests and 250,000 complexity points an hour; the adapter meters points itself.
-  syncPolicy: { pollIntervalMs: 30_000, fullReconcileMs: 60 * 60_000, requestsPerMinute: 60 },
+  // A personal key gets 5,000 requests (83/min) and 250,000 complexity points an hour; the adapter meters points itself.
+  syncPolicy: { pollIntervalMs: 30_000, fullReconcileMs: 60 * 60_000, requestsPerMinute: 75 },
   async create(board, deps) {
     const token = await resolveSecret(board.token, deps.secrets);
     const webhookSecret = board.webhook?.secret ? await resolveSecret(board.webhook.secret, deps.secrets) : undefined;

@@ -28,7 +28,7 @@ export const localModule = {
   label: 'Deckhand local board',
   configSchema: localConfigSchema,
   settingsFields: [],
-  // Reads are local queries: the budget only keeps a runaway loop from spinning.
-  syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 10 * 60_000, requestsPerMinute: 120 },
+  // Reads are local queries in this process: there is nothing to protect, so no practical limit.
+  syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 10 * 60_000, requestsPerMinute: 100_000 },
   create: (config, deps) => Promise.resolve(new LocalBoardAdapter({ store: deps.localStore, boardId: config.id })),
 } satisfies BoardModule<'local', LocalBoardConfig>;

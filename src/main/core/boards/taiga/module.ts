@@ -60,7 +60,7 @@ export const taigaModule = {
     ...columnRoleFields('status', { working: 'In progress', review: 'Ready for test' }),
   ],
   // Self-hosted Taiga throttles nothing by default (settings: all rates None); a changed story costs two requests.
-  syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 10 * 60_000, requestsPerMinute: 300 },
+  syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 10 * 60_000, requestsPerMinute: 600 },
   async create(board, deps) {
     const password = await resolveSecret(board.password, deps.secrets);
     const webhookKey = board.webhook?.key ? await resolveSecret(board.webhook.key, deps.secrets) : undefined;

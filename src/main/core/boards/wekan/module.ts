@@ -68,7 +68,7 @@ export const wekanModule = {
     ...columnRoleFields('list', { working: 'Doing', review: 'Review' }),
   ],
   // WeKan throttles nothing but logins; an idle poll is one GET of the board's lists.
-  syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 30 * 60_000, requestsPerMinute: 600 },
+  syncPolicy: { pollIntervalMs: 15_000, fullReconcileMs: 30 * 60_000, requestsPerMinute: 1_200 },
   async create(board, deps) {
     const password = await resolveSecret(board.password, deps.secrets);
     const webhookToken = board.webhook?.token ? await resolveSecret(board.webhook.token, deps.secrets) : undefined;

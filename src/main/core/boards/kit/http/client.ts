@@ -78,6 +78,8 @@ export class HttpClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  /** Awaited before every request, resends included: the engine's rate budget for the board. */
+  beforeRequest: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.service = options.service;
@@ -108,6 +110,7 @@ export class HttpClient {
 
     let answer: HttpAnswer;
     for (let attempt = 0; ; attempt++) {
+      await this.beforeRequest?.();
       const started = Date.now();
       try {
         const response = await this.fetchImpl(url, {
