@@ -39,10 +39,15 @@ export interface BoardSummary {
   type: string;
   name: string;
   status: BoardStatus;
+  /** The last poll that succeeded (an error stays on the board until the next one does). */
   lastPollAt?: string;
+  /** When the next poll is due (later than usual while polls fail and back off). */
+  nextPollAt?: string;
   error?: string;
   /** The board's request budget: every request to it (polls, deliveries, agents' reads) counts. */
   requestsPerMinute?: number;
+  /** Who paused the board, when and why (a person, the mass-deletion brake, ...); only while paused. */
+  pause?: PauseState;
   /** Absent for a board that takes no webhooks (the local board). */
   webhook?: WebhookSummary;
 }

@@ -13,7 +13,14 @@ function describe(health: Health, state: AppState): string {
       : 'agents: running',
     `outbox: ${state.counts.outbox}  conflicts: ${state.counts.conflicts}  errors: ${state.counts.errors}`,
     'boards:',
-    ...state.boards.map((b) => `  ${b.id} (${b.type}): ${b.status}${b.error ? ` — ${b.error}` : ''}`),
+    ...state.boards.map(
+      (b) =>
+        `  ${b.id} (${b.type}): ${b.status}` +
+        (b.pause ? ` by ${b.pause.by ?? 'unknown'}${b.pause.reason ? ` (${b.pause.reason})` : ''}` : '') +
+        (b.error ? ` — ${b.error}` : '') +
+        (b.lastPollAt ? `; last poll ${b.lastPollAt}` : '; never polled') +
+        (b.error && b.nextPollAt ? `, next try ${b.nextPollAt}` : ''),
+    ),
     'agents:',
     ...(state.agents.length
       ? state.agents.map((a) => `  ${a.id} on ${a.board} (${a.workflow}): ${a.status}`)

@@ -216,6 +216,8 @@ async function buildCore(
         name: b.name ?? b.id,
         status: error ? 'error' : (live?.status ?? 'idle'),
         ...(live?.lastPollAt ? { lastPollAt: live.lastPollAt } : {}),
+        ...(live?.nextPollAt ? { nextPollAt: live.nextPollAt } : {}),
+        ...(live?.pause ? { pause: live.pause } : {}),
         ...(error || live?.error ? { error: error ?? live?.error } : {}),
         ...(live?.requestsPerMinute ? { requestsPerMinute: live.requestsPerMinute } : {}),
         ...(live?.webhook ? { webhook: live.webhook } : {}),

@@ -26,6 +26,11 @@ export function describeActor(by: string | undefined): string {
   return known[by] ?? by;
 }
 
+/** "by you (web UI) at 10:02: lunch", or "by system:mass-deletion-brake at 10:02: 6 of 6 tasks vanished…". */
+export function pausedBy(pause: { by?: string; at?: string; reason?: string }): string {
+  return `by ${describeActor(pause.by)}${pause.at ? ` at ${formatTime(pause.at)}` : ''}${pause.reason ? `: ${pause.reason}` : ''}`;
+}
+
 /** A log time: seconds matter there. Today as 15:21:04, other days with the date. */
 export function formatLogTime(iso: string, now: Date = new Date()): string {
   const date = new Date(iso);

@@ -92,6 +92,12 @@ describe('board pause over the contract', () => {
     const first = await boot(dataDir);
     const paused = (await call(first.url, 'pauseBoard', { boardId: 'local', reason: 'migrating' })).json.value;
     expect(paused.boards[0]).toMatchObject({ id: 'local', status: 'paused' });
+    // The status says who paused and why, not just "paused" (issue 17, item 8).
+    expect((await call(first.url, 'getState')).json.value.boards[0].pause).toMatchObject({
+      paused: true,
+      by: 'human:http',
+      reason: 'migrating',
+    });
     const { core, server } = running.pop()!;
     await server.close();
     await core.close();
@@ -102,6 +108,26 @@ describe('board pause over the contract', () => {
     expect((await call(second.url, 'pauseBoard', { boardId: 'ghost' })).status).toBe(404);
   });
 
+  it('sync now is a full reconcile: a deletion an incremental poll cannot see is applied at once', async () => {
+    const { core, url } = await boot();
+    // Most boards (Kanboard, Plane, Taiga, ...) cannot report a deletion in an incremental poll, and a board
+    // without webhooks set up tells nobody; make the local board behave like them, so only a full listing
+    // notices the task is gone.
+    const adapter = core.engine.adapterFor('local')!;
+    const changedSince = adapter.listChangedSince.bind(adapter);
+    adapter.listChangedSince = async (since) => ({ ...(await changedSince(since)), deletedIds: [] });
+    await core.engine.runner('local').flushHints();
+    core.engine.runner('local').hint = () => undefined;
+    const [gone, ...kept] = core.localBoards.listTasks('local').map((t) => t.id);
+    core.localBoards.deleteTask('local', gone!, 'human:test');
+
+    const synced = await call(url, 'syncNow', { boardId: 'local' });
+    expect(synced.json.value).toEqual({ boards: ['local'] });
+    expect(core.engine.base.liveIds('local').sort()).toEqual(kept.sort());
+    const deleted = (await call(url, 'listLog', { filter: { action: 'task.deleted' } })).json.value.entries;
+    expect(deleted).toEqual([expect.objectContaining({ taskId: gone, reason: 'gone (full reconcile)' })]);
+  });
+
   it('resuming a board paused by the deletion brake applies the deletions', async () => {
     const { core, url } = await boot();
     const store = core.localBoards;
@@ -110,6 +136,8 @@ describe('board pause over the contract', () => {
     await core.engine.runner('local').fullReconcile();
     const paused = (await call(url, 'getState')).json.value.boards[0];
     expect(paused.status).toBe('paused');
+    expect(paused.pause.by).toBe('system:mass-deletion-brake');
+    expect(paused.pause.reason).toMatch(/tasks vanished from the board in one full reconcile/);
     await call(url, 'resumeBoard', { boardId: 'local' });
     await core.engine.runner('local').fullReconcile();
     expect(core.engine.base.liveIds('local')).toEqual([]);

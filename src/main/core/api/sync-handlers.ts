@@ -84,7 +84,7 @@ export function syncHandlers(
     syncNow: async ({ boardId }) => {
       const ids = boardId ? [boardId] : s.engine.boardSummaries().map((b) => b.id);
       for (const id of ids) requireBoard(id);
-      await Promise.all(ids.map((id) => s.engine.runner(id).poll()));
+      await Promise.all(ids.map((id) => s.engine.runner(id).syncNow()));
       return { boards: ids };
     },
   };

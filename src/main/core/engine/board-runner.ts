@@ -1,4 +1,4 @@
-import type { BoardStatus } from '../../../shared/model';
+import type { BoardStatus, PauseState } from '../../../shared/model';
 import type { Task } from '../../../shared/task';
 import { createLogger } from '../logger';
 import type { BoardSyncRepo } from '../store/board-sync-repo';
@@ -15,6 +15,9 @@ const log = createLogger('engine');
 
 /** Who pauses a board when too many tasks vanish at once. */
 export const BRAKE_ACTOR = 'system:mass-deletion-brake';
+
+/** Polling backs off after failures up to this (or the poll interval, if longer): an outage never hides the board for long. */
+export const MAX_POLL_BACKOFF_MS = 60_000;
 
 /** Tasks reconciled per transaction when absorbing a listing. */
 const ABSORB_CHUNK = 500;
@@ -84,8 +87,12 @@ export class BoardRunner {
   private blockedUntil = 0;
   private stopped = true;
   private busy = 0;
-  private error: string | undefined;
+  /** Why the last poll or full reconcile failed; only a successful one clears it (a webhook read does not). */
+  private pollError: string | undefined;
+  /** Why the last webhook read or outbox pass failed. */
+  private stepError: string | undefined;
   private lastPollAt: string | undefined;
+  private nextPollAt: number | undefined;
   /** Set when a person resumes a board the deletion brake paused: the next deletions are real, apply them. */
   private deletionsConfirmed = false;
 
@@ -93,7 +100,11 @@ export class BoardRunner {
     this.interval = deps.options.pollIntervalMs;
     const sync = deps.sync.get(this.boardId);
     this.lastPollAt = sync.lastOkAt ?? undefined;
-    this.error = sync.lastError ?? undefined;
+    this.pollError = sync.lastError ?? undefined;
+  }
+
+  private get error(): string | undefined {
+    return this.pollError ?? this.stepError;
   }
 
   get boardId(): string {
@@ -109,12 +120,22 @@ export class BoardRunner {
     return this.deps.budget.perMinute;
   }
 
-  status(): { status: BoardStatus; lastPollAt?: string; error?: string } {
-    const status: BoardStatus = this.paused ? 'paused' : this.error ? 'error' : this.busy > 0 ? 'syncing' : 'idle';
+  /**
+   * What the board is doing, honestly: an error stays until a poll succeeds, `lastPollAt` is the last
+   * successful poll, `nextPollAt` when the next one is due, and a pause says who paused and why.
+   */
+  status(): { status: BoardStatus; lastPollAt?: string; nextPollAt?: string; error?: string; pause?: PauseState } {
+    const pause = this.deps.pauses.get('board', this.boardId);
+    const status: BoardStatus = pause.paused ? 'paused' : this.error ? 'error' : this.busy > 0 ? 'syncing' : 'idle';
+    const error = this.error;
     return {
       status,
       ...(this.lastPollAt ? { lastPollAt: this.lastPollAt } : {}),
-      ...(this.error ? { error: this.error } : {}),
+      ...(this.nextPollAt !== undefined && !pause.paused
+        ? { nextPollAt: new Date(this.nextPollAt).toISOString() }
+        : {}),
+      ...(error ? { error } : {}),
+      ...(pause.paused ? { pause } : {}),
     };
   }
 
@@ -138,6 +159,18 @@ export class BoardRunner {
   /** A person resumed the board after the mass-deletion brake, so the vanished tasks really are gone. */
   confirmDeletions(): void {
     this.deletionsConfirmed = true;
+  }
+
+  /**
+   * "Sync now" from a person: a full reconcile (deletions included, which an incremental poll cannot see on
+   * most boards), and polling starts over from the short interval instead of waiting out a backoff.
+   */
+  async syncNow(): Promise<{ changed: number }> {
+    const result = await this.fullReconcile();
+    this.interval = this.deps.options.minPollMs;
+    if (!this.stopped && this.deps.options.autoStart && this.pollError === undefined)
+      this.reschedulePoll(this.interval);
+    return result;
   }
 
   /** A webhook or local event named these tasks; they are re-read (the hint itself is not trusted). */
@@ -205,7 +238,9 @@ export class BoardRunner {
     }
     let read: Map<string, Task | null> | undefined;
     let failure: unknown;
-    await this.guard('webhook', async () => {
+    const answered = await this.guard(
+      'webhook',
+      async () => {
       try {
         read = await this.readMany(ids);
       } catch (err) {
@@ -216,8 +251,12 @@ export class BoardRunner {
       this.absorb(found, 'webhook');
       // One by one, as the hints came: a few deleted tasks are not a mass deletion.
       for (const [id, task] of read) if (!task) this.deleteTasks([id], 'webhook');
-    });
+      },
+      'step',
+    );
     settle(read, failure);
+    // The board answers again while polls are backing off: poll now rather than at the end of the backoff.
+    if (answered && this.pollError !== undefined && this.pollTimer && !this.stopped) this.reschedulePoll(0);
   }
 
   /** Several tasks in as few requests as the adapter allows; each read is kept for reuse. */
@@ -359,7 +398,7 @@ export class BoardRunner {
           this.deps.ctx.recent.dropOffers();
         }
       },
-      false,
+      'step',
     );
     const budgetWait = this.budgetWaitMs;
     this.budgetWaitMs = 0;
@@ -398,8 +437,19 @@ export class BoardRunner {
 
   private schedulePoll(delay: number): void {
     if (this.stopped) return;
-    this.pollTimer = setTimeout(() => void this.pollCycle(), delay);
+    this.nextPollAt = Date.now() + delay;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.pollCycle();
+    }, delay);
     this.pollTimer.unref();
+  }
+
+  /** Moves a waiting poll earlier; a poll cycle already running schedules its own successor. */
+  private reschedulePoll(delay: number): void {
+    if (!this.pollTimer || (this.nextPollAt !== undefined && this.nextPollAt <= Date.now() + delay)) return;
+    clearTimeout(this.pollTimer);
+    this.schedulePoll(delay);
   }
 
   private async pollCycle(): Promise<void> {
@@ -408,27 +458,37 @@ export class BoardRunner {
     const due = !state.lastFullAt || Date.now() - Date.parse(state.lastFullAt) >= options.fullReconcileMs;
     const { changed } = due ? await this.fullReconcile() : await this.poll();
     const errors = sync.get(this.boardId).errorCount;
-    if (errors > 0) this.interval = backoffMs(errors, options.pollIntervalMs, 5 * 60_000);
+    const cap = Math.max(options.pollIntervalMs, MAX_POLL_BACKOFF_MS);
+    if (errors > 0) this.interval = backoffMs(errors, Math.min(options.pollIntervalMs, cap), cap);
     else if (changed > 0) this.interval = options.minPollMs;
     else this.interval = Math.min(options.pollIntervalMs, Math.round(this.interval * 1.5));
     this.schedulePoll(this.interval);
     this.scheduleOutbox();
   }
 
-  /** Runs a step under the board lock, recording errors on the board instead of throwing. */
-  private async guard(what: string, step: () => Promise<void>, recordPoll = true): Promise<void> {
+  /**
+   * Runs a step under the board lock, recording errors on the board instead of throwing. A poll's error is
+   * cleared only by a poll that succeeds; a webhook read or outbox pass clears only its own kind. Returns
+   * whether the step succeeded.
+   */
+  private async guard(what: string, step: () => Promise<void>, kind: 'poll' | 'step' = 'poll'): Promise<boolean> {
     this.busy++;
     this.deps.onStatus();
     try {
       // The budget is waited for before the lock, never while holding it.
       await this.deps.budget.ready();
       await this.lock.run(() => this.deps.budget.asHolder(step));
-      if (recordPoll || this.error?.startsWith('outbox')) this.error = undefined;
+      if (kind === 'poll') this.pollError = undefined;
+      else this.stepError = undefined;
+      return true;
     } catch (err) {
       const message = `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
-      this.error = message;
-      if (recordPoll) this.deps.sync.pollFailed(this.boardId, message);
+      if (kind === 'poll') {
+        this.pollError = message;
+        this.deps.sync.pollFailed(this.boardId, message);
+      } else this.stepError = message;
       log.warn(`board ${this.boardId}: ${message}`);
+      return false;
     } finally {
       this.busy--;
       this.deps.onStatus();

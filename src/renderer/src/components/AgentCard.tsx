@@ -1,6 +1,6 @@
 import { useId, type ReactElement } from 'react';
 import type { AgentNotification, AgentSummary, PauseState } from '../../../shared/model';
-import { describeActor, formatTime, plural } from '../format';
+import { formatTime, pausedBy, plural } from '../format';
 import type { AgentAction, AgentRuns } from '../state/agents-store';
 import { AgentBudget } from './AgentBudget';
 import { EmptyState } from './EmptyState';
@@ -29,11 +29,6 @@ export interface AgentCardProps {
   onReloadRuns(): void;
   onOlderRuns(): void;
   onOpenBoard(boardId: string): void;
-}
-
-/** "by you (web UI) at 10:02: lunch", or "by system:budget at 10:02: daily token budget reached". */
-function pausedBy(pause: PauseState): string {
-  return `by ${describeActor(pause.by)}${pause.at ? ` at ${formatTime(pause.at)}` : ''}${pause.reason ? `: ${pause.reason}` : ''}`;
 }
 
 function RunsSection(props: AgentCardProps): ReactElement {

@@ -10,7 +10,7 @@ import { Page } from '../components/Page';
 import { Panel } from '../components/Panel';
 import { StatusPill } from '../components/StatusPill';
 import { TaskDialog, type TaskFormValues } from '../components/TaskDialog';
-import { formatTime, plural } from '../format';
+import { formatTime, pausedBy, plural } from '../format';
 import { useBoardStore } from '../state/board-store';
 import { useLiveState } from '../state/hooks';
 import { useViewStore } from '../state/view-store';
@@ -35,6 +35,18 @@ function BoardDetails({ state, board }: { state: AppState; board: BoardSummary }
         </dd>
         <dt>Last poll</dt>
         <dd>{board.lastPollAt ? formatTime(board.lastPollAt) : 'never'}</dd>
+        {board.nextPollAt ? (
+          <>
+            <dt>Next poll</dt>
+            <dd>{formatTime(board.nextPollAt)}</dd>
+          </>
+        ) : null}
+        {board.pause ? (
+          <>
+            <dt>Paused</dt>
+            <dd className="text-warn">{pausedBy(board.pause)}</dd>
+          </>
+        ) : null}
         <dt>Agents</dt>
         <dd>{agents.length === 0 ? 'none' : agents.map((a) => a.id).join(', ')}</dd>
         {board.error ? (

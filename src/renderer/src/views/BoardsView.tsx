@@ -9,7 +9,7 @@ import { Page } from '../components/Page';
 import { Panel } from '../components/Panel';
 import { Skeleton } from '../components/Skeleton';
 import { StatusPill } from '../components/StatusPill';
-import { formatTime, plural } from '../format';
+import { formatTime, pausedBy, plural } from '../format';
 import { describeWebhook, type WebhookView } from '../lib/webhook-status';
 import { useBoardsStore } from '../state/boards-store';
 import { useConnectionsStore } from '../state/connections-store';
@@ -53,6 +53,7 @@ function BoardTable({ state, onEdit }: { state: AppState; onEdit(id: string): vo
                 {board.name}
                 {board.name !== board.id ? <span className="mono text-muted"> ({board.id})</span> : null}
                 {board.error ? <div className="text-bad cell-sub">{board.error}</div> : null}
+                {board.pause ? <div className="text-warn cell-sub">Paused {pausedBy(board.pause)}</div> : null}
                 {message ? (
                   <div className={`cell-sub ${message.tone === 'bad' ? 'text-bad' : 'text-muted'}`} role="status">
                     {message.text}
@@ -68,7 +69,12 @@ function BoardTable({ state, onEdit }: { state: AppState; onEdit(id: string): vo
               <td>
                 <StatusPill status={board.status} />
               </td>
-              <td>{board.lastPollAt ? formatTime(board.lastPollAt) : 'never'}</td>
+              <td>
+                {board.lastPollAt ? formatTime(board.lastPollAt) : 'never'}
+                {board.nextPollAt && board.error ? (
+                  <div className="cell-sub text-muted">next try {formatTime(board.nextPollAt)}</div>
+                ) : null}
+              </td>
               <td>
                 <WebhookCell view={describeWebhook(board, state.webhooks, formatTime)} />
               </td>
