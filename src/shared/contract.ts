@@ -81,9 +81,16 @@ const columnSchema = z.string().min(1, 'must not be empty').max(200);
  * Field values a person sets on the built-in local board. Shapes only: the
  * board itself checks what needs its data (the status is a column, the parent exists).
  */
+/** The longest title a card may have, on every board (the form checks it before sending). */
+export const TASK_TITLE_MAX = 500;
+
 export const taskPatchSchema = z
   .object({
-    title: z.string().trim().min(1, 'must not be blank').max(500, 'must be at most 500 characters'),
+    title: z
+      .string()
+      .trim()
+      .min(1, 'must not be blank')
+      .max(TASK_TITLE_MAX, `must be at most ${TASK_TITLE_MAX} characters`),
     description: z.string().max(100_000),
     status: columnSchema,
     assignee: z.string().trim().max(200).nullable(),

@@ -102,7 +102,10 @@ export interface AgentBudgetUse {
   day: string;
   runs: number;
   tokens: number;
+  /** The sum of the costs the provider reported (US dollars). */
   cost: number;
+  /** Calls today that reported no cost: while any did, the day's cost is not known (at least `cost`). */
+  uncostedCalls: number;
   runsPerDay?: number;
   tokensPerDay?: number;
   costPerDay?: number;
@@ -199,7 +202,7 @@ export interface AppState {
   agents: AgentSummary[];
   /** `inbox`: everything waiting on the person (questions, open conflicts, failed runs, braked boards). */
   counts: { outbox: number; conflicts: number; errors: number; blockedOnHuman: number; inbox: number };
-  /** Where the config came from: a file path, or "embedded default". */
+  /** The config file's path, or EMBEDDED_CONFIG_SOURCE when Deckhand runs without one. */
   configSource: string;
   webhooks: WebhookReceiver;
 }
@@ -360,3 +363,6 @@ export interface InboxBrakedBoard extends InboxBase {
 }
 
 export type InboxItem = InboxQuestion | InboxConflict | InboxFailedRun | InboxBrakedBoard;
+
+/** AppState.configSource when Deckhand runs on its embedded default, with no config file. */
+export const EMBEDDED_CONFIG_SOURCE = 'embedded default';

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { AppState, BoardSummary, InboxItem, SyncLogEntry, WebhookReceiver } from '../../shared/model';
+import {
+  EMBEDDED_CONFIG_SOURCE,
+  type AppState,
+  type BoardSummary,
+  type InboxItem,
+  type SyncLogEntry,
+  type WebhookReceiver,
+} from '../../shared/model';
 import { embeddedAgents, OnboardingRepo } from './agents/embedded';
 import { ProcessRegistry } from './agents/providers/process-registry';
 import { AgentRuntime, type AgentRuntimeOptions } from './agents/runtime';
@@ -95,7 +102,7 @@ function envSecretNames(config: DeckhandConfig): string[] {
 }
 
 function loadConfig(configPath?: string): { config: DeckhandConfig; source: string; embedded: boolean } {
-  if (!configPath) return { config: defaultConfig(), source: 'embedded default', embedded: true };
+  if (!configPath) return { config: defaultConfig(), source: EMBEDDED_CONFIG_SOURCE, embedded: true };
   const result = loadConfigFile(configPath);
   if (!result.ok) throw new ConfigInvalidError(configPath, result.problems);
   return { config: result.config, source: configPath, embedded: false };

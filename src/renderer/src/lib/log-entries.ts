@@ -4,6 +4,7 @@
  * entry reads in one line. Pure, so it is unit-tested.
  */
 import type { CallInput } from '../../../shared/contract';
+import type { LogAction } from '../../../shared/log-actions';
 import type { SyncLogEntry } from '../../../shared/model';
 
 export type LogFilter = NonNullable<CallInput<'listLog'>['filter']>;
@@ -66,7 +67,7 @@ export const LOG_KINDS: readonly { value: string; label: string }[] = [
   { value: 'global.', label: 'Pause all' },
 ];
 
-const ACTION_LABELS: Record<string, string> = {
+const ACTION_LABELS: Record<LogAction, string> = {
   'field.changed': 'Changed on the board',
   'field.written': 'Written to the board',
   'field.lost': 'Value lost',
@@ -99,6 +100,7 @@ const ACTION_LABELS: Record<string, string> = {
   'agent.run.retry': 'Agent run will be retried',
   'agent.run.board-wait': 'Agent run waits for the board',
   'agent.run.retry-requested': 'Agent run retry requested',
+  'agent.run.dismissed': 'Failed run dismissed',
   'agent.run.waiting': 'Agent asked a question',
   'agent.run.answered': 'Question answered',
   'agent.run.skipped': 'Agent run skipped',
@@ -116,11 +118,13 @@ const ACTION_LABELS: Record<string, string> = {
   'board.removed': 'Board removed',
   'secret.set': 'Secret set',
   'secret.delete': 'Secret deleted',
+  'mcp.call': 'MCP tool called',
+  'mcp.refused': 'MCP call refused',
 };
 
 /** A readable name for an action; unknown ones are shown as they are. */
 export function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
+  return (ACTION_LABELS as Record<string, string>)[action] ?? action;
 }
 
 /** The tone of an action's marker: conflicts and losses stand out, echoes recede. */

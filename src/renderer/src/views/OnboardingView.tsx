@@ -277,7 +277,7 @@ function SeeItWorkStep({ onSkip, onDone }: { onSkip(): void; onDone(): void }): 
         ) : (
           <>
             Deckhand adds a card labelled <span className="mono">needs-ai</span> to {board?.name ?? 'the board'}. Agent{' '}
-            {agentId} ({info?.agent?.model.label}) picks it up.
+            {agentId} picks it up{info?.agent ? `, working with ${info.agent.model.label}` : ''}.
           </>
         )}
       </p>
