@@ -146,6 +146,12 @@ const modelNameSchema = z.string().trim().min(1, 'must not be empty').max(200, '
 const apiKeySchema = z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters');
 
 /** The model behind the default agent, as onboarding chooses it. An absent Anthropic key keeps the stored one. */
+/**
+ * How long "Test the model" waits for one short answer. A local model may first have to load (tens of seconds
+ * on a small machine), so this is generous; the UI's call waits longer still, so the core's answer arrives.
+ */
+export const MODEL_TEST_TIMEOUT_MS = 60_000;
+
 export const agentModelSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('demo') }).strict(),
   z

@@ -58,6 +58,8 @@ export interface CoreOptions {
     probeLocalLlm?: boolean;
     /** Where onboarding looks for local model servers (tests; default Ollama and LM Studio). */
     localLlmServers?: readonly { name: string; baseUrl: string }[];
+    /** How long "Test the model" waits (tests shorten it). */
+    modelTestTimeoutMs?: number;
   };
 }
 
@@ -353,6 +355,7 @@ async function buildCore(
       repo: onboarding,
       probeLocalLlm,
       ...(options.agents?.localLlmServers ? { localLlmServers: options.agents.localLlmServers } : {}),
+      ...(options.agents?.modelTestTimeoutMs ? { modelTestTimeoutMs: options.agents.modelTestTimeoutMs } : {}),
     },
   };
 

@@ -204,6 +204,16 @@ describe('onboarding on first start', () => {
     expect(down.value.ok).toBe(false);
   });
 
+  it('a model slower than the test says it did not answer within the wait, not that Deckhand is unreachable', async () => {
+    llm = await startFakeLlm({ model: 'llama-test', handler: () => ({ delayMs: 1_500, content: 'OK' }) });
+    core = await createCore({
+      dataDir: tempDir(),
+      agents: { probeLocalLlm: false, demoDelayMs: 10, modelTestTimeoutMs: 400 },
+    });
+    const res = await call(core, 'testAgentModel', { type: 'openai', baseUrl: llm.url, model: 'llama-test' });
+    expect(res.value).toEqual({ ok: false, message: `llama-test at ${llm.url} did not answer within 0.4 s` });
+  });
+
   it('moves the default agent to another board live, and keeps it there after a restart', async () => {
     const dir = tempDir();
     core = await start(dir);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../src/shared/contract';
+import { ApiError, MODEL_TEST_TIMEOUT_MS } from '../../../src/shared/contract';
 import { LOG_ACTIONS } from '../../../src/shared/log-actions';
 import { describeCallError } from '../../../src/renderer/src/api/envelope';
+import { callTimeoutMs } from '../../../src/renderer/src/api/call-timeouts';
 import { taskFormProblems } from '../../../src/renderer/src/lib/field-edit';
 import { actionLabel } from '../../../src/renderer/src/lib/log-entries';
 
@@ -30,5 +31,13 @@ describe('a card title over the limit', () => {
     });
     expect(describeCallError(refused)).toBe('Title must be at most 500 characters');
     expect(describeCallError(new ApiError({ code: 'unavailable', message: 'board offline' }))).toBe('board offline');
+  });
+});
+
+describe('"Test the model" over HTTP', () => {
+  it("waits longer than the core's own wait for the model, so the core's answer (not a client timeout) arrives", () => {
+    expect(callTimeoutMs('testAgentModel')).toBeGreaterThan(MODEL_TEST_TIMEOUT_MS);
+    expect(MODEL_TEST_TIMEOUT_MS).toBeGreaterThanOrEqual(30_000);
+    expect(callTimeoutMs('getState')).toBe(15_000);
   });
 });

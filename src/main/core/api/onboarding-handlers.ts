@@ -2,7 +2,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText } from 'ai';
 import type { z } from 'zod';
-import type { agentModelSchema } from '../../../shared/contract';
+import { MODEL_TEST_TIMEOUT_MS, type agentModelSchema } from '../../../shared/contract';
 import type { OnboardingInfo, OnboardingModel } from '../../../shared/model';
 import {
   apiKeyNameFor,
@@ -32,11 +32,11 @@ export interface OnboardingDeps {
   probeLocalLlm: boolean;
   /** Where to look (tests point this at a fake server). */
   localLlmServers?: readonly { name: string; baseUrl: string }[];
+  /** How long "Test the model" waits (default MODEL_TEST_TIMEOUT_MS; tests shorten it). */
+  modelTestTimeoutMs?: number;
 }
 
 type AgentModelInput = z.output<typeof agentModelSchema>;
-
-const TEST_TIMEOUT_MS = 20_000;
 
 /** The model view of a provider: never its key, only whether one is configured. */
 function modelView(provider: ProviderConfig): OnboardingModel {
@@ -55,8 +55,19 @@ function redactKey(message: string, key: string | undefined): string {
   return key && key.length >= 4 ? message.split(key).join('[redacted]') : message;
 }
 
+/** 60 s, 1.5 s: a wait as a person reads it. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
 /** Sends one tiny prompt; a clear message either way, without the key in it. */
-async function tryModel(kind: 'openai' | 'anthropic', model: string, baseUrl?: string, apiKey?: string) {
+async function tryModel(
+  kind: 'openai' | 'anthropic',
+  model: string,
+  baseUrl: string | undefined,
+  apiKey: string | undefined,
+  timeoutMs: number,
+) {
   const label = kind === 'anthropic' ? `Anthropic ${model}` : `${model} at ${baseUrl}`;
   const languageModel =
     kind === 'anthropic'
@@ -66,7 +77,7 @@ async function tryModel(kind: 'openai' | 'anthropic', model: string, baseUrl?: s
           baseURL: baseUrl ?? '',
           ...(apiKey ? { apiKey } : {}),
         }).chatModel(model);
-  const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
     const result = await generateText({
       model: languageModel,
@@ -78,7 +89,10 @@ async function tryModel(kind: 'openai' | 'anthropic', model: string, baseUrl?: s
     const text = result.text.trim().replace(/\s+/g, ' ').slice(0, 80);
     return { ok: true, message: redactKey(`${label} answered${text ? `: "${text}"` : ''}`, apiKey) };
   } catch (err) {
-    const problem = providerErrorFrom(err, signal.aborted, label);
+    if (signal.aborted) {
+      return { ok: false, message: `${label} did not answer within ${formatSeconds(timeoutMs)}` };
+    }
+    const problem = providerErrorFrom(err, false, label);
     return { ok: false, message: redactKey(problem.message, apiKey) };
   }
 }
@@ -201,7 +215,13 @@ export function onboardingHandlers(
         if (!apiKey) return { ok: false, message: 'apiKey: required for Anthropic' };
       }
       if (apiKey) registerSecretValue(apiKey);
-      return tryModel(input.type, input.model, input.type === 'openai' ? input.baseUrl : undefined, apiKey);
+      return tryModel(
+        input.type,
+        input.model,
+        input.type === 'openai' ? input.baseUrl : undefined,
+        apiKey,
+        deps.modelTestTimeoutMs ?? MODEL_TEST_TIMEOUT_MS,
+      );
     },
 
     completeOnboarding: ({ outcome }) => {
