@@ -257,6 +257,8 @@ export const callInputs = {
     .strict(),
   getRun: z.object({ id: z.number().int().min(1) }).strict(),
   retryRun: z.object({ id: z.number().int().min(1) }).strict(),
+  /** A failed run leaves the inbox without a retry (kept on the run, logged). */
+  dismissRun: z.object({ id: z.number().int().min(1) }).strict(),
   // --- onboarding (issue 6) ---
   getOnboarding: empty,
   setDefaultAgentBoard: z.object({ boardId: boardIdSchema }).strict(),
@@ -336,6 +338,7 @@ export interface CallOutputs {
   /** With its steps (provider input and output per round). */
   getRun: AgentRun;
   retryRun: AgentRun;
+  dismissRun: AgentRun;
   // --- onboarding (issue 6) ---
   getOnboarding: OnboardingInfo;
   setDefaultAgentBoard: OnboardingInfo;

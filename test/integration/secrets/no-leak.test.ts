@@ -47,6 +47,7 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   resumeAgent: { agentId: 'demo' },
   getRun: { id: 999_999 },
   retryRun: { id: 999_999 },
+  dismissRun: { id: 999_999 },
   // onboarding (issue 6): harmless choices for the default agent
   setDefaultAgentBoard: { boardId: 'local' },
   setDefaultAgentModel: { type: 'demo' },
@@ -63,6 +64,7 @@ const EXPECTED_ERRORS: Record<string, string> = {
   retryOutbox: 'not_found',
   getRun: 'not_found',
   retryRun: 'not_found',
+  dismissRun: 'not_found',
   answerQuestion: 'not_found',
 };
 

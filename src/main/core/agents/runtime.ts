@@ -861,6 +861,26 @@ export class AgentRuntime {
   }
 
   /** Queues a failed run again from where it stopped (its saved output is replayed, not recomputed). */
+  /** Takes a failed run out of the inbox, for good and logged; the run itself stays failed. */
+  dismissRun(id: number, by: string): AgentRun {
+    const run = this.runs.get(id);
+    if (!run) throw new RunFailed(`no run #${id}`);
+    if (run.state !== 'failed') throw new RunFailed(`run #${id} is ${run.state}; only a failed run can be dismissed`);
+    this.opts.engine.journal.transaction((append) => {
+      if (!this.runs.dismiss(id, by)) return;
+      append({
+        actor: by,
+        action: 'agent.run.dismissed',
+        boardId: run.boardId,
+        ...(run.taskId ? { taskId: run.taskId } : {}),
+        before: { error: run.error ?? run.outcome ?? 'failed' },
+        reason: 'dismissed from the inbox; not retried',
+        operationId: runOperationId(id),
+      });
+    });
+    return publicRun(this.runs.get(id)!);
+  }
+
   retryRun(id: number, by: string): AgentRun {
     const run = this.runs.get(id);
     if (!run) throw new RunFailed(`no run #${id}`);
