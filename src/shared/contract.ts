@@ -318,7 +318,14 @@ export interface CallOutputs {
   listBoardTypes: BoardTypeInfo[];
   listBoardConnections: SavedBoardView[];
   /** `warnings`: what the board lacks for agents (no review or blocked column), said before it is added. */
-  testBoardConnection: { ok: boolean; message: string; columns?: string[]; warnings?: string[] };
+  testBoardConnection: {
+    ok: boolean;
+    message: string;
+    columns?: string[];
+    warnings?: string[];
+    /** Roles no column has (by name or by setting); the form offers to map an existing column to each. */
+    missingRoles?: ('review' | 'blocked')[];
+  };
   saveBoard: SavedBoardView;
   getSecretStorage: { keychain: boolean; message: string };
   removeBoard: { removed: boolean };

@@ -2,7 +2,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { OwnershipSchema } from '../../src/shared/ownership';
+import type { SavedBoardView } from '../../src/shared/board-types';
 import type { AgentRun, AppState, InboxItem } from '../../src/shared/model';
+import { FakeKanboard, seedStandardBoard } from '../fakes/kanboard';
 import { expect, freshDataDir, startServe, test } from './fixtures';
 import { callCore, captureBothSchemes, card, column, expectLive, nav, openView } from './helpers';
 
@@ -135,6 +137,60 @@ test.describe('true text and layout (issue 15)', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await captureBothSchemes(page, 'polish-ownership-1280');
     expect(diagnostics.consoleErrors).toEqual([]);
+  });
+
+  test('Kanboard with its default columns: the warning offers existing columns for the missing roles, saved with the board', async ({
+    page,
+    diagnostics,
+  }) => {
+    const fake = await FakeKanboard.start();
+    const board = seedStandardBoard(fake); // Backlog, Ready, Work in progress, Done
+    const dataDir = freshDataDir();
+    // No keychain on this server either way (the test runs outside a D-Bus session): the token is an env variable.
+    const env = {
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/deckhand-bus',
+      DISPLAY: '',
+      KB_TOKEN: board.appToken,
+    };
+    const server = await startServe(dataDir, 0, { env });
+    try {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${server.url}/#/boards`);
+      await expectLive(page);
+      await page.getByRole('button', { name: 'Add board' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a board' });
+      await dialog.getByLabel('Type').selectOption('kanboard');
+      await dialog.getByLabel('Id').fill('team');
+      await dialog.getByLabel('JSON-RPC URL').fill(fake.url);
+      await dialog.getByLabel('Project').fill(board.projectName);
+      await dialog.getByLabel('API token: environment variable').fill('KB_TOKEN');
+      await dialog.getByRole('button', { name: 'Test connection' }).click();
+      const warnings = dialog.getByTestId('connection-warnings');
+      await expect(warnings).toContainText('no review column');
+      await expect(warnings).toContainText('no blocked column');
+      const mapping = dialog.getByTestId('role-mapping');
+      await expect(mapping.getByRole('combobox')).toHaveCount(2);
+      await mapping.getByLabel(/As the review column/).selectOption('Done');
+      await mapping.getByLabel(/As the blocked column/).selectOption('Backlog');
+      await captureBothSchemes(page, 'polish-role-mapping-1280');
+      await page.setViewportSize({ width: 900, height: 800 });
+      await captureBothSchemes(page, 'polish-role-mapping-900');
+      await dialog.getByRole('button', { name: 'Test connection' }).click();
+      await expect(dialog.getByTestId('connection-result')).toContainText('Connected: connected; 4 columns');
+      await expect(warnings).toHaveCount(0);
+      await dialog.getByRole('button', { name: 'Add board' }).click();
+      await expect(dialog).toHaveCount(0);
+      const saved = await callCore<SavedBoardView[]>(page.request, server.url, 'listBoardConnections');
+      expect(saved.find((b) => b.id === 'team')?.settings).toMatchObject({
+        'columns.review': 'Done',
+        'columns.blocked': 'Backlog',
+      });
+      expect(diagnostics.pageErrors).toEqual([]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+      await fake.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('a failed run is dismissed from the inbox; it stays dismissed and the log says so', async ({

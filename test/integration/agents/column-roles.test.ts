@@ -59,7 +59,22 @@ describe('a board without review and blocked columns', () => {
         expect.stringMatching(/^no review column .*agents move finished tasks to "Done"/),
         expect.stringMatching(/^no blocked column/),
       ],
+      missingRoles: ['review', 'blocked'],
     });
+    // An existing column mapped to each role (what the connection form offers): no warning, nothing missing.
+    const mapped = await harness.call('testBoardConnection', {
+      type: 'kanboard',
+      settings: {
+        url: fake.url,
+        project: board.projectName,
+        token: board.appToken,
+        'columns.review': 'Done',
+        'columns.blocked': 'Backlog',
+      },
+    });
+    expect(mapped.value.ok).toBe(true);
+    expect(mapped.value.warnings).toBeUndefined();
+    expect(mapped.value.missingRoles).toBeUndefined();
 
     const id = await fake.human('alice').createTask(board.projectId, {
       title: 'Check the cache',

@@ -108,12 +108,15 @@ export function boardConnectionHandlers(
         try {
           const columns = await adapter.listColumns();
           const roles = (checked.board as { columns?: Partial<Record<ColumnRole, string>> }).columns ?? {};
-          const warnings = columnRoleWarnings(new BoardColumns(roles, columns));
+          const byRole = new BoardColumns(roles, columns);
+          const warnings = columnRoleWarnings(byRole);
+          const missingRoles = (['review', 'blocked'] as const).filter((role) => !byRole.role(role));
           return {
             ok: true,
             message: `connected; ${columns.length} columns`,
             columns,
             ...(warnings.length > 0 ? { warnings } : {}),
+            ...(missingRoles.length > 0 ? { missingRoles } : {}),
           };
         } finally {
           await adapter.close?.();

@@ -245,6 +245,16 @@ export function ConnectionDialog({
               ))}
             </ul>
           ) : null}
+          {!testing && testResult?.ok && testResult.missingRoles?.length && testResult.columns?.length ? (
+            <RoleMapping
+              roles={testResult.missingRoles.filter((role) =>
+                (info?.fields ?? []).some((f) => f.key === `columns.${role}`),
+              )}
+              columns={testResult.columns}
+              value={(role) => settings[`columns.${role}`] ?? ''}
+              onChange={(role, column) => setSettings((s) => ({ ...s, [`columns.${role}`]: column }))}
+            />
+          ) : null}
         </div>
         {saveError ? (
           <p className="form-error" role="alert">
@@ -275,5 +285,55 @@ export function ConnectionDialog({
         </div>
       </form>
     </Dialog>
+  );
+}
+
+const ROLE_WORDS = {
+  review: 'finished work waits for a person',
+  blocked: 'a task waits for an answer',
+} as const;
+
+/**
+ * For each role the board has no column for: pick one of its existing columns. The choice fills the board's
+ * column setting (saved with the board); "Test connection" again confirms it.
+ */
+function RoleMapping({
+  roles,
+  columns,
+  value,
+  onChange,
+}: {
+  roles: readonly ('review' | 'blocked')[];
+  columns: readonly string[];
+  value(role: 'review' | 'blocked'): string;
+  onChange(role: 'review' | 'blocked', column: string): void;
+}): ReactElement | null {
+  const id = useId();
+  if (roles.length === 0) return null;
+  return (
+    <fieldset className="role-mapping" data-testid="role-mapping">
+      <legend className="field-label">Use an existing column instead</legend>
+      {roles.map((role) => (
+        <div key={role} className="role-mapping-row">
+          <label htmlFor={`${id}-${role}`}>
+            As the {role} column ({ROLE_WORDS[role]})
+          </label>
+          <select
+            id={`${id}-${role}`}
+            className="select"
+            value={value(role)}
+            onChange={(e) => onChange(role, e.target.value)}
+          >
+            <option value="">None: keep the behaviour above</option>
+            {columns.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
+      <p className="field-hint">Saved with the board. Test the connection again to check the choice.</p>
+    </fieldset>
   );
 }

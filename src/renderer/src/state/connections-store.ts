@@ -21,6 +21,7 @@ export interface ConnectionTest {
   columns?: string[];
   /** What the board lacks for agents (a review or blocked column). */
   warnings?: string[];
+  missingRoles?: ('review' | 'blocked')[];
 }
 
 export interface ConnectionsStore {
