@@ -205,6 +205,11 @@ export const callInputs = {
       id: boardSlugSchema.optional(),
       settings: boardSettingsSchema,
       secretEnv: secretEnvSchema.optional(),
+      /** Add these columns first (where the board's API allows), named as Deckhand recognises them. */
+      createColumns: z
+        .array(z.enum(['review', 'blocked']))
+        .max(2)
+        .optional(),
     })
     .strict(),
   saveBoard: z
@@ -325,6 +330,10 @@ export interface CallOutputs {
     warnings?: string[];
     /** Roles no column has (by name or by setting); the form offers to map an existing column to each. */
     missingRoles?: ('review' | 'blocked')[];
+    /** Columns this test added to the board (createColumns). */
+    created?: string[];
+    /** The board's API lets Deckhand add a column. */
+    canCreateColumns?: boolean;
   };
   saveBoard: SavedBoardView;
   getSecretStorage: { keychain: boolean; message: string };

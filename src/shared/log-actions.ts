@@ -26,6 +26,7 @@ export const LOG_ACTIONS = [
   'board.added',
   'board.updated',
   'board.removed',
+  'board.column-created',
   'global.paused',
   'global.resumed',
   'agent.paused',

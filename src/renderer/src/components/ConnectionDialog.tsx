@@ -229,6 +229,7 @@ export function ConnectionDialog({
             'Testing the connection…'
           ) : testResult ? (
             <span className={testResult.ok ? 'text-good' : 'text-bad'}>
+              {testResult.created?.length ? `Added ${testResult.created.map((c) => `“${c}”`).join(' and ')}. ` : ''}
               {testResult.ok ? 'Connected: ' : 'Could not connect: '}
               {testResult.message}
               {testResult.columns?.length ? ` (${testResult.columns.join(', ')})` : ''}
@@ -253,6 +254,9 @@ export function ConnectionDialog({
               columns={testResult.columns}
               value={(role) => settings[`columns.${role}`] ?? ''}
               onChange={(role, column) => setSettings((s) => ({ ...s, [`columns.${role}`]: column }))}
+              {...(testResult.canCreateColumns
+                ? { onCreate: (roles) => onTest({ ...draft, createColumns: [...roles] }) }
+                : {})}
             />
           ) : null}
         </div>
@@ -288,6 +292,9 @@ export function ConnectionDialog({
   );
 }
 
+/** The names the core gives columns it adds (its first recognised name per role). */
+const ROLE_NAMES = { review: 'Ready for Review', blocked: 'Blocked — Needs Input' } as const;
+
 const ROLE_WORDS = {
   review: 'finished work waits for a person',
   blocked: 'a task waits for an answer',
@@ -302,11 +309,14 @@ function RoleMapping({
   columns,
   value,
   onChange,
+  onCreate,
 }: {
   roles: readonly ('review' | 'blocked')[];
   columns: readonly string[];
   value(role: 'review' | 'blocked'): string;
   onChange(role: 'review' | 'blocked', column: string): void;
+  /** Only where the board's API can add a column. */
+  onCreate?(roles: readonly ('review' | 'blocked')[]): void;
 }): ReactElement | null {
   const id = useId();
   if (roles.length === 0) return null;
@@ -334,6 +344,22 @@ function RoleMapping({
         </div>
       ))}
       <p className="field-hint">Saved with the board. Test the connection again to check the choice.</p>
+      {onCreate && roles.some((role) => value(role) === '') ? (
+        <div>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            onClick={() => onCreate(roles.filter((role) => value(role) === ''))}
+          >
+            Add{' '}
+            {roles
+              .filter((role) => value(role) === '')
+              .map((role) => `“${ROLE_NAMES[role]}”`)
+              .join(' and ')}{' '}
+            to the board
+          </button>
+        </div>
+      ) : null}
     </fieldset>
   );
 }

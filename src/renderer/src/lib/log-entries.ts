@@ -116,6 +116,7 @@ const ACTION_LABELS: Record<LogAction, string> = {
   'board.added': 'Board added',
   'board.updated': 'Board updated',
   'board.removed': 'Board removed',
+  'board.column-created': 'Column added to the board',
   'secret.set': 'Secret set',
   'secret.delete': 'Secret deleted',
   'mcp.call': 'MCP tool called',
