@@ -189,9 +189,14 @@ async function buildCore(
       log.warn(`agent ${saved.id} saved in the app is shadowed by the config file's agent with the same id`);
       continue;
     }
-    const checked = checkAgent(saved.config, boards.list().map((b) => b.config.id));
+    const checked = checkAgent(
+      saved.config,
+      boards.list().map((b) => b.config.id),
+    );
     if (!checked.ok) {
-      log.warn(`agent ${saved.id} saved in the app is not valid and does not run: ${describeProblems(checked.problems)}`);
+      log.warn(
+        `agent ${saved.id} saved in the app is not valid and does not run: ${describeProblems(checked.problems)}`,
+      );
       continue;
     }
     const at = config.agents.findIndex((a) => a.id === saved.id);

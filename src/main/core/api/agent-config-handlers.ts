@@ -69,11 +69,7 @@ export function agentConfigHandlers(s: CoreServices): Pick<Handlers, Calls> {
   const deps = s.agentConfigs;
 
   const sourceOf = (id: string): AgentConfigView['source'] =>
-    deps.configAgentIds.has(id)
-      ? 'config'
-      : id === s.onboarding.defaultAgentId && !deps.repo.get(id)
-        ? 'setup'
-        : 'app';
+    deps.configAgentIds.has(id) ? 'config' : id === s.onboarding.defaultAgentId && !deps.repo.get(id) ? 'setup' : 'app';
 
   const viewOf = (agent: AgentConfig): AgentConfigView => {
     const source = sourceOf(agent.id);
@@ -143,7 +139,10 @@ export function agentConfigHandlers(s: CoreServices): Pick<Handlers, Calls> {
         }
       }
 
-      const checked = checkAgent(raw, s.boards.list().map((b) => b.config.id));
+      const checked = checkAgent(
+        raw,
+        s.boards.list().map((b) => b.config.id),
+      );
       if (!checked.ok) return invalid(checked.problems);
 
       if (apiKey) {
@@ -215,12 +214,20 @@ export function agentConfigHandlers(s: CoreServices): Pick<Handlers, Calls> {
       const mcpToken = await issueToken(agentId, agent.provider.token);
       const saved = deps.repo.get(agentId);
       if (saved && isRecord(saved.config.provider)) {
-        deps.repo.put({ ...saved, config: { ...saved.config, provider: { ...saved.config.provider, token: mcpToken.storedIn } } });
+        deps.repo.put({
+          ...saved,
+          config: { ...saved.config, provider: { ...saved.config.provider, token: mcpToken.storedIn } },
+        });
       }
       const next: AgentConfig = { ...agent, provider: { ...agent.provider, token: mcpToken.storedIn } };
       await s.agents.setAgent(next);
       deps.forgetMcpToken(agentId);
-      journal(ctx, 'agent.token-rotated', { agent: agentId }, `a new MCP token for agent ${agentId}; the old one stops working`);
+      journal(
+        ctx,
+        'agent.token-rotated',
+        { agent: agentId },
+        `a new MCP token for agent ${agentId}; the old one stops working`,
+      );
       return { agent: viewOf(next), mcpToken };
     },
   };

@@ -184,7 +184,8 @@ export function onboardingHandlers(
         throw new UserFacingError('invalid_input', `boardId: board "${boardId}" is not connected: ${entry.error}`);
       }
       // An agent already at work somewhere (placed by an earlier setup, or with runs) moves only when the person says so.
-      const placed = deps.repo.get().boardId !== undefined || s.agents.listRuns({ agentId: agent.id, limit: 1 }).length > 0;
+      const placed =
+        deps.repo.get().boardId !== undefined || s.agents.listRuns({ agentId: agent.id, limit: 1 }).length > 0;
       if (agent.board !== boardId && placed && move !== true) {
         throw new UserFacingError(
           'invalid_input',
@@ -236,7 +237,10 @@ export function onboardingHandlers(
       const store = s.adapterDeps.localStore;
       const entry = s.boards.get(boardId);
       if (!entry || entry.config.type !== 'local') {
-        throw new UserFacingError('invalid_input', `boardId: "${boardId}" is not a local board; label a card there yourself`);
+        throw new UserFacingError(
+          'invalid_input',
+          `boardId: "${boardId}" is not a local board; label a card there yourself`,
+        );
       }
       const known = deps.repo.get().firstTasks ?? {};
       const existing = known[boardId] ? store.getTask(boardId, known[boardId]) : null;
