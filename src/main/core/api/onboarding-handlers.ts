@@ -183,9 +183,8 @@ export function onboardingHandlers(
       if (entry.error) {
         throw new UserFacingError('invalid_input', `boardId: board "${boardId}" is not connected: ${entry.error}`);
       }
-      // An agent already at work somewhere (placed by an earlier setup, or with runs) moves only when the person says so.
-      const placed =
-        deps.repo.get().boardId !== undefined || s.agents.listRuns({ agentId: agent.id, limit: 1 }).length > 0;
+      // An agent an earlier setup placed moves only when the person says so (a re-run of setup asks first).
+      const placed = deps.repo.get().boardId !== undefined;
       if (agent.board !== boardId && placed && move !== true) {
         throw new UserFacingError(
           'invalid_input',
@@ -255,7 +254,9 @@ export function onboardingHandlers(
     },
 
     completeOnboarding: ({ outcome }) => {
-      deps.repo.update({ status: outcome });
+      // Where the agent works now counts as chosen, even if the person kept the board it started on.
+      const agent = defaultAgent();
+      deps.repo.update({ status: outcome, ...(deps.repo.get().boardId || !agent ? {} : { boardId: agent.board }) });
       return info();
     },
 
