@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { BoardTypeInfo, SavedBoardView } from './board-types';
 import type {
+  AgentConfigView,
   AgentNotification,
   AgentRun,
   AgentSummary,
@@ -15,6 +16,7 @@ import type {
   Conflict,
   Health,
   InboxItem,
+  McpTokenOnce,
   OnboardingInfo,
   OutboxItem,
   SecretName,
@@ -160,10 +162,32 @@ export const agentModelSchema = z.discriminatedUnion('type', [
       baseUrl: modelBaseUrlSchema,
       model: modelNameSchema,
       apiKey: apiKeySchema.optional(),
+      /** Test with this agent's stored key when none is typed (the agent editor). */
+      agentId: agentIdSchema.optional(),
     })
     .strict(),
-  z.object({ type: z.literal('anthropic'), model: modelNameSchema, apiKey: apiKeySchema.optional() }).strict(),
+  z
+    .object({
+      type: z.literal('anthropic'),
+      model: modelNameSchema,
+      apiKey: apiKeySchema.optional(),
+      agentId: agentIdSchema.optional(),
+    })
+    .strict(),
 ]);
+
+/**
+ * An agent from the agent editor. Its shape is the config file's (`agents:` entry), checked in the core by the
+ * config's own agent schema, so this only bounds the size. A new key goes to the keychain, never back.
+ */
+export const saveAgentSchema = z
+  .object({
+    agent: z.record(z.string(), z.unknown()),
+    /** true: a new agent (refused when the id is taken); false: an edit of the agent with this id. */
+    create: z.boolean().default(false),
+    apiKey: apiKeySchema.optional(),
+  })
+  .strict();
 
 /** Input schemas, one per call. */
 export const callInputs = {
@@ -266,9 +290,16 @@ export const callInputs = {
   dismissRun: z.object({ id: z.number().int().min(1) }).strict(),
   // --- onboarding (issue 6) ---
   getOnboarding: empty,
-  setDefaultAgentBoard: z.object({ boardId: boardIdSchema }).strict(),
+  /** `move`: the person confirmed moving an agent that already works elsewhere (re-running setup asks first). */
+  setDefaultAgentBoard: z.object({ boardId: boardIdSchema, move: z.boolean().optional() }).strict(),
   setDefaultAgentModel: agentModelSchema,
   testAgentModel: agentModelSchema,
+  // --- agents managed in the UI (issue 15) ---
+  listAgentConfigs: empty,
+  saveAgent: saveAgentSchema,
+  rotateMcpToken: z.object({ agentId: agentIdSchema }).strict(),
+  removeAgent: z.object({ agentId: agentIdSchema }).strict(),
+  createFirstTask: z.object({ boardId: boardIdSchema }).strict(),
   completeOnboarding: z.object({ outcome: z.enum(['completed', 'skipped']).default('completed') }).strict(),
   restartOnboarding: empty,
   // --- the inbox (issue 15) ---
@@ -361,6 +392,13 @@ export interface CallOutputs {
   setDefaultAgentModel: OnboardingInfo;
   /** One tiny request to the model; the message says what went wrong. */
   testAgentModel: { ok: boolean; message: string };
+  listAgentConfigs: AgentConfigView[];
+  /** `mcpToken`: a token Deckhand just made, in this one answer only. */
+  saveAgent: { agent: AgentConfigView; mcpToken?: McpTokenOnce };
+  removeAgent: { removed: boolean };
+  rotateMcpToken: { agent: AgentConfigView; mcpToken: McpTokenOnce };
+  /** The setup's sample card: made once per board, the same card again on a re-run. */
+  createFirstTask: BoardTask;
   completeOnboarding: OnboardingInfo;
   restartOnboarding: OnboardingInfo;
   // --- the inbox (issue 15) ---

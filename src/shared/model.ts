@@ -87,6 +87,26 @@ export interface AgentSummary {
   mcp?: McpConnection;
 }
 
+/**
+ * An agent as the agent editor shows it: the config-file form of it, secrets
+ * only as references (`{ keychain: NAME }` or `{ env: NAME }`), never values.
+ * `config`: declared in config.yaml (read-only here); `app`: added or edited in
+ * Deckhand; `setup`: the default agent onboarding set up.
+ */
+export interface AgentConfigView {
+  id: string;
+  source: 'config' | 'app' | 'setup';
+  config: Record<string, unknown>;
+}
+
+/** A bearer token Deckhand made for an MCP agent: shown once, then never sent again. */
+export interface McpTokenOnce {
+  agentId: string;
+  token: string;
+  /** Where Deckhand reads it: the keychain entry, or (no keychain) the environment variable the person must set. */
+  storedIn: { keychain: string } | { env: string };
+}
+
 /** An MCP agent's client as Deckhand last heard it. */
 export interface McpConnection {
   /** A call within the last few minutes (Streamable HTTP has no lasting connection to watch). */

@@ -6,7 +6,7 @@ import type { SavedBoardView } from '../../src/shared/board-types';
 import type { AgentRun, AppState, InboxItem } from '../../src/shared/model';
 import { FakeKanboard, seedStandardBoard } from '../fakes/kanboard';
 import { expect, freshDataDir, startServe, test } from './fixtures';
-import { callCore, captureBothSchemes, card, column, expectLive, nav, openView } from './helpers';
+import { callCore, captureBothSchemes, card, expectLive, nav, openView } from './helpers';
 
 // The embedded default must use its offline demo agent, whatever happens to listen on localhost.
 process.env.DECKHAND_PROBE_LOCAL_LLM = '0';

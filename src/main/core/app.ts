@@ -17,6 +17,7 @@ import type { CoreServices } from './api/services';
 import { BoardSet } from './board-set';
 import { LocalBoardStore } from './boards';
 import { SavedBoardsRepo, savedToConfig } from './boards/saved-boards';
+import { checkAgent, SavedAgentsRepo } from './agents/saved-agents';
 import { defaultConfig, loadConfigFile, type BoardConfig, type DeckhandConfig } from './config';
 import type { EngineHooks } from './engine/board-context';
 import { BRAKE_ACTOR, type RunnerOptions } from './engine/board-runner';
@@ -135,16 +136,13 @@ async function buildCore(
   // What onboarding chose for the default agent (its model, its board) applies again on every start.
   const onboarding = new OnboardingRepo(db);
   const choice = embedded ? onboarding.get() : undefined;
+  const setupAgents =
+    embedded && !choice?.removed ? await embeddedAgents({ probe: probeLocalLlm, ...(choice ? { choice } : {}) }) : [];
   const config: DeckhandConfig = embedded
-    ? {
-        ...loaded.config,
-        agents: [
-          ...loaded.config.agents,
-          ...(await embeddedAgents({ probe: probeLocalLlm, ...(choice ? { choice } : {}) })),
-        ],
-      }
+    ? { ...loaded.config, agents: [...loaded.config.agents, ...setupAgents] }
     : loaded.config;
-  const defaultAgent = embedded ? config.agents.at(-1) : undefined;
+  const defaultAgent = setupAgents.at(-1);
+  const configAgentIds = new Set(loaded.config.agents.map((a) => a.id));
   const events = new EventBus();
   const pauses = new PauseRepo(db);
   const logRepo = new LogRepo(db);
@@ -193,7 +191,28 @@ async function buildCore(
     else boards.fail({ id: saved.id, type: saved.type } as BoardConfig, 'app', describeProblems(checked.problems));
   }
   if (embedded) localBoards.seedSampleTasks('local');
-  if (defaultAgent && !boards.get(defaultAgent.board)) {
+  // Agents saved in the app, once their boards are known. The config file wins where it declares the same id.
+  const savedAgents = new SavedAgentsRepo(db);
+  for (const saved of savedAgents.list()) {
+    if (configAgentIds.has(saved.id)) {
+      log.warn(`agent ${saved.id} saved in the app is shadowed by the config file's agent with the same id`);
+      continue;
+    }
+    const checked = checkAgent(
+      saved.config,
+      boards.list().map((b) => b.config.id),
+    );
+    if (!checked.ok) {
+      log.warn(
+        `agent ${saved.id} saved in the app is not valid and does not run: ${describeProblems(checked.problems)}`,
+      );
+      continue;
+    }
+    const at = config.agents.findIndex((a) => a.id === saved.id);
+    if (at >= 0) config.agents[at] = checked.agent;
+    else config.agents.push(checked.agent);
+  }
+  if (defaultAgent && !savedAgents.get(defaultAgent.id) && !boards.get(defaultAgent.board)) {
     log.warn(`board ${defaultAgent.board} chosen for agent ${defaultAgent.id} is gone; it works on the local board`);
     defaultAgent.board = 'local';
   }
@@ -349,6 +368,7 @@ async function buildCore(
     setPause,
     inbox,
     agents: runtime,
+    agentConfigs: { repo: savedAgents, configAgentIds, forgetMcpToken: (id) => mcp.auth.forget(id) },
     onboarding: {
       embedded,
       defaultAgentId: defaultAgent?.id,

@@ -56,7 +56,7 @@ describe('budgets', () => {
     expect(harness.core.agents.summaries()[0]!.pause.paused).toBe(false);
   });
 
-  it('a model without a price leaves the day\'s cost unknown (counted apart), not $0', async () => {
+  it("a model without a price leaves the day's cost unknown (counted apart), not $0", async () => {
     llm = await startLlm();
     llm.setHandler(() => ({
       content: { notes: 'ok', question: null, subtasks: null },

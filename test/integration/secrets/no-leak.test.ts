@@ -52,7 +52,15 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   setDefaultAgentBoard: { boardId: 'local' },
   setDefaultAgentModel: { type: 'demo' },
   testAgentModel: { type: 'demo' },
+  createFirstTask: { boardId: 'local' },
   completeOnboarding: { outcome: 'completed' },
+  // agents managed in the UI (issue 15): an MCP agent is made, its token rotated, and it is removed
+  saveAgent: {
+    create: true,
+    agent: { id: 'leak-mcp', board: 'local', routes: { labels: ['leak'] }, provider: { type: 'mcp' } },
+  },
+  rotateMcpToken: { agentId: 'leak-mcp' },
+  removeAgent: { agentId: 'leak-mcp' },
   // the inbox (issue 15)
   answerQuestion: { runId: 999_999, answer: 'an answer' },
   describeTasks: { tasks: [{ boardId: 'local', taskId: '1' }] },

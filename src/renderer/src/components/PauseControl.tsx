@@ -17,7 +17,14 @@ export interface PauseControlProps {
 }
 
 /** The global brake: one glance says whether agents may act, one click changes it. */
-export function PauseControl({ pause, agents, unavailable, pending, onPause, onResume }: PauseControlProps): ReactElement {
+export function PauseControl({
+  pause,
+  agents,
+  unavailable,
+  pending,
+  onPause,
+  onResume,
+}: PauseControlProps): ReactElement {
   const known = pause !== null;
   const paused = pause?.paused ?? false;
   const detail = paused
