@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { BoardTypeInfo, SavedBoardView } from './board-types';
 import type {
+  AgentConfigView,
   AgentNotification,
   AgentRun,
   AgentSummary,
@@ -15,6 +16,7 @@ import type {
   Conflict,
   Health,
   InboxItem,
+  McpTokenOnce,
   OnboardingInfo,
   OutboxItem,
   SecretName,
@@ -81,9 +83,16 @@ const columnSchema = z.string().min(1, 'must not be empty').max(200);
  * Field values a person sets on the built-in local board. Shapes only: the
  * board itself checks what needs its data (the status is a column, the parent exists).
  */
+/** The longest title a card may have, on every board (the form checks it before sending). */
+export const TASK_TITLE_MAX = 500;
+
 export const taskPatchSchema = z
   .object({
-    title: z.string().trim().min(1, 'must not be blank').max(500, 'must be at most 500 characters'),
+    title: z
+      .string()
+      .trim()
+      .min(1, 'must not be blank')
+      .max(TASK_TITLE_MAX, `must be at most ${TASK_TITLE_MAX} characters`),
     description: z.string().max(100_000),
     status: columnSchema,
     assignee: z.string().trim().max(200).nullable(),
@@ -139,6 +148,12 @@ const modelNameSchema = z.string().trim().min(1, 'must not be empty').max(200, '
 const apiKeySchema = z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters');
 
 /** The model behind the default agent, as onboarding chooses it. An absent Anthropic key keeps the stored one. */
+/**
+ * How long "Test the model" waits for one short answer. A local model may first have to load (tens of seconds
+ * on a small machine), so this is generous; the UI's call waits longer still, so the core's answer arrives.
+ */
+export const MODEL_TEST_TIMEOUT_MS = 60_000;
+
 export const agentModelSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('demo') }).strict(),
   z
@@ -147,10 +162,32 @@ export const agentModelSchema = z.discriminatedUnion('type', [
       baseUrl: modelBaseUrlSchema,
       model: modelNameSchema,
       apiKey: apiKeySchema.optional(),
+      /** Test with this agent's stored key when none is typed (the agent editor). */
+      agentId: agentIdSchema.optional(),
     })
     .strict(),
-  z.object({ type: z.literal('anthropic'), model: modelNameSchema, apiKey: apiKeySchema.optional() }).strict(),
+  z
+    .object({
+      type: z.literal('anthropic'),
+      model: modelNameSchema,
+      apiKey: apiKeySchema.optional(),
+      agentId: agentIdSchema.optional(),
+    })
+    .strict(),
 ]);
+
+/**
+ * An agent from the agent editor. Its shape is the config file's (`agents:` entry), checked in the core by the
+ * config's own agent schema, so this only bounds the size. A new key goes to the keychain, never back.
+ */
+export const saveAgentSchema = z
+  .object({
+    agent: z.record(z.string(), z.unknown()),
+    /** true: a new agent (refused when the id is taken); false: an edit of the agent with this id. */
+    create: z.boolean().default(false),
+    apiKey: apiKeySchema.optional(),
+  })
+  .strict();
 
 /** Input schemas, one per call. */
 export const callInputs = {
@@ -192,6 +229,11 @@ export const callInputs = {
       id: boardSlugSchema.optional(),
       settings: boardSettingsSchema,
       secretEnv: secretEnvSchema.optional(),
+      /** Add these columns first (where the board's API allows), named as Deckhand recognises them. */
+      createColumns: z
+        .array(z.enum(['review', 'blocked']))
+        .max(2)
+        .optional(),
     })
     .strict(),
   saveBoard: z
@@ -244,11 +286,20 @@ export const callInputs = {
     .strict(),
   getRun: z.object({ id: z.number().int().min(1) }).strict(),
   retryRun: z.object({ id: z.number().int().min(1) }).strict(),
+  /** A failed run leaves the inbox without a retry (kept on the run, logged). */
+  dismissRun: z.object({ id: z.number().int().min(1) }).strict(),
   // --- onboarding (issue 6) ---
   getOnboarding: empty,
-  setDefaultAgentBoard: z.object({ boardId: boardIdSchema }).strict(),
+  /** `move`: the person confirmed moving an agent that already works elsewhere (re-running setup asks first). */
+  setDefaultAgentBoard: z.object({ boardId: boardIdSchema, move: z.boolean().optional() }).strict(),
   setDefaultAgentModel: agentModelSchema,
   testAgentModel: agentModelSchema,
+  // --- agents managed in the UI (issue 15) ---
+  listAgentConfigs: empty,
+  saveAgent: saveAgentSchema,
+  rotateMcpToken: z.object({ agentId: agentIdSchema }).strict(),
+  removeAgent: z.object({ agentId: agentIdSchema }).strict(),
+  createFirstTask: z.object({ boardId: boardIdSchema }).strict(),
   completeOnboarding: z.object({ outcome: z.enum(['completed', 'skipped']).default('completed') }).strict(),
   restartOnboarding: empty,
   // --- the inbox (issue 15) ---
@@ -303,7 +354,18 @@ export interface CallOutputs {
   listBoardTypes: BoardTypeInfo[];
   listBoardConnections: SavedBoardView[];
   /** `warnings`: what the board lacks for agents (no review or blocked column), said before it is added. */
-  testBoardConnection: { ok: boolean; message: string; columns?: string[]; warnings?: string[] };
+  testBoardConnection: {
+    ok: boolean;
+    message: string;
+    columns?: string[];
+    warnings?: string[];
+    /** Roles no column has (by name or by setting); the form offers to map an existing column to each. */
+    missingRoles?: ('review' | 'blocked')[];
+    /** Columns this test added to the board (createColumns). */
+    created?: string[];
+    /** The board's API lets Deckhand add a column. */
+    canCreateColumns?: boolean;
+  };
   saveBoard: SavedBoardView;
   getSecretStorage: { keychain: boolean; message: string };
   removeBoard: { removed: boolean };
@@ -323,12 +385,20 @@ export interface CallOutputs {
   /** With its steps (provider input and output per round). */
   getRun: AgentRun;
   retryRun: AgentRun;
+  dismissRun: AgentRun;
   // --- onboarding (issue 6) ---
   getOnboarding: OnboardingInfo;
   setDefaultAgentBoard: OnboardingInfo;
   setDefaultAgentModel: OnboardingInfo;
   /** One tiny request to the model; the message says what went wrong. */
   testAgentModel: { ok: boolean; message: string };
+  listAgentConfigs: AgentConfigView[];
+  /** `mcpToken`: a token Deckhand just made, in this one answer only. */
+  saveAgent: { agent: AgentConfigView; mcpToken?: McpTokenOnce };
+  removeAgent: { removed: boolean };
+  rotateMcpToken: { agent: AgentConfigView; mcpToken: McpTokenOnce };
+  /** The setup's sample card: made once per board, the same card again on a re-run. */
+  createFirstTask: BoardTask;
   completeOnboarding: OnboardingInfo;
   restartOnboarding: OnboardingInfo;
   // --- the inbox (issue 15) ---

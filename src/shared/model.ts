@@ -94,6 +94,26 @@ export interface AgentSummary {
   mcp?: McpConnection;
 }
 
+/**
+ * An agent as the agent editor shows it: the config-file form of it, secrets
+ * only as references (`{ keychain: NAME }` or `{ env: NAME }`), never values.
+ * `config`: declared in config.yaml (read-only here); `app`: added or edited in
+ * Deckhand; `setup`: the default agent onboarding set up.
+ */
+export interface AgentConfigView {
+  id: string;
+  source: 'config' | 'app' | 'setup';
+  config: Record<string, unknown>;
+}
+
+/** A bearer token Deckhand made for an MCP agent: shown once, then never sent again. */
+export interface McpTokenOnce {
+  agentId: string;
+  token: string;
+  /** Where Deckhand reads it: the keychain entry, or (no keychain) the environment variable the person must set. */
+  storedIn: { keychain: string } | { env: string };
+}
+
 /** An MCP agent's client as Deckhand last heard it. */
 export interface McpConnection {
   /** A call within the last few minutes (Streamable HTTP has no lasting connection to watch). */
@@ -109,7 +129,10 @@ export interface AgentBudgetUse {
   day: string;
   runs: number;
   tokens: number;
+  /** The sum of the costs the provider reported (US dollars). */
   cost: number;
+  /** Calls today that reported no cost: while any did, the day's cost is not known (at least `cost`). */
+  uncostedCalls: number;
   runsPerDay?: number;
   tokensPerDay?: number;
   costPerDay?: number;
@@ -206,7 +229,7 @@ export interface AppState {
   agents: AgentSummary[];
   /** `inbox`: everything waiting on the person (questions, open conflicts, failed runs, braked boards). */
   counts: { outbox: number; conflicts: number; errors: number; blockedOnHuman: number; inbox: number };
-  /** Where the config came from: a file path, or "embedded default". */
+  /** The config file's path, or EMBEDDED_CONFIG_SOURCE when Deckhand runs without one. */
   configSource: string;
   webhooks: WebhookReceiver;
 }
@@ -367,3 +390,6 @@ export interface InboxBrakedBoard extends InboxBase {
 }
 
 export type InboxItem = InboxQuestion | InboxConflict | InboxFailedRun | InboxBrakedBoard;
+
+/** AppState.configSource when Deckhand runs on its embedded default, with no config file. */
+export const EMBEDDED_CONFIG_SOURCE = 'embedded default';

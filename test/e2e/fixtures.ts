@@ -81,17 +81,10 @@ export interface PageDiagnostics {
   consoleErrors: string[];
 }
 
-/**
- * Chrome ignores frame-ancestors in a <meta> policy and says so on the console.
- * That is a notice, not a violation: the server sends frame-ancestors as a header.
- */
-const META_FRAME_ANCESTORS_NOTICE = /frame-ancestors.*ignored when delivered via a <meta> element/i;
-
 function watchPage(page: Page): PageDiagnostics {
   const diagnostics: PageDiagnostics = { cspViolations: [], pageErrors: [], consoleErrors: [] };
   page.on('console', (message) => {
     const text = message.text();
-    if (META_FRAME_ANCESTORS_NOTICE.test(text)) return;
     if (/Content Security Policy|securitypolicyviolation/i.test(text)) diagnostics.cspViolations.push(text);
     if (message.type() === 'error') diagnostics.consoleErrors.push(text);
   });

@@ -50,6 +50,9 @@ test.describe('onboarding on first start', () => {
 
     // Step 3: a needs-ai card is created and the agent works it while we watch.
     await expectStep(page, 3, 'See it work');
+    await expect(page.locator('.onboarding-lead')).toContainText(
+      'Agent demo picks it up, working with demo (offline, no AI).',
+    );
     const doneBefore = await page.getByRole('button', { name: 'Done' }).boundingBox();
     await expect(page.getByTestId('first-task-status')).toHaveText(/Done: the task is in Ready for Review with/, {
       timeout: 20_000,

@@ -32,7 +32,9 @@ test.describe('ownership editor', () => {
     await expect.poll(() => core.engine.base.get('local', '3')?.fields.title).toBe('Review what an agent did');
     await openView(page, 'Ownership');
     const table = page.getByTestId('ownership-table');
-    await expect(page.getByTestId('ownership-version')).toHaveText(/^Version 0 · the defaults/);
+    await expect(page.getByTestId('ownership-version')).toHaveText(
+      /^Version 0 · Deckhand's built-in defaults \(no config file\)/,
+    );
     const notes = table.locator('tr[data-field="agentNotes"]');
     const labels = table.locator('tr[data-field="labels"]');
 

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { AppState, BoardSummary, InboxItem, SyncLogEntry, WebhookReceiver } from '../../shared/model';
+import {
+  EMBEDDED_CONFIG_SOURCE,
+  type AppState,
+  type BoardSummary,
+  type InboxItem,
+  type SyncLogEntry,
+  type WebhookReceiver,
+} from '../../shared/model';
 import { embeddedAgents, OnboardingRepo } from './agents/embedded';
 import { ProcessRegistry } from './agents/providers/process-registry';
 import { AgentRuntime, type AgentRuntimeOptions } from './agents/runtime';
@@ -10,6 +17,7 @@ import type { CoreServices } from './api/services';
 import { BoardSet } from './board-set';
 import { LocalBoardStore } from './boards';
 import { SavedBoardsRepo, savedToConfig } from './boards/saved-boards';
+import { checkAgent, SavedAgentsRepo } from './agents/saved-agents';
 import { defaultConfig, loadConfigFile, type BoardConfig, type DeckhandConfig } from './config';
 import type { EngineHooks } from './engine/board-context';
 import { BRAKE_ACTOR, type RunnerOptions } from './engine/board-runner';
@@ -51,6 +59,8 @@ export interface CoreOptions {
     probeLocalLlm?: boolean;
     /** Where onboarding looks for local model servers (tests; default Ollama and LM Studio). */
     localLlmServers?: readonly { name: string; baseUrl: string }[];
+    /** How long "Test the model" waits (tests shorten it). */
+    modelTestTimeoutMs?: number;
   };
 }
 
@@ -95,7 +105,7 @@ function envSecretNames(config: DeckhandConfig): string[] {
 }
 
 function loadConfig(configPath?: string): { config: DeckhandConfig; source: string; embedded: boolean } {
-  if (!configPath) return { config: defaultConfig(), source: 'embedded default', embedded: true };
+  if (!configPath) return { config: defaultConfig(), source: EMBEDDED_CONFIG_SOURCE, embedded: true };
   const result = loadConfigFile(configPath);
   if (!result.ok) throw new ConfigInvalidError(configPath, result.problems);
   return { config: result.config, source: configPath, embedded: false };
@@ -126,16 +136,13 @@ async function buildCore(
   // What onboarding chose for the default agent (its model, its board) applies again on every start.
   const onboarding = new OnboardingRepo(db);
   const choice = embedded ? onboarding.get() : undefined;
+  const setupAgents =
+    embedded && !choice?.removed ? await embeddedAgents({ probe: probeLocalLlm, ...(choice ? { choice } : {}) }) : [];
   const config: DeckhandConfig = embedded
-    ? {
-        ...loaded.config,
-        agents: [
-          ...loaded.config.agents,
-          ...(await embeddedAgents({ probe: probeLocalLlm, ...(choice ? { choice } : {}) })),
-        ],
-      }
+    ? { ...loaded.config, agents: [...loaded.config.agents, ...setupAgents] }
     : loaded.config;
-  const defaultAgent = embedded ? config.agents.at(-1) : undefined;
+  const defaultAgent = setupAgents.at(-1);
+  const configAgentIds = new Set(loaded.config.agents.map((a) => a.id));
   const events = new EventBus();
   const pauses = new PauseRepo(db);
   const logRepo = new LogRepo(db);
@@ -187,7 +194,28 @@ async function buildCore(
     else boards.fail({ id: saved.id, type: saved.type } as BoardConfig, 'app', describeProblems(checked.problems));
   }
   if (embedded) localBoards.seedSampleTasks('local');
-  if (defaultAgent && !boards.get(defaultAgent.board)) {
+  // Agents saved in the app, once their boards are known. The config file wins where it declares the same id.
+  const savedAgents = new SavedAgentsRepo(db);
+  for (const saved of savedAgents.list()) {
+    if (configAgentIds.has(saved.id)) {
+      log.warn(`agent ${saved.id} saved in the app is shadowed by the config file's agent with the same id`);
+      continue;
+    }
+    const checked = checkAgent(
+      saved.config,
+      boards.list().map((b) => b.config.id),
+    );
+    if (!checked.ok) {
+      log.warn(
+        `agent ${saved.id} saved in the app is not valid and does not run: ${describeProblems(checked.problems)}`,
+      );
+      continue;
+    }
+    const at = config.agents.findIndex((a) => a.id === saved.id);
+    if (at >= 0) config.agents[at] = checked.agent;
+    else config.agents.push(checked.agent);
+  }
+  if (defaultAgent && !savedAgents.get(defaultAgent.id) && !boards.get(defaultAgent.board)) {
     log.warn(`board ${defaultAgent.board} chosen for agent ${defaultAgent.id} is gone; it works on the local board`);
     defaultAgent.board = 'local';
   }
@@ -346,12 +374,14 @@ async function buildCore(
     setPause,
     inbox,
     agents: runtime,
+    agentConfigs: { repo: savedAgents, configAgentIds, forgetMcpToken: (id) => mcp.auth.forget(id) },
     onboarding: {
       embedded,
       defaultAgentId: defaultAgent?.id,
       repo: onboarding,
       probeLocalLlm,
       ...(options.agents?.localLlmServers ? { localLlmServers: options.agents.localLlmServers } : {}),
+      ...(options.agents?.modelTestTimeoutMs ? { modelTestTimeoutMs: options.agents.modelTestTimeoutMs } : {}),
     },
   };
 

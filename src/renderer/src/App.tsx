@@ -101,6 +101,7 @@ export function App(): ReactElement {
           <Header
             connection={connection}
             pause={state?.pause ?? null}
+            agents={state?.agents ?? []}
             stateUnavailable={load === 'error'}
             pausePending={pausePending}
             onPause={() => void pauseAll()}

@@ -291,6 +291,16 @@ export const PROCEDURES: Record<string, Procedure> = {
       return ctx.store.actions.filter((x) => x.project_id === int(a.project_id)).map((x) => ({ ...x }));
     },
   },
+  // ColumnProcedure::addColumn → ColumnModel::create: appended after the last column; the new id, or false.
+  addColumn: {
+    className: 'ColumnProcedure',
+    params: [['project_id'], ['title'], ['task_limit', 0], ['description', '']],
+    run: (ctx, a) => {
+      checkProject(ctx, 'ColumnProcedure', 'addColumn', int(a.project_id));
+      if (!ctx.store.projects.some((p) => p.id === int(a.project_id)) || String(a.title ?? '') === '') return false;
+      return ctx.store.addColumn(int(a.project_id), String(a.title), int(a.task_limit), String(a.description));
+    },
+  },
   getAllLinks: { className: 'LinkProcedure', params: [], run: (ctx) => ctx.store.links.map((l) => ({ ...l })) },
 
   getUserByName: { className: 'UserProcedure', params: [['username']], run: (ctx, a) => userRow(ctx, a.username) },

@@ -209,6 +209,22 @@ export class KanboardStore {
     return this.opts.timeZone();
   }
 
+  /** ColumnModel::create: the next position in the project. */
+  addColumn(projectId: number, title: string, taskLimit = 0, description = ''): number {
+    const position = Math.max(0, ...this.projectColumns(projectId).map((c) => c.position)) + 1;
+    const id = this.nextId('columns');
+    this.columns.push({
+      id,
+      title,
+      position,
+      project_id: projectId,
+      task_limit: taskLimit,
+      description,
+      hide_in_dashboard: 0,
+    });
+    return id;
+  }
+
   private nextId(table: string): number {
     const id = (this.seq.get(table) ?? 0) + 1;
     this.seq.set(table, id);

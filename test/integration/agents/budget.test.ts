@@ -56,6 +56,18 @@ describe('budgets', () => {
     expect(harness.core.agents.summaries()[0]!.pause.paused).toBe(false);
   });
 
+  it("a model without a price leaves the day's cost unknown (counted apart), not $0", async () => {
+    llm = await startLlm();
+    llm.setHandler(() => ({
+      content: { notes: 'ok', question: null, subtasks: null },
+      usage: { prompt_tokens: 40, completion_tokens: 20 },
+    }));
+    harness = await startHarness({ dir: tempDir(), agents: [openaiWriter(llm)] });
+    const a = harness.create({ title: 'A', labels: ['needs-ai'] });
+    await harness.runIn({ taskId: a.id }, ['done']);
+    expect(harness.core.agents.summaries()[0]!.budget).toMatchObject({ runs: 1, tokens: 60, uncostedCalls: 1 });
+  });
+
   it('reaching tokens per day pauses the agent after the run that crossed it', async () => {
     llm = await startLlm();
     llm.setHandler(() => ({
@@ -94,7 +106,11 @@ describe('budgets', () => {
     expect(run.cost).toBeCloseTo(0.0105, 10);
     const reason = await waitFor(() => harness!.core.agents.summaries()[0]!.pause.reason);
     expect(reason).toMatch(/^daily budget reached: \$0\.0105 of \$0\.0100 today/);
-    expect(harness.core.agents.summaries()[0]!.budget).toMatchObject({ cost: 0.0105, costPerDay: 0.01 });
+    expect(harness.core.agents.summaries()[0]!.budget).toMatchObject({
+      cost: 0.0105,
+      costPerDay: 0.01,
+      uncostedCalls: 0,
+    });
     expect(harness.runs({ taskId: b.id })[0]!.state).toBe('queued');
     expect(llm.requests).toHaveLength(1);
   });

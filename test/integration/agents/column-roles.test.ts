@@ -59,7 +59,23 @@ describe('a board without review and blocked columns', () => {
         expect.stringMatching(/^no review column .*agents move finished tasks to "Done"/),
         expect.stringMatching(/^no blocked column/),
       ],
+      missingRoles: ['review', 'blocked'],
     });
+    // An existing column mapped to each role (what the connection form offers): no warning, nothing missing.
+    const mapped = await harness.call('testBoardConnection', {
+      type: 'kanboard',
+      settings: {
+        url: fake.url,
+        project: board.projectName,
+        token: board.appToken,
+        'columns.review': 'Done',
+        'columns.blocked': 'Backlog',
+      },
+    });
+    expect(mapped.value.ok).toBe(true);
+    expect(mapped.value.warnings).toBeUndefined();
+    expect(mapped.value.missingRoles).toBeUndefined();
+    expect(mapped.value.canCreateColumns).toBe(true);
 
     const id = await fake.human('alice').createTask(board.projectId, {
       title: 'Check the cache',
@@ -70,5 +86,32 @@ describe('a board without review and blocked columns', () => {
     const run = await harness.runIn({ taskId: String(id) }, ['done', 'failed'], 30_000);
     expect(run.outcome).toBe('completed; moved to Done (the board has no review column)');
     expect(columnOf(fake, id)).toBe('Done');
+
+    // After the run (which saw the default columns): or Deckhand adds them (Kanboard's addColumn): named as it recognises them, once, and logged.
+    const settings = { url: fake.url, project: board.projectName, token: board.appToken };
+    const created = await harness.call('testBoardConnection', {
+      type: 'kanboard',
+      settings,
+      createColumns: ['review', 'blocked'],
+    });
+    expect(created.value).toMatchObject({ ok: true, created: ['Ready for Review', 'Blocked — Needs Input'] });
+    expect(created.value.warnings).toBeUndefined();
+    const again = await harness.call('testBoardConnection', { type: 'kanboard', settings, createColumns: ['review'] });
+    expect(again.value.created).toBeUndefined();
+    expect(fake.store.projectColumns(board.projectId).map((c) => c.title)).toEqual([
+      'Backlog',
+      'Ready',
+      'Work in progress',
+      'Done',
+      'Ready for Review',
+      'Blocked — Needs Input',
+    ]);
+    const logged = [...harness.core.logEntries({ action: 'board.column-created' })];
+    expect(logged.map((e) => (e.after as { column: string }).column)).toEqual([
+      'Ready for Review',
+      'Blocked — Needs Input',
+    ]);
+    const local = await harness.call('testBoardConnection', { type: 'local', settings: {} });
+    expect(local.value.canCreateColumns).toBe(false);
   });
 });

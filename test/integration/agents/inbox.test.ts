@@ -143,6 +143,40 @@ describe('the inbox', () => {
     expect((await inbox(harness)).filter((i) => i.kind === 'failed-run' && i.runId === failed.id)).toEqual([]);
   });
 
+  it('a failed run dismissed from the inbox stays out of it after a restart, and the log says who let it be', async () => {
+    const dir = tempDir();
+    const agents = [
+      { ...researcher(BOARD), provider: { type: 'command', command: [process.execPath, '-e', 'process.exit(3)'] } },
+    ];
+    let harness = await startHarness({ dir, settings: { maxAttempts: 1 }, agents });
+    const task = harness.create({ title: 'Tag the release', status: 'To do', labels: ['needs-ai'] });
+    const failed = await harness.runIn({ taskId: task.id }, ['failed']);
+    expect((await inbox(harness)).map((i) => i.key)).toEqual([`failed:${failed.id}`]);
+
+    const dismissed = await harness.call('dismissRun', { id: failed.id });
+    expect(dismissed.ok).toBe(true);
+    expect(dismissed.value).toMatchObject({ id: failed.id, state: 'failed' });
+    expect(await inbox(harness)).toEqual([]);
+    const entries = [...harness.core.logEntries({ taskId: task.id })].filter((e) => e.action === 'agent.run.dismissed');
+    expect(entries).toEqual([
+      expect.objectContaining({
+        actor: expect.stringMatching(/^human:/),
+        before: { error: expect.stringContaining('3') },
+      }),
+    ]);
+    // A second dismissal changes nothing and logs nothing; a run that did not fail cannot be dismissed.
+    expect((await harness.call('dismissRun', { id: failed.id })).ok).toBe(true);
+    expect(
+      [...harness.core.logEntries({ taskId: task.id })].filter((e) => e.action === 'agent.run.dismissed'),
+    ).toHaveLength(1);
+
+    await harness.close();
+    harness = await startHarness({ dir, settings: { maxAttempts: 1 }, agents });
+    expect(await inbox(harness)).toEqual([]);
+    // Dismissed is not forbidden: the run can still be retried by hand.
+    expect((await harness.call('retryRun', { id: failed.id })).ok).toBe(true);
+  });
+
   it('describeTasks gives titles and links, and null for a task Deckhand never saw', async () => {
     const harness = await startHarness({ dir: tempDir(), agents: [] });
     const task = harness.create({ title: 'Plan the offsite', status: 'To do' });

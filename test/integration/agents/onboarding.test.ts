@@ -204,6 +204,16 @@ describe('onboarding on first start', () => {
     expect(down.value.ok).toBe(false);
   });
 
+  it('a model slower than the test says it did not answer within the wait, not that Deckhand is unreachable', async () => {
+    llm = await startFakeLlm({ model: 'llama-test', handler: () => ({ delayMs: 1_500, content: 'OK' }) });
+    core = await createCore({
+      dataDir: tempDir(),
+      agents: { probeLocalLlm: false, demoDelayMs: 10, modelTestTimeoutMs: 400 },
+    });
+    const res = await call(core, 'testAgentModel', { type: 'openai', baseUrl: llm.url, model: 'llama-test' });
+    expect(res.value).toEqual({ ok: false, message: `llama-test at ${llm.url} did not answer within 0.4 s` });
+  });
+
   it('moves the default agent to another board live, and keeps it there after a restart', async () => {
     const dir = tempDir();
     core = await start(dir);
@@ -239,5 +249,38 @@ describe('onboarding on first start', () => {
     const res = await call(core, 'setDefaultAgentModel', { type: 'demo' });
     expect(res.error).toMatchObject({ code: 'invalid_input' });
     expect(res.error.message).toMatch(/config file/);
+  });
+});
+
+describe('re-running setup', () => {
+  it('never moves the agent without asking, and makes the sample card only once', async () => {
+    const dir = tempDir();
+    core = await start(dir);
+    expect((await call(core, 'saveBoard', { id: 'scratch', type: 'local', settings: {} })).ok).toBe(true);
+    // First setup: the person keeps the local board and finishes.
+    const first = await call(core, 'createFirstTask', { boardId: 'local' });
+    expect(first.value).toMatchObject({ title: 'Say hello to Deckhand', labels: ['needs-ai'] });
+    expect((await call(core, 'completeOnboarding', { outcome: 'completed' })).ok).toBe(true);
+
+    // Setup again (#/welcome): choosing another board asks first and moves nothing.
+    expect((await call(core, 'restartOnboarding')).ok).toBe(true);
+    const asked = await call(core, 'setDefaultAgentBoard', { boardId: 'scratch' });
+    expect(asked.error).toMatchObject({ code: 'invalid_input' });
+    expect(asked.error.message).toMatch(/^move: agent demo works on board local; .*confirmation/);
+    expect(core.agents.agentConfig('demo')!.board).toBe('local');
+    // Said yes: it moves.
+    const moved = await call(core, 'setDefaultAgentBoard', { boardId: 'scratch', move: true });
+    expect(moved.value.agent).toMatchObject({ boardId: 'scratch' });
+
+    // The sample card again on a re-run: the same card, not a second one, also after a restart.
+    const again = await call(core, 'createFirstTask', { boardId: 'local' });
+    expect(again.value.id).toBe(first.value.id);
+    await core.close();
+    core = await start(dir);
+    expect((await call(core, 'createFirstTask', { boardId: 'local' })).value.id).toBe(first.value.id);
+    const hello = core.localBoards.listTasks('local').filter((t) => t.title === 'Say hello to Deckhand');
+    expect(hello).toHaveLength(1);
+    // A remote board gets no card from Deckhand: the person labels one there.
+    expect((await call(core, 'createFirstTask', { boardId: 'nowhere' })).error.message).toMatch(/^boardId:/);
   });
 });

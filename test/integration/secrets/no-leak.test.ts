@@ -47,11 +47,20 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   resumeAgent: { agentId: 'demo' },
   getRun: { id: 999_999 },
   retryRun: { id: 999_999 },
+  dismissRun: { id: 999_999 },
   // onboarding (issue 6): harmless choices for the default agent
   setDefaultAgentBoard: { boardId: 'local' },
   setDefaultAgentModel: { type: 'demo' },
   testAgentModel: { type: 'demo' },
+  createFirstTask: { boardId: 'local' },
   completeOnboarding: { outcome: 'completed' },
+  // agents managed in the UI (issue 15): an MCP agent is made, its token rotated, and it is removed
+  saveAgent: {
+    create: true,
+    agent: { id: 'leak-mcp', board: 'local', routes: { labels: ['leak'] }, provider: { type: 'mcp' } },
+  },
+  rotateMcpToken: { agentId: 'leak-mcp' },
+  removeAgent: { agentId: 'leak-mcp' },
   // the inbox (issue 15)
   answerQuestion: { runId: 999_999, answer: 'an answer' },
   describeTasks: { tasks: [{ boardId: 'local', taskId: '1' }] },
@@ -63,6 +72,7 @@ const EXPECTED_ERRORS: Record<string, string> = {
   retryOutbox: 'not_found',
   getRun: 'not_found',
   retryRun: 'not_found',
+  dismissRun: 'not_found',
   answerQuestion: 'not_found',
 };
 

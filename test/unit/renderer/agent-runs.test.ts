@@ -95,12 +95,23 @@ describe('run and budget formatting', () => {
       runs: 45,
       tokens: 1200,
       cost: 2,
+      uncostedCalls: 0,
       runsPerDay: 50,
       costPerDay: 2,
     });
     expect(runs).toMatchObject({ fraction: 0.9, text: '45 of 50', tone: 'warn' });
     expect(tokens).toMatchObject({ fraction: null, text: '1,200, no limit', tone: 'good' });
     expect(cost).toMatchObject({ fraction: 1, text: '$2.00 of $2.00', tone: 'bad' });
+  });
+
+  it('never shows an unreported cost as $0.00', () => {
+    const day = { day: '2026-01-01', runs: 2, tokens: 0, cost: 0 };
+    expect(budgetMeters({ ...day, uncostedCalls: 2 })[2]!.text).toBe('unknown: 2 calls reported no cost');
+    expect(budgetMeters({ ...day, cost: 0.5, uncostedCalls: 1, costPerDay: 1 })[2]!.text).toBe(
+      'at least $0.50; 1 call reported no cost (limit $1.00)',
+    );
+    // Every call said it cost nothing: then it is known to be zero.
+    expect(budgetMeters({ ...day, uncostedCalls: 0 })[2]!.text).toBe('$0.00, no limit');
   });
 });
 

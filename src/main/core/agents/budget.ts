@@ -11,25 +11,37 @@ export function localDay(at: Date = new Date()): string {
 /** Who pauses an agent when it reaches its budget; such a pause lifts itself the next day. */
 export const BUDGET_PAUSER = 'system:budget';
 
+/** One agent's day: the reported cost, and how many calls reported none. */
+interface DayUse {
+  runs: number;
+  tokens: number;
+  cost: number;
+  uncostedCalls: number;
+}
+
 /** Runs, tokens and cost per agent and local day. */
 export class BudgetRepo {
   constructor(private readonly db: Database) {}
 
-  use(agentId: string, day = localDay()): { runs: number; tokens: number; cost: number } {
+  use(agentId: string, day = localDay()): DayUse {
     const row = this.db
-      .prepare('SELECT runs, tokens, cost FROM agent_usage WHERE agent_id = ? AND day = ?')
-      .get(agentId, day) as { runs: number; tokens: number; cost: number } | undefined;
-    return row ?? { runs: 0, tokens: 0, cost: 0 };
+      .prepare(
+        'SELECT runs, tokens, cost, uncosted_calls AS uncostedCalls FROM agent_usage WHERE agent_id = ? AND day = ?',
+      )
+      .get(agentId, day) as DayUse | undefined;
+    return row ?? { runs: 0, tokens: 0, cost: 0, uncostedCalls: 0 };
   }
 
-  add(agentId: string, delta: { runs?: number; tokens?: number; cost?: number }, day = localDay()): void {
+  /** `cost: null` is a call that did not say what it cost: counted apart, never as $0. */
+  add(agentId: string, delta: { runs?: number; tokens?: number; cost?: number | null }, day = localDay()): void {
+    const uncosted = 'cost' in delta && (delta.cost === null || delta.cost === undefined) ? 1 : 0;
     this.db
       .prepare(
-        `INSERT INTO agent_usage (agent_id, day, runs, tokens, cost) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO agent_usage (agent_id, day, runs, tokens, cost, uncosted_calls) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (agent_id, day) DO UPDATE SET runs = runs + excluded.runs, tokens = tokens + excluded.tokens,
-           cost = cost + excluded.cost`,
+           cost = cost + excluded.cost, uncosted_calls = uncosted_calls + excluded.uncosted_calls`,
       )
-      .run(agentId, day, delta.runs ?? 0, delta.tokens ?? 0, delta.cost ?? 0);
+      .run(agentId, day, delta.runs ?? 0, delta.tokens ?? 0, delta.cost ?? 0, uncosted);
   }
 }
 

@@ -1,7 +1,8 @@
 import { COLUMN_ROLES, type ColumnRole } from '../config';
 
 /** Column names boards commonly use for each role, tried when the config does not map a role. */
-const CONVENTIONAL_NAMES: Record<ColumnRole, readonly string[]> = {
+/** The names Deckhand recognises per role; the first is the one it gives a column it creates. */
+export const CONVENTIONAL_NAMES: Record<ColumnRole, readonly string[]> = {
   backlog: ['Backlog', 'Icebox'],
   todo: ['To do', 'Todo', 'Ready', 'Open'],
   working: ['Work in progress', 'In progress', 'Doing', 'WIP'],

@@ -67,6 +67,10 @@ const onboardingChoiceSchema = z.object({
   agentId: z.string().optional().catch(undefined),
   boardId: z.string().optional().catch(undefined),
   model: chosenModelSchema.optional().catch(undefined),
+  /** The sample card setup made on each board (board id → task id), so a re-run shows it again instead of adding one. */
+  firstTasks: z.record(z.string(), z.string()).optional().catch(undefined),
+  /** The person removed the default agent in the Agents view: it does not come back on the next start. */
+  removed: z.boolean().optional().catch(undefined),
 });
 export type OnboardingChoice = z.infer<typeof onboardingChoiceSchema>;
 

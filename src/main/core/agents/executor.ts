@@ -159,7 +159,7 @@ async function callProvider(ctx: RunContext, deps: ExecutorDeps, input: AgentInp
     ctx.runs.addUsage(run.id, result.usage, durationMs);
     deps.budget.add(run.agentId, {
       tokens: result.usage.inputTokens + result.usage.outputTokens,
-      cost: result.usage.cost ?? 0,
+      cost: result.usage.cost,
     });
     setRun(ctx, ctx.runs.get(run.id)!);
     append({

@@ -307,12 +307,22 @@ export class RunRepo {
   unresolvedFailures(limit = 100): RunRecord[] {
     return (
       this.sql(
-        `SELECT * FROM agent_runs r WHERE r.state = 'failed' AND NOT EXISTS (
+        `SELECT * FROM agent_runs r WHERE r.state = 'failed' AND r.dismissed_at IS NULL AND NOT EXISTS (
            SELECT 1 FROM agent_runs n WHERE n.agent_id = r.agent_id AND n.board_id = r.board_id
              AND n.task_id IS r.task_id AND n.id > r.id)
          ORDER BY r.id DESC LIMIT ?`,
       ).all(limit) as RunRow[]
     ).map(fromRow);
+  }
+
+  /** A person saw a failed run and let it be: it leaves the inbox (a retry still works). False if not failed. */
+  dismiss(id: number, by: string): boolean {
+    const at = new Date().toISOString();
+    const changed = this.sql(
+      `UPDATE agent_runs SET dismissed_at = ?, dismissed_by = ?, updated_at = ?
+         WHERE id = ? AND state = 'failed' AND dismissed_at IS NULL`,
+    ).run(at, by, at, id);
+    return changed.changes === 1;
   }
 
   /** The latest finished run of an agent (to show its last error while it is the latest). */

@@ -100,7 +100,7 @@ export class AgentRuntime {
   /** Runs waiting for their board to answer again: run id → board id and waits in a row (for the backoff). */
   private readonly boardWaits = new Map<number, { boardId: string; waits: number }>();
   private unwatchBoards: (() => void) | undefined;
-  private readonly crons: { stop(): void }[] = [];
+  private readonly crons = new Map<string, { stop(): void }>();
   private readonly waker = new Waker();
   private readonly effects: Effects;
   private readonly abort = new AbortController();
@@ -147,14 +147,7 @@ export class AgentRuntime {
     await this.releaseStaleClaims();
     this.sweep();
     this.liftBudgetPauses();
-    for (const agent of this.agents.values()) {
-      if (agent.workflow !== 'digest') continue;
-      const schedule = agent.schedule ?? DEFAULT_DIGEST_SCHEDULE;
-      if (dueToday(schedule, this.now())) this.triggerDigest(agent.id, 'catch-up');
-      if (this.opts.autoStart !== false) {
-        this.crons.push(scheduleDigest(schedule, () => this.triggerDigest(agent.id, 'schedule')));
-      }
-    }
+    for (const agent of this.agents.values()) this.scheduleDigestOf(agent);
     if (this.opts.autoStart !== false) {
       this.timers.push(setInterval(() => void this.checkWaiting(), this.settings.answerPollMs));
       this.timers.push(setInterval(() => this.liftBudgetPauses(), 60_000));
@@ -169,7 +162,7 @@ export class AgentRuntime {
     this.closing = true;
     this.unsubscribe?.();
     this.unwatchBoards?.();
-    for (const c of this.crons) c.stop();
+    for (const c of this.crons.values()) c.stop();
     for (const t of this.timers) clearInterval(t);
     for (const t of this.retryTimers.values()) clearTimeout(t.timer);
     this.abort.abort();
@@ -294,6 +287,21 @@ export class AgentRuntime {
         const route = routeTask(agent, snapshot.fields, columns);
         if (route.startable) this.enqueue(agent, snapshot.taskId, 'sweep', route.reason);
       }
+    }
+  }
+
+  /** A digest agent's schedule, plus today's digest when its time has passed (one per day, whatever triggers it). */
+  private scheduleDigestOf(agent: AgentConfig): void {
+    this.crons.get(agent.id)?.stop();
+    this.crons.delete(agent.id);
+    if (agent.workflow !== 'digest') return;
+    const schedule = agent.schedule ?? DEFAULT_DIGEST_SCHEDULE;
+    if (dueToday(schedule, this.now())) this.triggerDigest(agent.id, 'catch-up');
+    if (this.opts.autoStart !== false) {
+      this.crons.set(
+        agent.id,
+        scheduleDigest(schedule, () => this.triggerDigest(agent.id, 'schedule')),
+      );
     }
   }
 
@@ -838,6 +846,43 @@ export class AgentRuntime {
     return summary;
   }
 
+  /**
+   * Adds an agent, or replaces one's whole config (the UI's agent editor), while
+   * running. Same id, same runs, pauses and budget; runs executing now finish
+   * with the config they started with. Tasks the new routes match are swept in at once.
+   */
+  async setAgent(next: AgentConfig): Promise<AgentSummary> {
+    const current = this.agents.get(next.id);
+    this.agents.set(next.id, next);
+    this.providers.delete(next.id);
+    log.info(`agent ${next.id} ${current ? 'reconfigured' : 'added'}: board ${next.board}, ${next.workflow}`);
+    if (this.started && !this.closing) {
+      if (next.board !== current?.board) await this.refreshColumns(next.board);
+      this.scheduleDigestOf(next);
+      this.sweep();
+      this.pumpAll();
+    }
+    const summary = this.summaryOf(next);
+    this.opts.events.emit('agent.state', { agent: summary });
+    this.opts.onStateChange?.();
+    return summary;
+  }
+
+  /**
+   * Stops an agent taking work. A step executing now finishes (its claim comes
+   * off at its end); queued runs stay in the database, to go on if the agent
+   * comes back under the same id.
+   */
+  removeAgent(id: string): boolean {
+    if (!this.agents.delete(id)) return false;
+    this.providers.delete(id);
+    this.crons.get(id)?.stop();
+    this.crons.delete(id);
+    log.info(`agent ${id} removed`);
+    this.opts.onStateChange?.();
+    return true;
+  }
+
   agentConfigs(): AgentConfig[] {
     return [...this.agents.values()];
   }
@@ -861,6 +906,26 @@ export class AgentRuntime {
   }
 
   /** Queues a failed run again from where it stopped (its saved output is replayed, not recomputed). */
+  /** Takes a failed run out of the inbox, for good and logged; the run itself stays failed. */
+  dismissRun(id: number, by: string): AgentRun {
+    const run = this.runs.get(id);
+    if (!run) throw new RunFailed(`no run #${id}`);
+    if (run.state !== 'failed') throw new RunFailed(`run #${id} is ${run.state}; only a failed run can be dismissed`);
+    this.opts.engine.journal.transaction((append) => {
+      if (!this.runs.dismiss(id, by)) return;
+      append({
+        actor: by,
+        action: 'agent.run.dismissed',
+        boardId: run.boardId,
+        ...(run.taskId ? { taskId: run.taskId } : {}),
+        before: { error: run.error ?? run.outcome ?? 'failed' },
+        reason: 'dismissed from the inbox; not retried',
+        operationId: runOperationId(id),
+      });
+    });
+    return publicRun(this.runs.get(id)!);
+  }
+
   retryRun(id: number, by: string): AgentRun {
     const run = this.runs.get(id);
     if (!run) throw new RunFailed(`no run #${id}`);

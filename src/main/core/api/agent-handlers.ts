@@ -5,7 +5,7 @@ import type { CoreServices } from './services';
 /** Agents as the UI, the tray and `deckhand pause AGENT` see them: status, pause, runs and retry. */
 export function agentHandlers(
   s: CoreServices,
-): Pick<Handlers, 'listAgents' | 'pauseAgent' | 'resumeAgent' | 'listRuns' | 'getRun' | 'retryRun'> {
+): Pick<Handlers, 'listAgents' | 'pauseAgent' | 'resumeAgent' | 'listRuns' | 'getRun' | 'retryRun' | 'dismissRun'> {
   const known = (agentId: string): void => {
     if (!s.agents.hasAgent(agentId)) {
       const ids = s.agents.agentConfigs().map((a) => a.id);
@@ -32,6 +32,17 @@ export function agentHandlers(
       if (!s.agents.getRun(id)) throw new UserFacingError('not_found', `no run #${id}`);
       try {
         return s.agents.retryRun(id, `human:${ctx.transport}`);
+      } catch (err) {
+        if (err instanceof RunFailed) throw new UserFacingError('invalid_input', err.message);
+        throw err;
+      }
+    },
+    dismissRun: ({ id }, ctx) => {
+      if (!s.agents.getRun(id)) throw new UserFacingError('not_found', `no run #${id}`);
+      try {
+        const run = s.agents.dismissRun(id, `human:${ctx.transport}`);
+        s.publishState();
+        return run;
       } catch (err) {
         if (err instanceof RunFailed) throw new UserFacingError('invalid_input', err.message);
         throw err;

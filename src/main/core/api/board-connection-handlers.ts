@@ -1,4 +1,4 @@
-import { BoardColumns, columnRoleWarnings } from '../agents/columns';
+import { BoardColumns, columnRoleWarnings, CONVENTIONAL_NAMES } from '../agents/columns';
 import type { ColumnRole } from '../config';
 import type { SavedBoardView } from '../../../shared/board-types';
 import { describeProblems } from '../../../shared/validation';
@@ -90,7 +90,7 @@ export function boardConnectionHandlers(
         return { keychain: false, message: 'This Deckhand has no OS keychain to keep tokens in' };
       }
     },
-    testBoardConnection: async ({ type, id, settings, secretEnv }) => {
+    testBoardConnection: async ({ type, id, settings, secretEnv, createColumns }, ctx) => {
       requireType(type);
       const boardId = id ?? 'connection-test';
       const { plain, secrets } = split(type, settings);
@@ -106,14 +106,36 @@ export function boardConnectionHandlers(
       try {
         const adapter = await createAdapter(checked.board, { ...s.adapterDeps, secrets: backends });
         try {
+          const created: string[] = [];
+          if (createColumns?.length && adapter.createColumn) {
+            const existing = await adapter.listColumns();
+            for (const role of createColumns) {
+              const name = CONVENTIONAL_NAMES[role][0]!;
+              if (existing.includes(name)) continue;
+              await adapter.createColumn(name);
+              created.push(name);
+              s.engine.journal.append({
+                actor: `human:${ctx.transport}`,
+                action: 'board.column-created',
+                ...(id ? { boardId: id } : {}),
+                after: { column: name, role, type },
+                reason: `the board had no ${role} column`,
+              });
+            }
+          }
           const columns = await adapter.listColumns();
           const roles = (checked.board as { columns?: Partial<Record<ColumnRole, string>> }).columns ?? {};
-          const warnings = columnRoleWarnings(new BoardColumns(roles, columns));
+          const byRole = new BoardColumns(roles, columns);
+          const warnings = columnRoleWarnings(byRole);
+          const missingRoles = (['review', 'blocked'] as const).filter((role) => !byRole.role(role));
           return {
             ok: true,
             message: `connected; ${columns.length} columns`,
             columns,
             ...(warnings.length > 0 ? { warnings } : {}),
+            ...(missingRoles.length > 0 ? { missingRoles } : {}),
+            ...(created.length > 0 ? { created } : {}),
+            canCreateColumns: typeof adapter.createColumn === 'function',
           };
         } finally {
           await adapter.close?.();

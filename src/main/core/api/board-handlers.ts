@@ -8,7 +8,7 @@ import type { CoreServices } from './services';
 type BoardCalls = 'listTasks' | 'createTask' | 'updateTask' | 'moveTask' | 'deleteTask' | 'listComments' | 'addComment';
 
 /** The wire form of a local task: the canonical task plus when it was created; the sort key stays inside. */
-function boardTask(t: LocalTask): BoardTask {
+export function boardTask(t: LocalTask): BoardTask {
   return {
     id: t.id,
     title: t.title,

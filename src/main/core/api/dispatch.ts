@@ -6,7 +6,7 @@ import {
   type CallResult,
   type ParsedCallInput,
 } from '../../../shared/contract';
-import { describeProblems, problemsFromZod } from '../../../shared/validation';
+import { describeProblems, problemsFromZod, type Problem } from '../../../shared/validation';
 import { createLogger } from '../logger';
 
 const log = createLogger('api');
@@ -25,6 +25,8 @@ export class UserFacingError extends Error {
   constructor(
     readonly code: 'not_found' | 'unavailable' | 'invalid_input',
     message: string,
+    /** Field by field, so a form can show each problem next to its field. */
+    readonly problems?: Problem[],
   ) {
     super(message);
     this.name = 'UserFacingError';
@@ -60,7 +62,10 @@ export async function dispatch(
     return { ok: true, value };
   } catch (err) {
     if (err instanceof UserFacingError) {
-      return { ok: false, error: { code: err.code, message: err.message } };
+      return {
+        ok: false,
+        error: { code: err.code, message: err.message, ...(err.problems ? { problems: err.problems } : {}) },
+      };
     }
     log.error(`call ${name} failed`, err);
     return { ok: false, error: { code: 'internal', message: `${name} failed: ${errorMessage(err)}` } };

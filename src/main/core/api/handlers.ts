@@ -1,3 +1,4 @@
+import { agentConfigHandlers } from './agent-config-handlers';
 import { agentHandlers } from './agent-handlers';
 import { boardHandlers } from './board-handlers';
 import { boardConnectionHandlers } from './board-connection-handlers';
@@ -24,6 +25,7 @@ export function createHandlers(services: CoreServices): Handlers {
     ...boardConnectionHandlers(services),
     ...boardHandlers(services),
     ...agentHandlers(services),
+    ...agentConfigHandlers(services),
     ...onboardingHandlers(services),
     ...inboxHandlers(services),
   };

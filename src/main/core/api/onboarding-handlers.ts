@@ -2,7 +2,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText } from 'ai';
 import type { z } from 'zod';
-import type { agentModelSchema } from '../../../shared/contract';
+import { MODEL_TEST_TIMEOUT_MS, type agentModelSchema } from '../../../shared/contract';
 import type { OnboardingInfo, OnboardingModel } from '../../../shared/model';
 import {
   apiKeyNameFor,
@@ -17,7 +17,9 @@ import { describeProvider } from '../agents/providers';
 import { providerErrorFrom } from '../agents/providers/llm';
 import type { AgentConfig, ProviderConfig } from '../config';
 import { registerSecretValue } from '../logger';
+import { resolveSecret } from '../secrets/resolve';
 import { keychainCall } from './keychain-call';
+import { boardTask } from './board-handlers';
 import { UserFacingError, type CallContext, type Handlers } from './dispatch';
 import type { CoreServices } from './services';
 
@@ -32,11 +34,16 @@ export interface OnboardingDeps {
   probeLocalLlm: boolean;
   /** Where to look (tests point this at a fake server). */
   localLlmServers?: readonly { name: string; baseUrl: string }[];
+  /** How long "Test the model" waits (default MODEL_TEST_TIMEOUT_MS; tests shorten it). */
+  modelTestTimeoutMs?: number;
 }
 
 type AgentModelInput = z.output<typeof agentModelSchema>;
 
-const TEST_TIMEOUT_MS = 20_000;
+/** The card setup makes for the agent's first run on a local board. */
+export const FIRST_TASK_TITLE = 'Say hello to Deckhand';
+const FIRST_TASK_DESCRIPTION =
+  'A first task for the agent: read this card, write a short note about it, and move it to review.';
 
 /** The model view of a provider: never its key, only whether one is configured. */
 function modelView(provider: ProviderConfig): OnboardingModel {
@@ -55,8 +62,19 @@ function redactKey(message: string, key: string | undefined): string {
   return key && key.length >= 4 ? message.split(key).join('[redacted]') : message;
 }
 
+/** 60 s, 1.5 s: a wait as a person reads it. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
 /** Sends one tiny prompt; a clear message either way, without the key in it. */
-async function tryModel(kind: 'openai' | 'anthropic', model: string, baseUrl?: string, apiKey?: string) {
+async function tryModel(
+  kind: 'openai' | 'anthropic',
+  model: string,
+  baseUrl: string | undefined,
+  apiKey: string | undefined,
+  timeoutMs: number,
+) {
   const label = kind === 'anthropic' ? `Anthropic ${model}` : `${model} at ${baseUrl}`;
   const languageModel =
     kind === 'anthropic'
@@ -66,7 +84,7 @@ async function tryModel(kind: 'openai' | 'anthropic', model: string, baseUrl?: s
           baseURL: baseUrl ?? '',
           ...(apiKey ? { apiKey } : {}),
         }).chatModel(model);
-  const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
     const result = await generateText({
       model: languageModel,
@@ -78,7 +96,10 @@ async function tryModel(kind: 'openai' | 'anthropic', model: string, baseUrl?: s
     const text = result.text.trim().replace(/\s+/g, ' ').slice(0, 80);
     return { ok: true, message: redactKey(`${label} answered${text ? `: "${text}"` : ''}`, apiKey) };
   } catch (err) {
-    const problem = providerErrorFrom(err, signal.aborted, label);
+    if (signal.aborted) {
+      return { ok: false, message: `${label} did not answer within ${formatSeconds(timeoutMs)}` };
+    }
+    const problem = providerErrorFrom(err, false, label);
     return { ok: false, message: redactKey(problem.message, apiKey) };
   }
 }
@@ -94,6 +115,7 @@ export function onboardingHandlers(
   | 'testAgentModel'
   | 'completeOnboarding'
   | 'restartOnboarding'
+  | 'createFirstTask'
 > {
   const deps = s.onboarding;
 
@@ -135,6 +157,12 @@ export function onboardingHandlers(
     s.engine.journal.append({ actor: `human:${ctx.transport}`, action: 'agent.reconfigured', after, reason });
   };
 
+  /** A default agent edited in the Agents view is stored there: setup's later changes go to that copy too. */
+  const keepSaved = (agentId: string, patch: Record<string, unknown>): void => {
+    const saved = s.agentConfigs.repo.get(agentId);
+    if (saved) s.agentConfigs.repo.put({ ...saved, config: { ...saved.config, ...patch } });
+  };
+
   /** The chosen model as stored: a key goes to the keychain and only its name is kept. */
   const chosenModel = async (agentId: string, input: AgentModelInput): Promise<ChosenModel> => {
     const keyName = apiKeyNameFor(agentId);
@@ -159,7 +187,7 @@ export function onboardingHandlers(
   return {
     getOnboarding: () => info(),
 
-    setDefaultAgentBoard: async ({ boardId }, ctx) => {
+    setDefaultAgentBoard: async ({ boardId, move }, ctx) => {
       const agent = requireAgent();
       const entry = s.boards.get(boardId);
       if (!entry) {
@@ -169,8 +197,17 @@ export function onboardingHandlers(
       if (entry.error) {
         throw new UserFacingError('invalid_input', `boardId: board "${boardId}" is not connected: ${entry.error}`);
       }
+      // An agent an earlier setup placed moves only when the person says so (a re-run of setup asks first).
+      const placed = deps.repo.get().boardId !== undefined;
+      if (agent.board !== boardId && placed && move !== true) {
+        throw new UserFacingError(
+          'invalid_input',
+          `move: agent ${agent.id} works on board ${agent.board}; moving it to ${boardId} needs your confirmation (move: true)`,
+        );
+      }
       if (agent.board !== boardId) {
         await s.agents.reconfigureAgent(agent.id, { board: boardId });
+        keepSaved(agent.id, { board: boardId });
         journal(ctx, { agent: agent.id, board: boardId }, `the default agent now works on board ${boardId}`);
       }
       deps.repo.update({ boardId });
@@ -183,6 +220,7 @@ export function onboardingHandlers(
       const provider = providerFromChoice(model);
       const role = roleForChoice(model, model.type === 'openai' ? serverName(model.baseUrl) : undefined);
       await s.agents.reconfigureAgent(agent.id, { provider, role });
+      keepSaved(agent.id, { provider, role });
       deps.repo.update({ model, agentId: agent.id });
       journal(
         ctx,
@@ -195,17 +233,50 @@ export function onboardingHandlers(
     testAgentModel: async (input) => {
       if (input.type === 'demo') return { ok: true, message: 'The demo agent works offline; it needs no model.' };
       let apiKey = input.apiKey;
-      if (!apiKey && input.type === 'anthropic') {
+      const stored = input.agentId ? s.agents.agentConfig(input.agentId)?.provider : undefined;
+      if (!apiKey && stored && 'api_key' in stored && stored.api_key) {
+        apiKey = await resolveSecret(stored.api_key, s.secrets).catch(() => undefined);
+      }
+      if (!apiKey && input.type === 'anthropic' && !input.agentId) {
         const agent = defaultAgent();
         apiKey = agent ? await keychainCall(() => s.secrets.keychain.get(apiKeyNameFor(agent.id))) : undefined;
-        if (!apiKey) return { ok: false, message: 'apiKey: required for Anthropic' };
       }
+      if (!apiKey && input.type === 'anthropic') return { ok: false, message: 'apiKey: required for Anthropic' };
       if (apiKey) registerSecretValue(apiKey);
-      return tryModel(input.type, input.model, input.type === 'openai' ? input.baseUrl : undefined, apiKey);
+      return tryModel(
+        input.type,
+        input.model,
+        input.type === 'openai' ? input.baseUrl : undefined,
+        apiKey,
+        deps.modelTestTimeoutMs ?? MODEL_TEST_TIMEOUT_MS,
+      );
+    },
+
+    createFirstTask: ({ boardId }, ctx) => {
+      const store = s.adapterDeps.localStore;
+      const entry = s.boards.get(boardId);
+      if (!entry || entry.config.type !== 'local') {
+        throw new UserFacingError(
+          'invalid_input',
+          `boardId: "${boardId}" is not a local board; label a card there yourself`,
+        );
+      }
+      const known = deps.repo.get().firstTasks ?? {};
+      const existing = known[boardId] ? store.getTask(boardId, known[boardId]) : null;
+      if (existing) return boardTask(existing);
+      const task = store.createTask(
+        boardId,
+        { title: FIRST_TASK_TITLE, description: FIRST_TASK_DESCRIPTION, labels: ['needs-ai'] },
+        `human:${ctx.transport}`,
+      );
+      deps.repo.update({ firstTasks: { ...known, [boardId]: task.id } });
+      return boardTask(task);
     },
 
     completeOnboarding: ({ outcome }) => {
-      deps.repo.update({ status: outcome });
+      // Where the agent works now counts as chosen, even if the person kept the board it started on.
+      const agent = defaultAgent();
+      deps.repo.update({ status: outcome, ...(deps.repo.get().boardId || !agent ? {} : { boardId: agent.board }) });
       return info();
     },
 

@@ -9,6 +9,7 @@ import type { SyncEngine } from '../engine/sync-engine';
 import type { EventBus } from '../events';
 import type { SecretBackends } from '../secrets/resolve';
 import type { LogRepo } from '../store/log-repo';
+import type { AgentConfigDeps } from './agent-config-handlers';
 import type { OnboardingDeps } from './onboarding-handlers';
 import type { OwnershipRepo } from '../store/ownership-repo';
 import type { PauseScope } from '../store/pause-repo';
@@ -41,4 +42,6 @@ export interface CoreServices {
   agents: AgentRuntime;
   /** First-start onboarding (issue 6): the default agent and the person's choices. */
   onboarding: OnboardingDeps;
+  /** Agents added and edited in the UI (issue 15). */
+  agentConfigs: AgentConfigDeps;
 }

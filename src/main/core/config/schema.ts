@@ -324,7 +324,8 @@ const agentObjectSchema = z
   })
   .strict();
 
-const agentSchema = z.preprocess(mcpWorkflowDefault, agentObjectSchema);
+/** One agent, exactly as `agents:` in a config file takes it; the UI's agent editor is validated by it too. */
+export const agentSchema = z.preprocess(mcpWorkflowDefault, agentObjectSchema);
 
 // ---------------------------------------------------------------------------
 // The whole file

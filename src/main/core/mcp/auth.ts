@@ -49,6 +49,11 @@ export class McpAuth {
     return { ok: true, agent: match };
   }
 
+  /** Drops a cached token (rotated, or its agent removed), so the next call reads the new one. */
+  forget(agentId: string): void {
+    for (const key of this.cache.keys()) if (key.startsWith(`${agentId}\0`)) this.cache.delete(key);
+  }
+
   private async tokenOf(agent: AgentConfig): Promise<string | undefined> {
     if (agent.provider.type !== 'mcp') return undefined;
     const key = `${agent.id}\0${JSON.stringify(agent.provider.token)}`;

@@ -1,3 +1,4 @@
+import type { LogAction } from '../../../shared/log-actions';
 import type { OwnershipRules } from '../../../shared/ownership';
 import type { Comment, FieldPatch, Task, TaskField } from '../../../shared/task';
 import type { BoardAdapter } from '../boards/contract/adapter';
@@ -235,7 +236,7 @@ export class McpWork {
     }
     const claimed = outcome as Extract<typeof outcome, { kind: 'claimed' }>;
     ctx.transition((append) => {
-      runtime.budget.add(agent.id, { runs: 1 });
+      runtime.budget.add(agent.id, { runs: 1, cost: null }); // the client's model spends what it spends; Deckhand never hears
       runtime.runs.update(run.id, { state: 'claimed', claimedRound: 0, originalStatus: claimed.originalStatus });
       append({
         actor: actorOf(agent),
@@ -689,7 +690,7 @@ export class McpWork {
     return undefined;
   }
 
-  private finishRun(ctx: RunContext, state: 'done', outcome: string, action: string): void {
+  private finishRun(ctx: RunContext, state: 'done', outcome: string, action: LogAction): void {
     ctx.transition((append: Append) => {
       this.deps.runtime.runs.update(ctx.run.id, { state, outcome, finishedAt: new Date().toISOString() });
       append({

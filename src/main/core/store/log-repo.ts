@@ -1,8 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { LogAction } from '../../../shared/log-actions';
 import type { SyncLogEntry } from '../../../shared/model';
 
-/** What a caller supplies; the log assigns `seq` and `at`. */
-export type LogInput = Omit<SyncLogEntry, 'seq' | 'at'>;
+/** What a caller supplies; the log assigns `seq` and `at`. Only known actions: each has a heading in the UI. */
+export type LogInput = Omit<SyncLogEntry, 'seq' | 'at' | 'action'> & { action: LogAction };
 
 export type LogEntry = SyncLogEntry;
 

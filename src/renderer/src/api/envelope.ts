@@ -1,4 +1,5 @@
 import { ApiError, type ApiErrorBody, type CallResult } from '../../../shared/contract';
+import { fieldLabel } from '../format';
 
 function isErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null) return false;
@@ -26,4 +27,20 @@ export function unwrap<T>(result: unknown, what: string): T {
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * An error for a person: a refused input names each field in words ("Title must be at most 500 characters")
+ * instead of the core's "invalid input for updateTask: patch.title: …".
+ */
+export function describeCallError(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'invalid_input' && err.problems?.length) {
+    return err.problems
+      .map((p) => {
+        const field = /([A-Za-z]+)(\[\d+\])?$/.exec(p.path)?.[1] ?? p.path;
+        return `${fieldLabel(field)} ${p.message}`;
+      })
+      .join('; ');
+  }
+  return describeError(err);
 }

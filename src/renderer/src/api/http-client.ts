@@ -5,11 +5,10 @@ import {
   type DeckhandApi,
   type DeckhandEvent,
 } from '../../../shared/contract';
+import { callTimeoutMs } from './call-timeouts';
 import { describeError, unwrap } from './envelope';
 import type { ConnectionStatus, Transport } from './transport';
 
-/** A call that hangs this long is reported as unavailable instead of leaving a button busy forever. */
-const CALL_TIMEOUT_MS = 15_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 
@@ -111,9 +110,17 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(input ?? {}),
-          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+          signal: AbortSignal.timeout(callTimeoutMs(name)),
         });
       } catch (err) {
+        // A timeout is Deckhand being slow to answer, not Deckhand being unreachable.
+        if (err instanceof Error && err.name === 'TimeoutError') {
+          const seconds = Math.round(callTimeoutMs(name) / 1000);
+          throw new ApiError({
+            code: 'unavailable',
+            message: `Deckhand did not answer within ${seconds} s; try again`,
+          });
+        }
         throw new ApiError({ code: 'unavailable', message: `Cannot reach Deckhand (${describeError(err)})` });
       }
       let body: unknown;

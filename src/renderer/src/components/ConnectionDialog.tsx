@@ -229,6 +229,7 @@ export function ConnectionDialog({
             'Testing the connection…'
           ) : testResult ? (
             <span className={testResult.ok ? 'text-good' : 'text-bad'}>
+              {testResult.created?.length ? `Added ${testResult.created.map((c) => `“${c}”`).join(' and ')}. ` : ''}
               {testResult.ok ? 'Connected: ' : 'Could not connect: '}
               {testResult.message}
               {testResult.columns?.length ? ` (${testResult.columns.join(', ')})` : ''}
@@ -244,6 +245,19 @@ export function ConnectionDialog({
                 </li>
               ))}
             </ul>
+          ) : null}
+          {!testing && testResult?.ok && testResult.missingRoles?.length && testResult.columns?.length ? (
+            <RoleMapping
+              roles={testResult.missingRoles.filter((role) =>
+                (info?.fields ?? []).some((f) => f.key === `columns.${role}`),
+              )}
+              columns={testResult.columns}
+              value={(role) => settings[`columns.${role}`] ?? ''}
+              onChange={(role, column) => setSettings((s) => ({ ...s, [`columns.${role}`]: column }))}
+              {...(testResult.canCreateColumns
+                ? { onCreate: (roles) => onTest({ ...draft, createColumns: [...roles] }) }
+                : {})}
+            />
           ) : null}
         </div>
         {saveError ? (
@@ -275,5 +289,77 @@ export function ConnectionDialog({
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** The names the core gives columns it adds (its first recognised name per role). */
+const ROLE_NAMES = { review: 'Ready for Review', blocked: 'Blocked — Needs Input' } as const;
+
+const ROLE_WORDS = {
+  review: 'finished work waits for a person',
+  blocked: 'a task waits for an answer',
+} as const;
+
+/**
+ * For each role the board has no column for: pick one of its existing columns. The choice fills the board's
+ * column setting (saved with the board); "Test connection" again confirms it.
+ */
+function RoleMapping({
+  roles,
+  columns,
+  value,
+  onChange,
+  onCreate,
+}: {
+  roles: readonly ('review' | 'blocked')[];
+  columns: readonly string[];
+  value(role: 'review' | 'blocked'): string;
+  onChange(role: 'review' | 'blocked', column: string): void;
+  /** Only where the board's API can add a column. */
+  onCreate?(roles: readonly ('review' | 'blocked')[]): void;
+}): ReactElement | null {
+  const id = useId();
+  if (roles.length === 0) return null;
+  return (
+    <fieldset className="role-mapping" data-testid="role-mapping">
+      <legend className="field-label">Use an existing column instead</legend>
+      {roles.map((role) => (
+        <div key={role} className="role-mapping-row">
+          <label htmlFor={`${id}-${role}`}>
+            As the {role} column ({ROLE_WORDS[role]})
+          </label>
+          <select
+            id={`${id}-${role}`}
+            className="select"
+            value={value(role)}
+            onChange={(e) => onChange(role, e.target.value)}
+          >
+            <option value="">None: keep the behaviour above</option>
+            {columns.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
+      <p className="field-hint">Saved with the board. Test the connection again to check the choice.</p>
+      {onCreate && roles.some((role) => value(role) === '') ? (
+        <div>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            onClick={() => onCreate(roles.filter((role) => value(role) === ''))}
+          >
+            Add{' '}
+            {roles
+              .filter((role) => value(role) === '')
+              .map((role) => `“${ROLE_NAMES[role]}”`)
+              .join(' and ')}{' '}
+            to the board
+          </button>
+        </div>
+      ) : null}
+    </fieldset>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { PauseState } from '../../../shared/model';
+import type { AgentSummary, PauseState } from '../../../shared/model';
 import type { ConnectionStatus } from '../api/transport';
 import { ConnectionBadge } from './ConnectionBadge';
 import { PauseControl } from './PauseControl';
@@ -7,6 +7,7 @@ import { PauseControl } from './PauseControl';
 export interface HeaderProps {
   connection: ConnectionStatus;
   pause: PauseState | null;
+  agents: readonly AgentSummary[];
   stateUnavailable: boolean;
   pausePending: boolean;
   onPause(): void;
@@ -16,6 +17,7 @@ export interface HeaderProps {
 export function Header({
   connection,
   pause,
+  agents,
   stateUnavailable,
   pausePending,
   onPause,
@@ -30,6 +32,7 @@ export function Header({
       <div className="header-tools">
         <PauseControl
           pause={pause}
+          agents={agents}
           unavailable={stateUnavailable}
           pending={pausePending}
           onPause={onPause}

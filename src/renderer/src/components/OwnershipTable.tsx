@@ -67,59 +67,67 @@ export function OwnershipTable({
 }: OwnershipTableProps): ReactElement {
   const id = useId();
   return (
-    <table className="table ownership-table" data-testid="ownership-table">
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Owner</th>
-          <th scope="col">When both change it</th>
-          <th scope="col">What it means</th>
-        </tr>
-      </thead>
-      <tbody>
-        {TASK_FIELDS.map((field) => {
-          const rule = rules[field];
-          const edited = rule.owner !== saved[field].owner || rule.policy !== saved[field].policy;
-          const problem = problems[field];
-          const meaningId = `${id}-${field}-meaning`;
-          return (
-            <tr key={field} className={edited ? 'is-edited' : undefined} data-field={field}>
-              <th scope="row">
-                {fieldLabel(field)}
-                {edited ? <span className="edited-mark">edited</span> : null}
-              </th>
-              <td>
-                <OwnerChoice field={field} value={rule.owner} disabled={disabled} onChange={(o) => onOwner(field, o)} />
-              </td>
-              <td>
-                <select
-                  className="select"
-                  aria-label={`Conflict policy for ${fieldLabel(field).toLowerCase()}`}
-                  aria-describedby={meaningId}
-                  aria-invalid={problem ? true : undefined}
-                  value={rule.policy}
-                  disabled={disabled}
-                  onChange={(e) => onPolicy(field, e.target.value as Policy)}
-                >
-                  {allowedPolicies(field, rule.owner).map((p) => (
-                    <option key={p} value={p}>
-                      {POLICY_LABELS[p]}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td className="ownership-meaning" id={meaningId}>
-                {describeRule(rule)}
-                {problem ? (
-                  <span className="field-problem" role="alert">
-                    {problem}
-                  </span>
-                ) : null}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    // Narrow windows scroll the table inside its card rather than past the card's edge and the sticky Save bar.
+    <div className="ownership-table-wrap">
+      <table className="table ownership-table" data-testid="ownership-table">
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">Owner</th>
+            <th scope="col">When both change it</th>
+            <th scope="col">What it means</th>
+          </tr>
+        </thead>
+        <tbody>
+          {TASK_FIELDS.map((field) => {
+            const rule = rules[field];
+            const edited = rule.owner !== saved[field].owner || rule.policy !== saved[field].policy;
+            const problem = problems[field];
+            const meaningId = `${id}-${field}-meaning`;
+            return (
+              <tr key={field} className={edited ? 'is-edited' : undefined} data-field={field}>
+                <th scope="row">
+                  {fieldLabel(field)}
+                  {edited ? <span className="edited-mark">edited</span> : null}
+                </th>
+                <td>
+                  <OwnerChoice
+                    field={field}
+                    value={rule.owner}
+                    disabled={disabled}
+                    onChange={(o) => onOwner(field, o)}
+                  />
+                </td>
+                <td>
+                  <select
+                    className="select"
+                    aria-label={`Conflict policy for ${fieldLabel(field).toLowerCase()}`}
+                    aria-describedby={meaningId}
+                    aria-invalid={problem ? true : undefined}
+                    value={rule.policy}
+                    disabled={disabled}
+                    onChange={(e) => onPolicy(field, e.target.value as Policy)}
+                  >
+                    {allowedPolicies(field, rule.owner).map((p) => (
+                      <option key={p} value={p}>
+                        {POLICY_LABELS[p]}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td className="ownership-meaning" id={meaningId}>
+                  {describeRule(rule)}
+                  {problem ? (
+                    <span className="field-problem" role="alert">
+                      {problem}
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

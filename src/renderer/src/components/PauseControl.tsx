@@ -1,11 +1,14 @@
 import type { ReactElement } from 'react';
-import type { PauseState } from '../../../shared/model';
+import type { AgentSummary, PauseState } from '../../../shared/model';
 import { describeActor, formatTime } from '../format';
+import { agentsStateText } from '../lib/agents-state-text';
 import { Icon } from './Icon';
 
 export interface PauseControlProps {
   /** Unknown until the first state arrives; the control keeps its size meanwhile. */
   pause: PauseState | null;
+  /** Each agent's own state: one paused on its own is not running either. */
+  agents: readonly Pick<AgentSummary, 'status'>[];
   /** The state could not be loaded, so the pause state is unknown rather than on its way. */
   unavailable: boolean;
   pending: boolean;
@@ -14,7 +17,14 @@ export interface PauseControlProps {
 }
 
 /** The global brake: one glance says whether agents may act, one click changes it. */
-export function PauseControl({ pause, unavailable, pending, onPause, onResume }: PauseControlProps): ReactElement {
+export function PauseControl({
+  pause,
+  agents,
+  unavailable,
+  pending,
+  onPause,
+  onResume,
+}: PauseControlProps): ReactElement {
   const known = pause !== null;
   const paused = pause?.paused ?? false;
   const detail = paused
@@ -23,12 +33,12 @@ export function PauseControl({ pause, unavailable, pending, onPause, onResume }:
   return (
     <div className="pause-control">
       <span
-        className={`pause-state ${known ? (paused ? 'is-paused' : 'is-running') : 'is-unknown'}`}
+        className={`pause-state ${known ? (paused || !agents.some((a) => a.status !== 'paused') ? 'is-paused' : 'is-running') : 'is-unknown'}`}
         data-testid="pause-state"
         title={detail}
       >
         <span className="dot" aria-hidden="true" />
-        {known ? (paused ? 'All agents paused' : 'Agents running') : unavailable ? 'State unavailable' : 'Loading…'}
+        {pause ? agentsStateText(pause, agents) : unavailable ? 'State unavailable' : 'Loading…'}
       </span>
       <button
         type="button"

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent, type ReactElement } from 'react';
 import type { BoardTask } from '../../../shared/contract';
 import type { Comment } from '../../../shared/task';
 import { formatTime, PRIORITY_NAMES } from '../format';
+import { taskFormProblems } from '../lib/field-edit';
 import { describeLogActor } from '../lib/log-entries';
 import { CardHistory } from './CardHistory';
 import { Dialog } from './Dialog';
@@ -107,6 +108,13 @@ export function TaskDialog({
     event.preventDefault();
     if (title.trim() === '') {
       setTitleError('A card needs a title.');
+      document.getElementById(`${id}-title`)?.focus();
+      return;
+    }
+    // The core would refuse these too; said here, by the field, instead of as a raw error after a round trip.
+    const problems = taskFormProblems({ title });
+    if (problems.title) {
+      setTitleError(problems.title);
       document.getElementById(`${id}-title`)?.focus();
       return;
     }

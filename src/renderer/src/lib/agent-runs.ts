@@ -106,8 +106,24 @@ export function budgetMeters(budget: AgentBudgetUse): BudgetMeter[] {
   return [
     meter('runs', 'Runs', budget.runs, budget.runsPerDay, formatCount),
     meter('tokens', 'Tokens', budget.tokens, budget.tokensPerDay, formatCount),
-    meter('cost', 'Cost', budget.cost, budget.costPerDay, formatCost),
+    costMeter(budget, meter('cost', 'Cost', budget.cost, budget.costPerDay, formatCost)),
   ];
+}
+
+/**
+ * A call that did not report its cost makes the day's cost unknown: never "$0.00". With some reported costs,
+ * the meter shows what is known as a floor.
+ */
+function costMeter(budget: AgentBudgetUse, known: BudgetMeter): BudgetMeter {
+  const uncosted = budget.uncostedCalls ?? 0;
+  if (uncosted === 0) return known;
+  const limit = budget.costPerDay === undefined ? '' : ` (limit ${formatCost(budget.costPerDay)})`;
+  const calls = uncosted === 1 ? '1 call' : `${formatCount(uncosted)} calls`;
+  const text =
+    budget.cost > 0
+      ? `at least ${formatCost(budget.cost)}; ${calls} reported no cost${limit}`
+      : `unknown: ${calls} reported no cost${limit}`;
+  return { ...known, text };
 }
 
 /** A notification about a run is over once that run moves on: a failed run retried, a question answered. */

@@ -5,6 +5,7 @@
  */
 import { taskPatchSchema } from '../../../shared/contract';
 import { TASK_FIELDS, type TaskField } from '../../../shared/task';
+import { fieldLabel } from '../format';
 
 export type EditorKind = 'line' | 'multiline' | 'labels' | 'priority' | 'status' | 'date' | 'optional-line';
 
@@ -70,4 +71,20 @@ export function fieldProblem(field: string, value: unknown): string | null {
   const issue = result.error.issues[0];
   const where = issue?.path.length ? ` (item ${issue.path.join('.')})` : '';
   return `${issue?.message ?? 'not a valid value'}${where}`;
+}
+
+/**
+ * What is wrong with a card form's values, per field, in words that name the field: "Title must be at most
+ * 500 characters (this one has 523)". Checked with the same schema the core applies, before anything is sent.
+ */
+export function taskFormProblems(values: Partial<Record<TaskField, unknown>>): Partial<Record<TaskField, string>> {
+  const problems: Partial<Record<TaskField, string>> = {};
+  for (const [field, value] of Object.entries(values) as [TaskField, unknown][]) {
+    const problem = fieldProblem(field, value);
+    if (!problem) continue;
+    const length = typeof value === 'string' ? value.trim().length : 0;
+    const count = /at most \d+ characters/.test(problem) ? ` (this one has ${length.toLocaleString('en-US')})` : '';
+    problems[field] = `${fieldLabel(field)} ${problem}${count}`;
+  }
+  return problems;
 }

@@ -4,6 +4,7 @@
  * entry reads in one line. Pure, so it is unit-tested.
  */
 import type { CallInput } from '../../../shared/contract';
+import type { LogAction } from '../../../shared/log-actions';
 import type { SyncLogEntry } from '../../../shared/model';
 
 export type LogFilter = NonNullable<CallInput<'listLog'>['filter']>;
@@ -66,7 +67,7 @@ export const LOG_KINDS: readonly { value: string; label: string }[] = [
   { value: 'global.', label: 'Pause all' },
 ];
 
-const ACTION_LABELS: Record<string, string> = {
+const ACTION_LABELS: Record<LogAction, string> = {
   'field.changed': 'Changed on the board',
   'field.written': 'Written to the board',
   'field.lost': 'Value lost',
@@ -99,6 +100,7 @@ const ACTION_LABELS: Record<string, string> = {
   'agent.run.retry': 'Agent run will be retried',
   'agent.run.board-wait': 'Agent run waits for the board',
   'agent.run.retry-requested': 'Agent run retry requested',
+  'agent.run.dismissed': 'Failed run dismissed',
   'agent.run.waiting': 'Agent asked a question',
   'agent.run.answered': 'Question answered',
   'agent.run.skipped': 'Agent run skipped',
@@ -109,18 +111,25 @@ const ACTION_LABELS: Record<string, string> = {
   'agent.question.unanswered': 'Question still unanswered',
   'agent.question.answered': 'You answered a question',
   'agent.reconfigured': 'Agent settings changed',
+  'agent.added': 'Agent added',
+  'agent.updated': 'Agent changed',
+  'agent.removed': 'Agent removed',
+  'agent.token-rotated': 'Agent MCP token replaced',
   'agent.process.stopped': 'Leftover agent process stopped',
   'agent.claim.stale-released': 'Stale claim released',
   'board.added': 'Board added',
   'board.updated': 'Board updated',
   'board.removed': 'Board removed',
+  'board.column-created': 'Column added to the board',
   'secret.set': 'Secret set',
   'secret.delete': 'Secret deleted',
+  'mcp.call': 'MCP tool called',
+  'mcp.refused': 'MCP call refused',
 };
 
 /** A readable name for an action; unknown ones are shown as they are. */
 export function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
+  return (ACTION_LABELS as Record<string, string>)[action] ?? action;
 }
 
 /** The tone of an action's marker: conflicts and losses stand out, echoes recede. */

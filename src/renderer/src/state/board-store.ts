@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { BoardTask, CallInput } from '../../../shared/contract';
 import type { SyncLogEntry } from '../../../shared/model';
 import type { Comment } from '../../../shared/task';
-import { describeError } from '../api/envelope';
+import { describeCallError, describeError } from '../api/envelope';
 import { api } from './api';
 import type { ListStatus } from './log-store';
 
@@ -140,7 +140,7 @@ export const useBoardStore = create<BoardStore>()((set, get) => {
         replaceTask(task);
         return task;
       } catch (err) {
-        set({ actionError: `Could not create the card: ${describeError(err)}` });
+        set({ actionError: `Could not create the card: ${describeCallError(err)}` });
         return null;
       }
     },
@@ -159,7 +159,7 @@ export const useBoardStore = create<BoardStore>()((set, get) => {
         else replaceTask(task);
         return task;
       } catch (err) {
-        set({ actionError: `Could not save the card: ${describeError(err)}` });
+        set({ actionError: `Could not save the card: ${describeCallError(err)}` });
         return null;
       } finally {
         setBusy(taskId, false);

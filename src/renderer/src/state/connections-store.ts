@@ -13,6 +13,8 @@ export interface ConnectionDraft {
   settings: Record<string, string>;
   /** Without a keychain, secret fields hold the names of environment variables instead of values. */
   secretsFromEnv?: boolean;
+  /** Add these role columns to the board before testing (where its API allows). */
+  createColumns?: ('review' | 'blocked')[];
 }
 
 export interface ConnectionTest {
@@ -21,6 +23,9 @@ export interface ConnectionTest {
   columns?: string[];
   /** What the board lacks for agents (a review or blocked column). */
   warnings?: string[];
+  missingRoles?: ('review' | 'blocked')[];
+  created?: string[];
+  canCreateColumns?: boolean;
 }
 
 export interface ConnectionsStore {
@@ -110,6 +115,7 @@ export const useConnectionsStore = create<ConnectionsStore>()((set, get) => ({
         type: draft.type,
         ...(draft.id ? { id: draft.id } : {}),
         ...draftToSend(type, draft),
+        ...(draft.createColumns?.length ? { createColumns: draft.createColumns } : {}),
       });
       set({ testResult: result });
     } catch (err) {

@@ -23,6 +23,7 @@ export interface InboxStore {
   resync(): Promise<void>;
   answer(runId: number, answer: string): Promise<boolean>;
   retryRun(runId: number): Promise<boolean>;
+  dismissRun(runId: number): Promise<boolean>;
   resumeBoard(boardId: string): Promise<boolean>;
 }
 
@@ -75,6 +76,12 @@ export const useInboxStore = create<InboxStore>()((set, get) => {
       act(`failed:${runId}`, async () => {
         await api().call('retryRun', { id: runId });
         return 'Queued again.';
+      }),
+
+    dismissRun: (runId) =>
+      act(`failed:${runId}`, async () => {
+        await api().call('dismissRun', { id: runId });
+        return 'Dismissed.';
       }),
 
     resumeBoard: (boardId) =>

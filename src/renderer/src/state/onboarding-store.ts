@@ -35,7 +35,11 @@ export interface OnboardingStore {
   first: FirstTask | null;
   load(force?: boolean): Promise<void>;
   refreshInfo(): Promise<void>;
-  chooseBoard(boardId: string): Promise<void>;
+  /** `move`: the person confirmed moving an agent an earlier setup placed. */
+  chooseBoard(boardId: string, move?: boolean): Promise<void>;
+  /** Set when choosing a board would move the agent from where it works: the step asks first. */
+  confirmMove: { from: string; to: string } | null;
+  cancelMove(): void;
   chooseModel(choice: ModelChoice): Promise<void>;
   testModel(choice: ModelChoice): Promise<void>;
   clearModelFeedback(): void;
@@ -45,8 +49,6 @@ export interface OnboardingStore {
 }
 
 export const FIRST_TASK_TITLE = 'Say hello to Deckhand';
-const FIRST_TASK_DESCRIPTION =
-  'A first task for the agent: read this card, write a short note about it, and move it to review.';
 
 /** Field errors from the core: zod problems by path, or a message that starts with the field's name. */
 export function fieldErrorsOf(err: unknown): FieldErrors {
@@ -143,6 +145,11 @@ export const useOnboardingStore = create<OnboardingStore>()((set, get) => {
     modelTest: null,
     testing: false,
     first: null,
+    confirmMove: null,
+
+    cancelMove() {
+      set({ confirmMove: null });
+    },
 
     async load(force = false) {
       try {
@@ -161,14 +168,20 @@ export const useOnboardingStore = create<OnboardingStore>()((set, get) => {
       }
     },
 
-    async chooseBoard(boardId) {
-      set({ busy: true, error: null });
+    async chooseBoard(boardId, move) {
+      set({ busy: true, error: null, confirmMove: null });
       try {
         const info =
-          get().info?.agent?.boardId === boardId ? get().info : await api().call('setDefaultAgentBoard', { boardId });
+          get().info?.agent?.boardId === boardId
+            ? get().info
+            : await api().call('setDefaultAgentBoard', { boardId, ...(move ? { move: true } : {}) });
         set({ info, step: 2 });
       } catch (err) {
-        set({ error: describeError(err) });
+        // An agent an earlier setup placed is not moved without asking: the step asks, then calls again.
+        const message = describeError(err);
+        const from = get().info?.agent?.boardId;
+        if (!move && from && /^move: /.test(message)) set({ confirmMove: { from, to: boardId } });
+        else set({ error: message });
       } finally {
         set({ busy: false });
       }
@@ -217,10 +230,8 @@ export const useOnboardingStore = create<OnboardingStore>()((set, get) => {
       unsubscribe = api().subscribe(onEvent);
       try {
         if (!remote) {
-          const task = await api().call('createTask', {
-            boardId: agent.boardId,
-            fields: { title: FIRST_TASK_TITLE, description: FIRST_TASK_DESCRIPTION, labels: ['needs-ai'] },
-          });
+          // The core makes the sample card once per board; a re-run of setup gets the same card back.
+          const task = await api().call('createFirstTask', { boardId: agent.boardId });
           set((s) => (s.first ? { first: { ...s.first, taskId: task.id } } : {}));
         }
         // Events carry every change; a slow poll covers a socket that is not up yet.

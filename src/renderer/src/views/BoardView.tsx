@@ -108,7 +108,11 @@ function LocalBoard({ board, agents }: { board: BoardSummary; agents: readonly A
     if (editingId) void loadComments(editingId);
   }, [editingId, loadComments]);
 
-  const close = useCallback(() => setEditing(null), [setEditing]);
+  // The card dialog showed its own save error; once it is closed that error is over, not a banner that stays.
+  const close = useCallback(() => {
+    if (editing?.kind !== 'move') dismissError();
+    setEditing(null);
+  }, [editing?.kind, dismissError, setEditing]);
   const onFocused = useCallback(() => setFocusTaskId(null), []);
 
   const save = async (values: Partial<TaskFormValues>): Promise<void> => {

@@ -152,6 +152,7 @@ function ItemCard({
   const action = useInboxStore((s) => s.actions[item.key]);
   const answer = useInboxStore((s) => s.answer);
   const retryRun = useInboxStore((s) => s.retryRun);
+  const dismissRun = useInboxStore((s) => s.dismissRun);
   const resumeBoard = useInboxStore((s) => s.resumeBoard);
   const go = useViewStore((s) => s.go);
   const boardName = (id: string): string => state.boards.find((b) => b.id === id)?.name ?? id;
@@ -224,6 +225,14 @@ function ItemCard({
             onClick={() => void retryRun(item.runId)}
           >
             Retry run
+          </button>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={action?.pending}
+            onClick={() => void dismissRun(item.runId)}
+          >
+            Dismiss
           </button>
           <button type="button" className="button button-ghost button-small" onClick={() => go('agents')}>
             See it in Agents

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { AgentRun } from '../../../shared/model';
 import { BoardConnectionDialog } from '../components/BoardConnectionDialog';
+import { Dialog } from '../components/Dialog';
 import { OnboardingModelForm } from '../components/OnboardingModelForm';
 import { useConnectionsStore } from '../state/connections-store';
 import { useOnboardingStore, type FirstTask, type OnboardingStep } from '../state/onboarding-store';
@@ -77,6 +78,8 @@ function BoardStep({ onSkip }: { onSkip(): void }): ReactElement {
   const busy = useOnboardingStore((s) => s.busy);
   const chooseBoard = useOnboardingStore((s) => s.chooseBoard);
   const refreshInfo = useOnboardingStore((s) => s.refreshInfo);
+  const confirmMove = useOnboardingStore((s) => s.confirmMove);
+  const cancelMove = useOnboardingStore((s) => s.cancelMove);
   const loadConnections = useConnectionsStore((s) => s.load);
   const resetForm = useConnectionsStore((s) => s.resetForm);
   const [selected, setSelected] = useState(info?.agent?.boardId ?? 'local');
@@ -141,6 +144,28 @@ function BoardStep({ onSkip }: { onSkip(): void }): ReactElement {
           </button>
         </Footer>
       </form>
+      {confirmMove ? (
+        <Dialog title="Move the agent to another board?" onClose={cancelMove}>
+          <p>
+            Agent <span className="mono">{info?.agent?.id}</span> works on <strong>{confirmMove.from}</strong> now.
+            Moving it to <strong>{confirmMove.to}</strong> means it stops picking up cards on {confirmMove.from}. To
+            work on both, keep it where it is and add another agent in the Agents view.
+          </p>
+          <div className="dialog-foot">
+            <button type="button" className="button button-secondary" onClick={cancelMove}>
+              Keep it on {confirmMove.from}
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy}
+              onClick={() => void chooseBoard(confirmMove.to, true)}
+            >
+              Move it to {confirmMove.to}
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
       {connecting ? (
         <BoardConnectionDialog
           onSaved={async (draft) => {
@@ -277,7 +302,7 @@ function SeeItWorkStep({ onSkip, onDone }: { onSkip(): void; onDone(): void }): 
         ) : (
           <>
             Deckhand adds a card labelled <span className="mono">needs-ai</span> to {board?.name ?? 'the board'}. Agent{' '}
-            {agentId} ({info?.agent?.model.label}) picks it up.
+            {agentId} picks it up{info?.agent ? `, working with ${info.agent.model.label}` : ''}.
           </>
         )}
       </p>

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react';
-import type { AppState } from '../../../shared/model';
+import { EMBEDDED_CONFIG_SOURCE, type AppState } from '../../../shared/model';
 import { BoardPicker } from '../components/BoardPicker';
 import { EmptyState } from '../components/EmptyState';
 import { LoadGate } from '../components/LoadGate';
@@ -55,7 +55,9 @@ function Editor({ state, boardId }: { state: AppState; boardId: string }): React
   const changed = changedFields(saved.rules, draft);
   const version =
     saved.version === 0
-      ? 'Version 0 · the defaults from your config; never saved here'
+      ? state.configSource === EMBEDDED_CONFIG_SOURCE
+        ? "Version 0 · Deckhand's built-in defaults (no config file); not changed here yet"
+        : 'Version 0 · the defaults from your config file; not changed here yet'
       : `Version ${saved.version} · saved by ${describeLogActor(saved.updatedBy)} at ${formatTime(saved.updatedAt)}`;
   return (
     <Panel title={`Fields of ${board?.name ?? boardId}`} aside={<span data-testid="ownership-version">{version}</span>}>

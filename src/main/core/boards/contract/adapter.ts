@@ -85,6 +85,11 @@ export interface BoardAdapter {
   readonly capabilities: BoardCapabilities;
   /** Column names in board order. */
   listColumns(): Promise<string[]>;
+  /**
+   * Adds a column at the end of the board, where the API allows it (Kanboard's addColumn); absent otherwise.
+   * Used at connect time to give a board the review or blocked column agents need.
+   */
+  createColumn?(name: string): Promise<void>;
   /** Every task (see the contract above), in as few requests as the API allows. */
   listTasks(): Promise<Task[]>;
   /** Tasks whose board-side updatedAt >= `since` (the engine passes an overlapping watermark). */

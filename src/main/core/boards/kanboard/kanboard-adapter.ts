@@ -125,6 +125,13 @@ export class KanboardAdapter implements BoardAdapter {
     return info.columns.map((c) => c.title);
   }
 
+  async createColumn(name: string): Promise<void> {
+    const info = await this.ready();
+    const created = await this.client.call('addColumn', { project_id: info.projectId, title: name });
+    if (created === false) throw new Error(`Kanboard did not add the column "${name}"`);
+    await this.listColumns();
+  }
+
   /** Every task of the project, open and closed (a closed task is not a deleted one). */
   async listTasks(): Promise<Task[]> {
     const info = await this.ready();

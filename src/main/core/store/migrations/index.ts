@@ -7,6 +7,7 @@ import { migration005Engine } from './005-engine';
 import { migration006Ownership } from './006-ownership';
 import { migration007Agents } from './007-agents';
 import { migration008RunBasis } from './008-run-basis';
+import { migration009UncostedUsage } from './009-uncosted-usage';
 
 /** Every schema migration, in order. Append only; never edit a migration that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006Ownership,
   migration007Agents,
   migration008RunBasis,
+  migration009UncostedUsage,
 ];
