@@ -510,7 +510,7 @@ export class FakeNotion {
    * page's slice is rendered: rendering every row per request made a listing of
    * 10,000 pages quadratic in the fake (a page's derived relations scan the store).
    */
-  private list<T extends { id: unknown }>(
+  private list<T extends { id?: unknown }>(
     items: T[],
     url: URL | Json,
     type: string,
