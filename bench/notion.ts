@@ -61,8 +61,16 @@ async function seeded(count: number): Promise<{ fake: FakeNotion; adapter: Notio
   return { fake, adapter };
 }
 
+/** Fails the run: a benchmark over an empty or half-seen database would print meaningless ratios. */
+function check(ok: boolean, what: string): void {
+  if (!ok) {
+    console.error(`bench:notion: ${what}`);
+    process.exit(1);
+  }
+}
+
 /** The naive loop: every page through the query (100 a page, Notion's largest), then each page's blocks. */
-async function naiveLoop(fake: FakeNotion): Promise<void> {
+async function naiveLoop(fake: FakeNotion): Promise<number> {
   const headers = {
     authorization: `Bearer ${fake.token}`,
     'notion-version': '2025-09-03',
@@ -82,6 +90,7 @@ async function naiveLoop(fake: FakeNotion): Promise<void> {
   } while (cursor);
   for (const id of ids)
     await (await fetch(`${fake.url}/v1/blocks/${id}/children?page_size=100`, { headers })).arrayBuffer();
+  return ids.length;
 }
 
 const atRate = (requests: number): string => {
@@ -97,7 +106,18 @@ async function main(): Promise<void> {
   );
   for (const n of [200, 10_000]) {
     const { fake, adapter } = await seeded(n);
-    const r = await idleVersusNaive(fake, adapter, () => naiveLoop(fake));
+    // What the engine's full sync listed and what the naive loop saw, to prove both read the seeded database.
+    const listTasks = adapter.listTasks.bind(adapter);
+    let listed = -1;
+    adapter.listTasks = async () => {
+      const tasks = await listTasks();
+      listed = tasks.length;
+      return tasks;
+    };
+    let naiveSaw = -1;
+    const r = await idleVersusNaive(fake, adapter, async () => void (naiveSaw = await naiveLoop(fake)));
+    check(listed === n, `the engine's full sync listed ${listed} pages, ${n} were seeded`);
+    check(naiveSaw === n, `the naive loop saw ${naiveSaw} pages, ${n} were seeded`);
     console.log(
       `   ${fmt(n).padStart(7)} | ${fmt(r.engine.requests).padStart(15)} | ${fmt(r.engine.bytes).padStart(12)} | ${fmt(r.naive.requests).padStart(14)} | ${fmt(r.naive.bytes).padStart(11)} | ${fmt(r.naive.requests / Math.max(1, r.engine.requests)).padStart(13)}x | ${atRate(r.naive.requests).padStart(16)}`,
     );

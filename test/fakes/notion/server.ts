@@ -505,8 +505,17 @@ export class FakeNotion {
     throw new Reply(400, 'invalid_request_url', 'Invalid request URL.');
   }
 
-  /** Notion's list envelope, paged by cursor (the id of the next result). */
-  private list(items: Json[], url: URL | Json, type: string): Json {
+  /**
+   * Notion's list envelope, paged by cursor (the id of the next result). Only the
+   * page's slice is rendered: rendering every row per request made a listing of
+   * 10,000 pages quadratic in the fake (a page's derived relations scan the store).
+   */
+  private list<T extends { id?: unknown }>(
+    items: T[],
+    url: URL | Json,
+    type: string,
+    render: (item: T) => Json = (item) => item as unknown as Json,
+  ): Json {
     const param = (name: string): unknown =>
       url instanceof URL ? (url.searchParams.get(name) ?? undefined) : url[name];
     const size = param('page_size') === undefined ? 100 : Number(param('page_size'));
@@ -525,7 +534,7 @@ export class FakeNotion {
     const next = items[start + size];
     return {
       object: 'list',
-      results: slice,
+      results: slice.map(render),
       next_cursor: next ? (next.id as string) : null,
       has_more: next !== undefined,
       type,
@@ -549,11 +558,7 @@ export class FakeNotion {
       // Sorted on the rounded times Notion shows; ties keep creation order.
       pages.sort((a, b) => dir * (Math.floor(a[field] / 60_000) - Math.floor(b[field] / 60_000)));
     }
-    return this.list(
-      pages.map((p) => this.store.renderPage(p)),
-      body,
-      'page_or_data_source',
-    );
+    return this.list(pages, body, 'page_or_data_source', (p) => this.store.renderPage(p));
   }
 
   private matches(page: PageRow, filter: Json): boolean {
