@@ -241,16 +241,16 @@ export class BoardRunner {
     const answered = await this.guard(
       'webhook',
       async () => {
-      try {
-        read = await this.readMany(ids);
-      } catch (err) {
-        failure = err;
-        throw err;
-      }
-      const found = [...read.values()].filter((t): t is Task => t !== null);
-      this.absorb(found, 'webhook');
-      // One by one, as the hints came: a few deleted tasks are not a mass deletion.
-      for (const [id, task] of read) if (!task) this.deleteTasks([id], 'webhook');
+        try {
+          read = await this.readMany(ids);
+        } catch (err) {
+          failure = err;
+          throw err;
+        }
+        const found = [...read.values()].filter((t): t is Task => t !== null);
+        this.absorb(found, 'webhook');
+        // One by one, as the hints came: a few deleted tasks are not a mass deletion.
+        for (const [id, task] of read) if (!task) this.deleteTasks([id], 'webhook');
       },
       'step',
     );
