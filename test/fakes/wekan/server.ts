@@ -87,6 +87,8 @@ export interface FakeWekanOptions {
   lists?: string[];
   /** Turn the board export off (a server whose admin disabled exports). */
   exportDisabled?: boolean;
+  /** A WeKan before v10.72 (commit 50083104c): its lists carry no `cardsModifiedAt`. */
+  listsWithoutCardsModifiedAt?: boolean;
 }
 
 const emptyStats = (): FakeStats => ({ requests: 0, bytesIn: 0, bytesOut: 0, byPath: {}, log: [] });
@@ -550,7 +552,7 @@ export class FakeWekan {
           _id: l._id,
           title: l.title,
           modifiedAt: l.modifiedAt,
-          cardsModifiedAt: s.newestCardChange(l._id),
+          ...(this.options.listsWithoutCardsModifiedAt ? {} : { cardsModifiedAt: s.newestCardChange(l._id) }),
         })),
       };
     });

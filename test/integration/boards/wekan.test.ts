@@ -71,6 +71,19 @@ describe('wekan adapter: change detection', () => {
     const page = await fx.adapter.listChangedSince(first.watermark);
     expect(page.tasks.map((t) => [t.id, t.status])).toEqual([[id, 'Review']]);
   });
+
+  it("a WeKan older than v10.72 (lists without cardsModifiedAt): every list is read each poll, so a person's edit is seen", async () => {
+    const fx = await wekan({}, { listsWithoutCardsModifiedAt: true });
+    const alice = fx.fake.human('alice');
+    const id = fx.humanCreate(alice, { title: 'old server', status: 'Todo' });
+    fx.humanCreate(alice, { title: 'other', status: 'Done' });
+    const first = await fx.adapter.listChangedSince(null);
+    await new Promise((r) => setTimeout(r, 5));
+    fx.humanEdit(alice, id, { title: 'edited on an old WeKan' });
+    const page = await fx.adapter.listChangedSince(first.watermark);
+    const after = page.tasks.filter((t) => Date.parse(t.updatedAt) > Date.parse(first.watermark!));
+    expect(after.map((t) => [t.id, t.title])).toEqual([[id, 'edited on an old WeKan']]);
+  });
 });
 
 describe('wekan adapter: login', () => {

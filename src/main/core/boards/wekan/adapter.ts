@@ -326,10 +326,15 @@ export class WekanAdapter implements BoardAdapter {
     const lists = await this.loadLists();
     const byId = new Map<string, WekanCard>();
     for (const list of lists) {
-      if (list.cardsModifiedAt === null || Date.parse(list.cardsModifiedAt) < sinceMs) continue;
+      // WeKan before v10.72 sends no `cardsModifiedAt`: nothing says a list is unchanged, so it is read.
+      const known = list.cardsModifiedAt === null || typeof list.cardsModifiedAt === 'string';
+      if (!known) this.warnNoListDates();
+      if (known && (list.cardsModifiedAt === null || Date.parse(list.cardsModifiedAt) < sinceMs)) continue;
       const snap = this.snapshots.get(list._id);
       const cards =
-        snap && snap.cardsModifiedAt === list.cardsModifiedAt ? [...snap.cards.values()] : await this.readList(list);
+        known && snap && snap.cardsModifiedAt === list.cardsModifiedAt
+          ? [...snap.cards.values()]
+          : await this.readList(list);
       for (const card of cards) {
         const seen = byId.get(card._id);
         if (!seen || Date.parse(cardTime(card)) > Date.parse(cardTime(seen))) byId.set(card._id, card);
@@ -338,6 +343,16 @@ export class WekanAdapter implements BoardAdapter {
     const changed = [...byId.values()].filter((c) => Date.parse(cardTime(c)) >= sinceMs);
     const tasks = await this.tasksOf(changed);
     return { tasks, watermark: watermarkOf(tasks, since) };
+  }
+
+  private warnedNoListDates = false;
+
+  private warnNoListDates(): void {
+    if (this.warnedNoListDates) return;
+    this.warnedNoListDates = true;
+    log.warn(
+      `board ${this.boardId}: this WeKan's lists carry no cardsModifiedAt (it is older than v10.72); every list is read on each poll, which costs a request per card`,
+    );
   }
 
   /** The card document, or null when it is gone, archived or on another board. */
