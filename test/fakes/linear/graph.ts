@@ -6,7 +6,7 @@ import type { CommentRow, IssueRow, LabelRow, LinearStore, StateRow, TeamRow, Us
 let cached: GraphQLSchema | undefined;
 /** The part of Linear's published schema the fake serves (schema.graphql, made by extract-schema.ts). */
 export function linearSchema(): GraphQLSchema {
-  cached ??= buildSchema(readFileSync(join(import.meta.dirname, 'schema.graphql'), 'utf8'));
+  cached ??= buildSchema(readFileSync(join(__dirname, 'schema.graphql'), 'utf8'));
   return cached;
 }
 

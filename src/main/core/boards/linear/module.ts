@@ -62,6 +62,7 @@ export const linearModule = {
       help: 'Settings > API > Webhooks; lets Deckhand verify Linear-Signature',
     },
     ...columnRoleFields('workflow state', { working: 'In Progress', review: 'In Review' }),
+    { key: 'url', label: 'API URL', kind: 'url', required: false, placeholder: LINEAR_API_URL },
   ],
   // A personal key gets 5,000 requests (83/min) and 250,000 complexity points an hour; the adapter meters points itself.
   syncPolicy: { pollIntervalMs: 30_000, fullReconcileMs: 60 * 60_000, requestsPerMinute: 75 },
