@@ -457,6 +457,10 @@ export class KanboardStore {
   ): void {
     const task = this.task(taskId);
     if (!task) return;
+    // ProjectModificationDateSubscriber: every task event it listens to (create, update, assignee, open, close and
+    // moves; none for comments, tags-only or metadata writes) stamps the project's last_modified, whoever is logged in.
+    const project = this.projects.find((p) => p.id === task.project_id);
+    if (project) project.last_modified = this.now();
     const data: Record<string, unknown> = { task_id: taskId, task: this.details(task) };
     if (changes && Object.keys(changes).length > 0) {
       const diff = Object.fromEntries(

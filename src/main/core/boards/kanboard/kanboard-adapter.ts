@@ -51,8 +51,13 @@ export interface KanboardAdapterOptions {
   timeoutMs?: number;
   /** JSON-RPC calls per HTTP request when reading many tasks (default 200, or 50 in user mode). */
   batchSize?: number;
+  /** How often the day search runs even when the project's last_modified shows nothing changed (default 5 min). */
+  daySearchEveryMs?: number;
   fetch?: typeof fetch;
 }
+
+/** The safety net for changes that stamp no project date (see nothingChangedSince). */
+export const DAY_SEARCH_EVERY_MS = 5 * 60_000;
 
 const isTaskId = (id: string): boolean => /^[1-9]\d{0,17}$/.test(id);
 
@@ -82,9 +87,13 @@ export class KanboardAdapter implements BoardAdapter {
   /** A task's comments as last read, for a notes write that follows within WRITE_REUSE_MS (its mirror comment). */
   private readonly recentComments = new Map<string, { rows: KanboardCommentRow[]; at: number }>();
   private connecting: Promise<BoardInfo> | undefined;
+  /** When the last complete day search ran here (local clock): the detector is only trusted for a while after it. */
+  private lastDaySearchAt: number | undefined;
+  private readonly daySearchEveryMs: number;
 
   constructor(private readonly options: KanboardAdapterOptions) {
     this.boardId = options.boardId;
+    this.daySearchEveryMs = options.daySearchEveryMs ?? DAY_SEARCH_EVERY_MS;
     this.client = new KanboardRpcClient({
       url: options.url,
       token: options.token,
@@ -165,6 +174,8 @@ export class KanboardAdapter implements BoardAdapter {
       throw new BoardError('invalid', `"${since}" is not a date-time watermark`);
     const sinceSeconds = sinceMs === null ? 0 : Math.max(0, Math.floor(sinceMs / 1000));
     const query = sinceSeconds > 0 ? `modified:>=${sinceSeconds}` : '';
+    if (sinceSeconds > 0 && (await this.nothingChangedSince(sinceSeconds))) return { tasks: [], watermark: since };
+    const searchedAt = Date.now();
     const meta: ResponseMeta = {};
     const rows = this.rows(
       await this.client.call('searchTasks', { project_id: this.board().projectId, query }, { read: true, meta }),
@@ -177,7 +188,33 @@ export class KanboardAdapter implements BoardAdapter {
     if (meta.serverSeconds !== undefined && meta.elapsedMs !== undefined && meta.elapsedMs < 1000) {
       watermark = laterTime(watermark, new Date((meta.serverSeconds - 2) * 1000).toISOString());
     }
+    this.lastDaySearchAt = searchedAt;
     return { tasks, watermark };
+  }
+
+  /**
+   * The cheap change detector in front of the day search: the project's
+   * last_modified, which Kanboard's ProjectModificationDateSubscriber stamps
+   * on every task create, update, assignee change, open, close and move, in
+   * every auth mode (one ~1 KB answer instead of every task touched today).
+   * An older stamp than `since` proves no such event since then. It is blind
+   * to what fires no event (a tags-only updateTask, metadata, a bare touch),
+   * so the day search still runs every DAY_SEARCH_EVERY_MS as the safety net;
+   * the watermark is left where the last search put it, so that search still
+   * finds those rows (they keep their date_modification). The activity stream
+   * (getProjectActivity) was not used: it only records changes made by a
+   * logged-in user (none from the application token) and always answers its 50
+   * latest events, each with the whole task and rendered HTML.
+   */
+  private async nothingChangedSince(sinceSeconds: number): Promise<boolean> {
+    if (this.lastDaySearchAt === undefined || Date.now() - this.lastDaySearchAt >= this.daySearchEveryMs) return false;
+    const project = await this.client.call<Record<string, unknown> | null>(
+      'getProjectById',
+      { project_id: this.board().projectId },
+      { read: true },
+    );
+    const stamp = project ? num(project.last_modified) : 0;
+    return stamp > 0 && stamp < sinceSeconds;
   }
 
   async getTask(id: string): Promise<Task | null> {
