@@ -51,13 +51,17 @@ export interface KanboardAdapterOptions {
   timeoutMs?: number;
   /** JSON-RPC calls per HTTP request when reading many tasks (default 200, or 50 in user mode). */
   batchSize?: number;
-  /** How often the day search runs even when the project's last_modified shows nothing changed (default 5 min). */
+  /** How often the day search runs even when the project's last_modified shows nothing changed (default 1 min). */
   daySearchEveryMs?: number;
   fetch?: typeof fetch;
 }
 
-/** The safety net for changes that stamp no project date (see nothingChangedSince). */
-export const DAY_SEARCH_EVERY_MS = 5 * 60_000;
+/**
+ * The safety net for changes that stamp no project date (see nothingChangedSince). A person adding only a
+ * label (routing a card to an agent) is such a change, and Kanboard sends no webhook for it either, so this
+ * bounds how long routing can wait: a minute, at the cost of one day search a minute on a busy day.
+ */
+export const DAY_SEARCH_EVERY_MS = 60_000;
 
 const isTaskId = (id: string): boolean => /^[1-9]\d{0,17}$/.test(id);
 
