@@ -10,6 +10,36 @@ import { RunList } from './RunList';
 import { RunStatePill } from './RunStatePill';
 import { Skeleton } from './Skeleton';
 import { StatusPill } from './StatusPill';
+import { taskName } from './TaskLink';
+import { useTaskRef } from '../state/task-refs-store';
+
+/** The task an agent works on by its title, linked to the card (the board's own "Open on board" link if it has one). */
+function CurrentTaskLink(props: { boardId: string; taskId: string; onOpenBoard(boardId: string): void }): ReactElement {
+  const ref = useTaskRef(props.boardId, props.taskId);
+  const label = ref?.title ? `${taskName(ref)} (#${props.taskId})` : `task #${props.taskId}`;
+  if (ref?.url && !ref.url.startsWith('#')) {
+    return (
+      <a href={ref.url} target="_blank" rel="noreferrer noopener" data-testid="agent-current-task">
+        {label}
+        <span aria-hidden="true"> ↗</span>
+      </a>
+    );
+  }
+  const href = ref?.url ?? `#/board/${encodeURIComponent(props.boardId)}`;
+  return (
+    <a
+      href={href}
+      data-testid="agent-current-task"
+      onClick={(e) => {
+        if (ref?.url) return;
+        e.preventDefault();
+        props.onOpenBoard(props.boardId);
+      }}
+    >
+      {label}
+    </a>
+  );
+}
 
 export interface AgentCardProps {
   agent: AgentSummary;
@@ -159,15 +189,7 @@ export function AgentCard(props: AgentCardProps): ReactElement {
             {current ? (
               <>
                 {current.taskId ? (
-                  <a
-                    href={`#/board/${encodeURIComponent(agent.board)}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      onOpenBoard(agent.board);
-                    }}
-                  >
-                    task #{current.taskId}
-                  </a>
+                  <CurrentTaskLink boardId={agent.board} taskId={current.taskId} onOpenBoard={onOpenBoard} />
                 ) : (
                   'digest'
                 )}{' '}
