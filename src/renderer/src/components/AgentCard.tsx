@@ -1,4 +1,4 @@
-import { useId, type ReactElement } from 'react';
+import { useId, type ReactElement, type ReactNode } from 'react';
 import type { AgentNotification, AgentSummary, PauseState } from '../../../shared/model';
 import { formatTime, pausedBy, plural } from '../format';
 import type { AgentAction, AgentRuns } from '../state/agents-store';
@@ -59,6 +59,8 @@ export interface AgentCardProps {
   onReloadRuns(): void;
   onOlderRuns(): void;
   onOpenBoard(boardId: string): void;
+  /** Edit, remove, replace token (the agent editor), under the agent's line. */
+  actions?: ReactNode;
 }
 
 function RunsSection(props: AgentCardProps): ReactElement {
@@ -182,6 +184,7 @@ export function AgentCard(props: AgentCardProps): ReactElement {
       <p className={`agent-line ${line.tone}`} role="status" id={lineId} data-testid="agent-pause-line">
         {line.text}
       </p>
+      {props.actions}
       <dl className="agent-facts">
         <div className="agent-fact agent-fact-wide">
           <dt>Current task</dt>
