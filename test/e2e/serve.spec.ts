@@ -50,7 +50,9 @@ test.describe('deckhand serve UI', () => {
 
     await openView(page, VIEWS[3].nav, VIEWS[3].heading);
     if (state.agents.length === 0) {
-      await expect(page.getByText('No agents configured — add one under agents: in your config')).toBeVisible();
+      await expect(
+        page.getByText('No agents yet — use Add agent above, or declare one under agents: in your config'),
+      ).toBeVisible();
     }
 
     await openView(page, VIEWS[1].nav, VIEWS[1].heading);

@@ -1,4 +1,4 @@
-import { useId, type ReactElement } from 'react';
+import { useId, type ReactElement, type ReactNode } from 'react';
 import type { AgentNotification, AgentSummary, PauseState } from '../../../shared/model';
 import { formatTime, pausedBy, plural } from '../format';
 import type { AgentAction, AgentRuns } from '../state/agents-store';
@@ -10,6 +10,36 @@ import { RunList } from './RunList';
 import { RunStatePill } from './RunStatePill';
 import { Skeleton } from './Skeleton';
 import { StatusPill } from './StatusPill';
+import { taskName } from './TaskLink';
+import { useTaskRef } from '../state/task-refs-store';
+
+/** The task an agent works on by its title, linked to the card (the board's own "Open on board" link if it has one). */
+function CurrentTaskLink(props: { boardId: string; taskId: string; onOpenBoard(boardId: string): void }): ReactElement {
+  const ref = useTaskRef(props.boardId, props.taskId);
+  const label = ref?.title ? `${taskName(ref)} (#${props.taskId})` : `task #${props.taskId}`;
+  if (ref?.url && !ref.url.startsWith('#')) {
+    return (
+      <a href={ref.url} target="_blank" rel="noreferrer noopener" data-testid="agent-current-task">
+        {label}
+        <span aria-hidden="true"> ↗</span>
+      </a>
+    );
+  }
+  const href = ref?.url ?? `#/board/${encodeURIComponent(props.boardId)}`;
+  return (
+    <a
+      href={href}
+      data-testid="agent-current-task"
+      onClick={(e) => {
+        if (ref?.url) return;
+        e.preventDefault();
+        props.onOpenBoard(props.boardId);
+      }}
+    >
+      {label}
+    </a>
+  );
+}
 
 export interface AgentCardProps {
   agent: AgentSummary;
@@ -29,6 +59,8 @@ export interface AgentCardProps {
   onReloadRuns(): void;
   onOlderRuns(): void;
   onOpenBoard(boardId: string): void;
+  /** Edit, remove, replace token (the agent editor), under the agent's line. */
+  actions?: ReactNode;
 }
 
 function RunsSection(props: AgentCardProps): ReactElement {
@@ -152,6 +184,7 @@ export function AgentCard(props: AgentCardProps): ReactElement {
       <p className={`agent-line ${line.tone}`} role="status" id={lineId} data-testid="agent-pause-line">
         {line.text}
       </p>
+      {props.actions}
       <dl className="agent-facts">
         <div className="agent-fact agent-fact-wide">
           <dt>Current task</dt>
@@ -159,15 +192,7 @@ export function AgentCard(props: AgentCardProps): ReactElement {
             {current ? (
               <>
                 {current.taskId ? (
-                  <a
-                    href={`#/board/${encodeURIComponent(agent.board)}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      onOpenBoard(agent.board);
-                    }}
-                  >
-                    task #{current.taskId}
-                  </a>
+                  <CurrentTaskLink boardId={agent.board} taskId={current.taskId} onOpenBoard={onOpenBoard} />
                 ) : (
                   'digest'
                 )}{' '}

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent, type ReactElement, type ReactNode } from 'react';
+import { TextField } from './TextField';
 import type { LocalModelServer, OnboardingModel } from '../../../shared/model';
 import type { FieldErrors, ModelChoice } from '../state/onboarding-store';
 
@@ -24,59 +25,6 @@ function initialKind(current: OnboardingModel | null, localModels: readonly Loca
     return localModels.some((m) => m.baseUrl === current.baseUrl && m.model === current.model) ? 'local' : 'openai';
   }
   return 'demo';
-}
-
-function TextField({
-  label,
-  value,
-  onChange,
-  error,
-  hint,
-  type = 'text',
-  placeholder,
-  optional = false,
-}: {
-  label: string;
-  value: string;
-  onChange(value: string): void;
-  error: string | undefined;
-  hint?: string;
-  type?: 'text' | 'url' | 'password';
-  placeholder?: string;
-  optional?: boolean;
-}): ReactElement {
-  const id = useId();
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
-  return (
-    <div className="form-field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {optional ? <span className="text-muted"> (optional)</span> : null}
-      </label>
-      <input
-        id={id}
-        className="input"
-        type={type}
-        value={value}
-        placeholder={placeholder}
-        spellCheck={false}
-        autoComplete={type === 'password' ? 'new-password' : 'off'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {hint ? (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-problem" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 /** Step 2: which model the default agent uses. The key goes to the keychain and is never shown again. */

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, type ReactElement } from 'react';
 import type { AppState } from '../../../shared/model';
 import { AgentCard } from '../components/AgentCard';
+import { AgentConfigActions } from '../components/AgentConfigActions';
+import { AgentEditors } from '../components/AgentEditors';
+import { useAgentEditorStore } from '../state/agent-editor-store';
 import { EmptyState } from '../components/EmptyState';
 import { LoadGate } from '../components/LoadGate';
 import { Notice } from '../components/Notice';
@@ -39,6 +42,16 @@ function Agents({ state }: { state: AppState }): ReactElement {
   const closeDetail = useCallback(() => select(null), [select]);
 
   useEffect(() => open(), [open]);
+  const configs = useAgentEditorStore((s) => s.configs);
+  const confirmingRemove = useAgentEditorStore((s) => s.confirmingRemove);
+  const editorBusy = useAgentEditorStore((s) => s.busy);
+  const editorErrors = useAgentEditorStore((s) => s.actionErrors);
+  const editor = useAgentEditorStore.getState;
+  // The configs follow the agents: a change anywhere (another window, a config reload) shows here.
+  const configKey = state.agents.map((a) => `${a.id}:${a.board}:${a.workflow}:${a.provider ?? ''}`).join('|');
+  useEffect(() => {
+    void useAgentEditorStore.getState().load();
+  }, [configKey]);
 
   const agents = stored ?? state.agents;
   // An agent that appears later (a config change) gets its runs loaded too.
@@ -57,6 +70,17 @@ function Agents({ state }: { state: AppState }): ReactElement {
 
   return (
     <>
+      <div className="agent-toolbar">
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="add-agent"
+          onClick={() => editor().open({ mode: 'create' })}
+        >
+          Add agent
+        </button>
+      </div>
+      <AgentEditors state={state} />
       {state.pause.paused ? (
         <Notice tone="warn" title="All agents are paused">
           Paused by {describeActor(state.pause.by)} at {formatTime(state.pause.at)}
@@ -76,7 +100,7 @@ function Agents({ state }: { state: AppState }): ReactElement {
         <Panel title="No agents">
           <EmptyState title="No agents configured">
             <p>
-              No agents configured — add one under <code>agents:</code> in your config, then restart Deckhand.
+              No agents yet — use Add agent above, or declare one under <code>agents:</code> in your config.
             </p>
             <p className="text-muted">
               Config in use: <span className="mono">{state.configSource}</span>
@@ -103,6 +127,22 @@ function Agents({ state }: { state: AppState }): ReactElement {
               onReloadRuns={() => void loadRuns(agent.id)}
               onOlderRuns={() => void loadOlderRuns(agent.id)}
               onOpenBoard={openBoard}
+              actions={
+                <AgentConfigActions
+                  agentId={agent.id}
+                  view={configs?.[agent.id]}
+                  configSource={state.configSource}
+                  mcp={agent.mcp !== undefined}
+                  confirming={confirmingRemove === agent.id}
+                  busy={editorBusy[agent.id]}
+                  error={editorErrors[agent.id]}
+                  onEdit={() => editor().open({ mode: 'edit', id: agent.id })}
+                  onDuplicate={() => editor().open({ mode: 'create', copyOf: agent.id })}
+                  onAskRemove={(ask) => editor().askRemove(ask ? agent.id : null)}
+                  onRemove={() => void editor().remove(agent.id)}
+                  onRotate={() => void editor().rotate(agent.id)}
+                />
+              }
             />
           ))}
         </div>

@@ -43,6 +43,17 @@ export function SettingsView(): ReactElement {
         </div>
         <p className="field-hint">System follows your operating system's light or dark setting.</p>
       </Panel>
+      <Panel title="Setup">
+        <p>
+          <a href="#/welcome" data-testid="rerun-setup">
+            Run setup again
+          </a>
+          <span className="text-muted">
+            {' '}
+            — pick the board and the model of the default agent. Agents working elsewhere are only moved if you say so.
+          </span>
+        </p>
+      </Panel>
       <Panel title="Desktop">
         <SettingToggle
           id="setting-start-at-login"
