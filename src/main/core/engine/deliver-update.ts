@@ -1,5 +1,6 @@
 import type { OwnershipRules } from '../../../shared/ownership';
 import { TASK_FIELDS, type FieldPatch, type Task, type TaskField, type TaskFields } from '../../../shared/task';
+import { BoardError } from '../boards/contract/errors';
 import type { OutboxEntry } from '../store/outbox-repo';
 import type { BoardContext } from './board-context';
 import { crashPoint } from './crash-points';
@@ -35,6 +36,11 @@ export interface UpdateDecision {
   conflicts: { field: TaskField; base: unknown; human: unknown; agent: unknown }[];
   /** The task as the merge read it (version and board clock), to tell later whether anything wrote to it since. */
   seen?: { version: string; updatedAt: string };
+  /**
+   * Fields of `toWrite` the last attempt certainly did not write (the board answered 503 before running their
+   * request): still as before on the board means "not written yet", never "a person undid it".
+   */
+  unwritten?: TaskField[];
 }
 
 /** "moved to Done by a person during the run; left there", and the like for other fields. */
@@ -170,13 +176,17 @@ function resume(prior: UpdateDecision, remote: Task): { decision: UpdateDecision
   const decision: UpdateDecision = { ...prior, toWrite: {}, losers: [...prior.losers], kept: [...prior.kept] };
   const toSend: Record<string, unknown> = {};
   const untouched = untouchedSince(prior, remote);
+  const unwritten = new Set(prior.unwritten ?? []);
+  delete decision.unwritten;
   for (const [field, sent] of Object.entries(prior.toWrite) as [TaskField, unknown][]) {
-    const state = landed(field, prior.before[field], sent, remote[field], untouched);
+    const state = landed(field, prior.before[field], sent, remote[field], untouched || unwritten.has(field));
     if (state === 'unknown' || state === 'undone?') {
       const reason =
-        state === 'unknown'
-          ? `a person changed ${field} while Deckhand waited for the board's answer to its write; left as they made it`
-          : `the task changed while Deckhand waited for the board's answer to its ${field} write, and its change is not there: a person may have undone it; not sent again`;
+        state === 'undone?'
+          ? `the task changed while Deckhand waited for the board's answer to its ${field} write, and its change is not there: a person may have undone it; not sent again`
+          : unwritten.has(field)
+            ? `a person changed ${field} before Deckhand's write of it reached the board; left as they made it`
+            : `a person changed ${field} while Deckhand waited for the board's answer to its write; left as they made it`;
       decision.losers = decision.losers.filter((l) => l.field !== field);
       decision.losers.push({ field, lost: sent, stands: remote[field], reason });
       decision.kept.push({ field, value: remote[field], reason });
@@ -240,11 +250,35 @@ export async function deliverUpdate(ctx: BoardContext, entry: OutboxEntry): Prom
     const sentAt = Date.now();
     // What was read before the write no longer stands; a claim's confirming read must be its own, after the write.
     ctx.recent.forget(taskId);
-    written = await ctx.adapter.updateTask(taskId, toSend);
+    try {
+      written = await ctx.adapter.updateTask(taskId, toSend);
+    } catch (err) {
+      noteUnwritten(ctx, entry, prior ?? decision, toSend, err);
+      throw err;
+    }
     crashPoint('after-board-write');
     ctx.clock.observeWrite(sentAt, written.updatedAt);
   }
   record(ctx, entry, remote, written, decision, toSend);
+}
+
+/**
+ * After a failed write: which of the fields just sent the board says it certainly did not write. None of them
+ * written on a first attempt: the write never happened, so the retry merges afresh. Otherwise the retry knows
+ * those fields are still to send (their old value on the board is not a person's undo).
+ */
+function noteUnwritten(
+  ctx: BoardContext,
+  entry: OutboxEntry,
+  decision: UpdateDecision,
+  sent: FieldPatch,
+  err: unknown,
+): void {
+  const said = err instanceof BoardError ? new Set(err.unwritten ?? []) : new Set<string>();
+  const unwritten = (Object.keys(sent) as TaskField[]).filter((f) => said.has(f));
+  const allOfIt = Object.keys(decision.toWrite).every((f) => unwritten.includes(f as TaskField));
+  if (!entry.sent && allOfIt) ctx.outbox.markUnsent(entry.id);
+  else ctx.outbox.markSent(entry.id, { ...decision, unwritten });
 }
 
 /** Logs the decision once the board has the write, and moves the base on. */

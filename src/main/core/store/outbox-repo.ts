@@ -169,6 +169,11 @@ export class OutboxRepo {
     this.db.prepare('UPDATE outbox SET sent_json = ? WHERE id = ?').run(JSON.stringify(decision), id);
   }
 
+  /** The board answered without running the write: the retry merges afresh, as if it had never been sent. */
+  markUnsent(id: number): void {
+    this.db.prepare('UPDATE outbox SET sent_json = NULL WHERE id = ?').run(id);
+  }
+
   markDone(id: number, result: unknown): void {
     this.db
       .prepare("UPDATE outbox SET state = 'done', result_json = ?, last_error = NULL, done_at = ? WHERE id = ?")

@@ -8,7 +8,7 @@ import type {
   WebhookDelivery,
   WebhookHint,
 } from '../contract/adapter';
-import { BoardError } from '../contract/errors';
+import { BoardError, unwrittenError } from '../contract/errors';
 import { laterTime, watermarkOf } from '../kit/listing/watermark';
 import { checkPatch } from '../contract/canonical';
 import {
@@ -282,6 +282,16 @@ export class KanboardAdapter implements BoardAdapter {
   }
 
   async updateTask(id: string, patch: FieldPatch): Promise<Task> {
+    // Until the first write request goes out nothing of the patch is written; write() says what was after that.
+    const planned = await this.planUpdate(id, patch).catch((err: unknown) => {
+      throw unwrittenError(err, Object.keys(patch));
+    });
+    if ('current' in planned) return planned.current;
+    return this.write(id, planned.steps);
+  }
+
+  /** The calls a patch needs against the task as it is now; none needed answers the task itself. */
+  private async planUpdate(id: string, patch: FieldPatch): Promise<{ current: Task } | { steps: WriteStep[] }> {
     const info = await this.ready();
     const p = checkPatch(patch);
     const pre = await this.readForWrite(id, p.agentNotes !== undefined);
@@ -308,36 +318,50 @@ export class KanboardAdapter implements BoardAdapter {
             },
           },
           hint: `moving to column "${column.title}"`,
+          fields: ['status'],
         });
       }
       if (!isOpen(row) && column.title !== this.context().closedStatus) {
-        steps.push({ fires: true, call: { method: 'openTask', params: { task_id: Number(id) } } });
+        steps.push({ fires: true, call: { method: 'openTask', params: { task_id: Number(id) } }, fields: ['status'] });
       }
     }
 
     const fields: Record<string, unknown> = {};
-    if (p.title !== undefined && p.title !== current.title) fields.title = p.title;
-    if (p.description !== undefined && p.description !== current.description) fields.description = p.description;
-    if (p.priority !== undefined && p.priority !== current.priority) {
-      fields.priority = priorityFromCanonical(p.priority, info.priority);
+    const canonical: string[] = [];
+    const set = (field: string, key: string, value: unknown): void => {
+      fields[key] = value;
+      canonical.push(field);
+    };
+    if (p.title !== undefined && p.title !== current.title) set('title', 'title', p.title);
+    if (p.description !== undefined && p.description !== current.description) {
+      set('description', 'description', p.description);
     }
-    if (p.dueDate !== undefined && p.dueDate !== current.dueDate) fields.date_due = dueDateToKanboard(p.dueDate);
-    if (p.labels !== undefined && p.labels.join('\n') !== current.labels.join('\n')) fields.tags = p.labels;
+    if (p.priority !== undefined && p.priority !== current.priority) {
+      set('priority', 'priority', priorityFromCanonical(p.priority, info.priority));
+    }
+    if (p.dueDate !== undefined && p.dueDate !== current.dueDate)
+      set('dueDate', 'date_due', dueDateToKanboard(p.dueDate));
+    if (p.labels !== undefined && p.labels.join('\n') !== current.labels.join('\n')) set('labels', 'tags', p.labels);
     if (p.assignee !== undefined && p.assignee !== current.assignee) {
-      fields.owner_id = p.assignee === null ? 0 : await this.users.idOf(p.assignee);
+      set('assignee', 'owner_id', p.assignee === null ? 0 : await this.users.idOf(p.assignee));
     }
     if (Object.keys(fields).length > 0) {
       steps.push({
         fires: true,
         call: { method: 'updateTask', params: { id: Number(id), ...fields } },
         hint: 'check the assignee is a member of the project',
+        fields: canonical,
       });
     }
 
     if (p.parentId !== undefined && p.parentId !== current.parentId) {
       if (p.parentId !== null) await this.checkParent(id, p.parentId);
       for (const link of raw.extras.links.filter((l) => l.label === info.childLink.label)) {
-        steps.push({ fires: true, call: { method: 'removeTaskLink', params: { task_link_id: num(link.id) } } });
+        steps.push({
+          fires: true,
+          call: { method: 'removeTaskLink', params: { task_link_id: num(link.id) } },
+          fields: ['parentId'],
+        });
       }
       if (p.parentId !== null) steps.push(this.linkStep(id, p.parentId));
     }
@@ -350,8 +374,7 @@ export class KanboardAdapter implements BoardAdapter {
       else if (!mirrorShows(mirror, p.agentNotes)) steps.push(this.mirrorStep(id, p.agentNotes, mirror));
     }
 
-    if (steps.length === 0) return current;
-    return this.write(id, steps);
+    return steps.length === 0 ? { current } : { steps };
   }
 
   async listComments(taskId: string): Promise<Comment[]> {
@@ -523,6 +546,7 @@ export class KanboardAdapter implements BoardAdapter {
         params: { task_id: Number(taskId), opposite_task_id: Number(parentId), link_id: this.board().childLink.id },
       },
       hint: `linking task ${taskId} to parent ${parentId}`,
+      fields: ['parentId'],
     };
   }
 
@@ -537,6 +561,7 @@ export class KanboardAdapter implements BoardAdapter {
       {
         fires: false,
         call: { method: 'saveTaskMetadata', params: { task_id: Number(taskId), values: { [AGENT_NOTES_KEY]: notes } } },
+        fields: ['agentNotes'],
       },
     ];
   }
@@ -545,9 +570,14 @@ export class KanboardAdapter implements BoardAdapter {
   private mirrorStep(taskId: string, notes: string, mirror: KanboardCommentRow | undefined): WriteStep {
     const content = renderNotesComment(notes);
     return mirror
-      ? { fires: true, call: { method: 'updateComment', params: { id: num(mirror.id), content } } }
+      ? {
+          fires: true,
+          call: { method: 'updateComment', params: { id: num(mirror.id), content } },
+          fields: ['agentNotes'],
+        }
       : {
           fires: true,
+          fields: ['agentNotes'],
           call: {
             method: 'createComment',
             params: {
@@ -609,18 +639,25 @@ export class KanboardAdapter implements BoardAdapter {
     if (groups.length === 0) groups.push([]);
     let raw: RawTask | null = null;
     const meta: ResponseMeta = {};
+    // A failed request: the fields of the groups after it were not written, nor its own when it did not run.
+    const notWritten = (from: number): string[] => groups.slice(from).flatMap((g) => g.flatMap((s) => s.fields ?? []));
     for (const [i, group] of groups.entries()) {
       const last = i === groups.length - 1;
-      const outcomes = await this.client.batch([...group.map((s) => s.call), ...(last ? reads : [])], { meta });
+      const outcomes = await this.client
+        .batch([...group.map((s) => s.call), ...(last ? reads : [])], { meta })
+        .catch((err: unknown) => {
+          throw unwrittenError(err, notWritten(err instanceof BoardError && err.notRun ? i : i + 1));
+        });
       group.forEach((step, j) => {
         const out = outcomes[j]!;
         if (out.ok) return;
-        throw out.refused
+        const error = out.refused
           ? new BoardError(
               'invalid',
               `Kanboard refused ${step.call.method} on task ${id}${step.hint ? ` (${step.hint})` : ''}`,
             )
           : out.error;
+        throw unwrittenError(error, notWritten(i + 1));
       });
       if (last) raw = this.reader.parse(outcomes.slice(group.length));
     }

@@ -12,6 +12,8 @@ export interface WriteStep {
   fires: boolean;
   /** What a refusal (`false`) most likely means, for the error message. */
   hint?: string;
+  /** The canonical fields this call writes (so a failure can say which fields certainly were not written). */
+  fields?: readonly string[];
 }
 
 /**

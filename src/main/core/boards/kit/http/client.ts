@@ -1,5 +1,5 @@
 import { registerSecretValue } from '../../../logger';
-import { BoardError } from '../../contract/errors';
+import { BoardError, NOT_RUN_STATUSES } from '../../contract/errors';
 import { excerpt } from './excerpt';
 import { throttleWaitMs } from './retry-after';
 
@@ -132,7 +132,9 @@ export class HttpClient {
       }
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
-    throw this.options.errorFor?.(answer, what) ?? this.statusError(answer, what);
+    const error = this.options.errorFor?.(answer, what) ?? this.statusError(answer, what);
+    if (NOT_RUN_STATUSES.has(answer.status)) error.notRun = true;
+    throw error;
   }
 
   /** Sends a request and parses its JSON answer; a body that is not JSON is transient (a proxy page, a crash). */
@@ -186,7 +188,10 @@ export class HttpClient {
     }
     const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
     const detail = typeof cause?.code === 'string' ? cause.code : err instanceof Error ? err.message : String(err);
-    return new BoardError('transient', `cannot reach ${this.service} at ${where} (${detail})`);
+    const error = new BoardError('transient', `cannot reach ${this.service} at ${where} (${detail})`);
+    // Nothing listened: the request never left this machine.
+    if (detail === 'ECONNREFUSED') error.notRun = true;
+    return error;
   }
 }
 
