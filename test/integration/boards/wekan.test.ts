@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import { WekanAdapter } from '../../../src/main/core/boards/wekan/adapter';
 import { startServer } from '../../../src/main/core/server/http-server';
@@ -10,6 +10,7 @@ import { meteorId } from '../../fakes/wekan';
 import { readNow } from '../../helpers/agent-basis';
 import { bareEngine } from '../../helpers/bare-engine';
 import { rejection } from '../../helpers/board-errors';
+import { useFakeDate } from '../../helpers/fake-date';
 import { useTempDirs } from '../../helpers/tmp';
 import { EXAMPLE_AGENT, expectOneDigest, plannerAndSecretary, startHarness } from '../agents/harness';
 
@@ -284,18 +285,7 @@ describe('wekan adapter: labels and notes', () => {
 });
 
 describe('a silent no-op write through the sync engine', () => {
-  let clock = Date.parse('2031-03-01T09:00:00.000Z');
-  const tick = (ms = 1_000): void => {
-    clock += ms;
-    vi.setSystemTime(clock);
-  };
-  beforeAll(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(clock);
-  });
-  afterAll(() => {
-    vi.useRealTimers();
-  });
+  const { tick } = useFakeDate();
 
   async function engineOn(fx: WekanFixture) {
     const db = openDatabase(tempDir());

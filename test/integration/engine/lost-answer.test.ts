@@ -5,7 +5,7 @@
  * undone" by the labels alone; it must not re-add the label the person removed.
  * (Found by agent-runs.property.test.ts, seed -1825072161, on the Kanboard fake.)
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BoardError } from '../../../src/main/core/boards/contract/errors';
 import type { BoardRunner } from '../../../src/main/core/engine/board-runner';
 import type { SyncEngine } from '../../../src/main/core/engine/sync-engine';
@@ -16,6 +16,7 @@ import { startKanboard } from '../../boards/kanboard';
 import { bareEngine } from '../../helpers/bare-engine';
 import { readNow } from '../../helpers/agent-basis';
 import { createEngineHarness } from '../../helpers/engine';
+import { useFakeDate } from '../../helpers/fake-date';
 import { useTempDirs } from '../../helpers/tmp';
 
 const tempDir = useTempDirs();
@@ -26,18 +27,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-let clock = Date.parse('2031-03-01T09:00:00.000Z');
-const tick = (ms = 1_000): void => {
-  clock += ms;
-  vi.setSystemTime(clock);
-};
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(clock);
-});
-afterAll(() => {
-  vi.useRealTimers();
-});
+const { tick } = useFakeDate();
 
 interface Board {
   boardId: string;

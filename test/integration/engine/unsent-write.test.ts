@@ -4,29 +4,19 @@
  * move lands and the label request is answered 503, the retry must send the label again, not log it as lost (the
  * move changed the task since the merge read it, which alone looked like "a person may have undone it").
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/core/store/database';
 import { LogRepo } from '../../../src/main/core/store/log-repo';
 import { startKanboard } from '../../boards/kanboard';
 import { readNow } from '../../helpers/agent-basis';
 import { bareEngine } from '../../helpers/bare-engine';
+import { useFakeDate } from '../../helpers/fake-date';
 import { useTempDirs } from '../../helpers/tmp';
 
 const tempDir = useTempDirs();
 const AGENT = 'agent:tester';
 const cleanups: (() => Promise<void>)[] = [];
-let clock = Date.parse('2031-03-01T09:00:00.000Z');
-const tick = (ms = 1_000): void => {
-  clock += ms;
-  vi.setSystemTime(clock);
-};
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(clock);
-});
-afterAll(() => {
-  vi.useRealTimers();
-});
+const { tick } = useFakeDate();
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
