@@ -127,6 +127,30 @@ export function mcpFlows(start: StartFlowEnv): void {
     expect(answered.answer).toBe('Milliseconds, please.');
     expect(answered.waitingOnPerson).toBeNull();
 
+    // ask_person with wait_seconds: the time runs out first (waiting), then, asked again, the answer comes back in the call.
+    const unanswered = await tool(coder, 'ask_person', {
+      task_id: id,
+      question: 'Keep the old name?',
+      wait_seconds: 1,
+    });
+    expect(unanswered.isError).toBe(false);
+    expect(unanswered.value).toMatchObject({ waiting: true, answer: null, duplicate: false });
+    const person = (async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      await side.personComment(id, 'Yes, keep it.');
+      await side.personEdit(id, { status: side.columns.working });
+      for (let i = 0; i < 60; i++) {
+        await harness.core.agents.checkWaiting();
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+    const waited = await tool(coder, 'ask_person', { task_id: id, question: 'Keep the old name?', wait_seconds: 20 });
+    expect(waited.isError).toBe(false);
+    expect(waited.value).toMatchObject({ waiting: false, answer: 'Yes, keep it.', duplicate: true });
+    await person;
+    const tooLong = await tool(coder, 'ask_person', { task_id: id, question: 'Again?', wait_seconds: 601 });
+    expect(tooLong.isError).toBe(true);
+
     const release = await tool(coder, 'release_task', { task_id: id, move_to: 'review' });
     expect(release.isError).toBe(false);
     task = await side.read(id);

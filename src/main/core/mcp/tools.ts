@@ -34,6 +34,9 @@ const effect = z.object({
   error: z.string().optional(),
 });
 
+/** ask_person's longest wait: clients' tool calls time out, and a person may take hours (then get_task has it). */
+const MAX_ASK_WAIT_SECONDS = 600;
+
 const writeReport = {
   taskId: z.string(),
   effects: z.array(effect).describe('Each write: on the board (done), queued (pending), or refused by the board'),
@@ -297,18 +300,34 @@ export function mcpServerFor(agent: AgentConfig, work: McpWork): McpServer {
     {
       title: 'Ask a person',
       description:
-        'Posts one question as a comment and moves the task to Blocked, then returns at once. The answer shows ' +
-        'in get_task and list_my_work once a person replies.',
+        'Posts one question as a comment and moves the task to Blocked. With wait_seconds it waits that long for ' +
+        "a person's reply and returns it as answer; otherwise (or when the time is up) it returns with waiting " +
+        'true, and the answer shows in get_task and list_my_work once a person replies.',
       inputSchema: {
         task_id: taskId,
         question: z.string().min(1).max(10_000),
         notes: z.string().max(60_000).optional().describe('Your notes so far, written with the question'),
+        wait_seconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_ASK_WAIT_SECONDS)
+          .optional()
+          .describe(`How long to wait for the answer, at most ${MAX_ASK_WAIT_SECONDS} s; 0 or absent returns at once`),
         ...writeMeta,
       },
-      outputSchema: { ...writeReport, waiting: z.boolean(), duplicate: z.boolean() },
+      outputSchema: {
+        ...writeReport,
+        waiting: z.boolean(),
+        duplicate: z.boolean(),
+        answer: z.string().nullable().describe("The person's answer, when it came within wait_seconds"),
+      },
       annotations: WRITE,
     },
-    (a) => answer('ask_person', agent, () => work.askPerson(agent, a.task_id, a.question, a.notes, meta(a))),
+    (a) =>
+      answer('ask_person', agent, () =>
+        work.askPerson(agent, a.task_id, a.question, a.notes, meta(a), a.wait_seconds ?? 0),
+      ),
   );
 
   return server;

@@ -22,6 +22,9 @@ import { planQuestion } from '../agents/workflows/ask-human';
 import { estimateHours } from '../agents/workflows/breakdown';
 import { ToolRefusal, type RefusedField } from './refusal';
 
+/** How often a waiting ask_person looks at its run (a local read: the runtime finds the answer on the board). */
+const ASK_WAIT_POLL_MS = 250;
+
 /** How long a call waits for its writes to reach the board before it answers "queued" instead. */
 const DELIVERY_WAIT_MS = 20_000;
 
@@ -353,13 +356,26 @@ export class McpWork {
     return { ...report, created };
   }
 
-  /** Posts the question, moves the card to Blocked and returns; the answer shows in get_task and list_my_work. */
-  async askPerson(agent: AgentConfig, taskId: string, question: string, notes: string | undefined, meta: WriteMeta) {
+  /**
+   * Posts the question and moves the card to Blocked; then waits up to `waitSeconds` for the answer (found
+   * by the runtime as for built-in agents: a reply from Deckhand's own account counts), or returns at once.
+   */
+  async askPerson(
+    agent: AgentConfig,
+    taskId: string,
+    question: string,
+    notes: string | undefined,
+    meta: WriteMeta,
+    waitSeconds = 0,
+  ) {
     const tool = 'ask_person';
     const { run, ctx, read } = await this.prepareWrite(agent, tool, taskId, { allowWaiting: true });
+    const answered = async <T extends object>(report: T) => {
+      const answer = waitSeconds > 0 ? await this.waitForAnswer(run.id, waitSeconds * 1000) : null;
+      return { ...report, waiting: answer === null, answer };
+    };
     if (run.state === 'waiting-for-human') {
-      if (run.question === question)
-        return { taskId, effects: [], changedSinceRead: null, waiting: true, duplicate: true };
+      if (run.question === question) return answered({ taskId, effects: [], changedSinceRead: null, duplicate: true });
       this.refuse(agent, tool, taskId, new ToolRefusal('waiting', `already waiting for an answer to: ${run.question}`));
     }
     const plan = planQuestion(ctx, read, { notes: notes ?? '' }, question);
@@ -386,7 +402,19 @@ export class McpWork {
         operationId: runOperationId(run.id),
       });
     });
-    return { ...report, waiting: true, duplicate: false };
+    return answered({ ...report, duplicate: false });
+  }
+
+  /** The run's answer once a person gave it, or null when `ms` passed first (the run may still get one later). */
+  private async waitForAnswer(runId: number, ms: number): Promise<string | null> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const run = this.deps.runtime.runs.get(runId);
+      if (!run) return null;
+      if (run.state !== 'waiting-for-human' && run.answer) return run.answer;
+      if (Date.now() >= deadline) return null;
+      await new Promise((r) => setTimeout(r, Math.min(ASK_WAIT_POLL_MS, deadline - Date.now())));
+    }
   }
 
   // ---------------------------------------------------------------------------
