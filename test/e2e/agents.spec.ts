@@ -312,7 +312,7 @@ test.describe('agents view', () => {
       await run.getByRole('button', { name: /^Retry run #\d+$/ }).click();
       await expect(run).toHaveAttribute('data-state', 'running');
       await expect(notes.getByTestId('agent-status')).toHaveText('running');
-      await expect(notes.getByTestId('agent-current')).toContainText(`task #${taskId}`);
+      await expect(notes.getByTestId('agent-current')).toContainText(`(#${taskId})`);
       await expect(notes.getByTestId('agent-current').getByTestId('run-state')).toHaveText('running');
       await expect(card(board, 'Sum up the retro').getByTestId('agent-working')).toBeVisible();
       await captureBothSchemes(page, 'agents-running');
@@ -347,14 +347,15 @@ test.describe('agents view', () => {
     const demo = await openAgents(page, server.url);
     await expectNoSeriousViolations(page, 'agents view');
     await captureBothSchemes(page, 'agents');
-    // Reachable by keyboard from the top: the pause button and the run's button are in the tab order.
+    // Reachable by keyboard from the top: after the pause button, the card's actions, then the run's button.
     await demo.getByRole('button', { name: 'Pause agent demo' }).focus();
-    await page.keyboard.press('Tab');
-    await expect(
-      demo
-        .getByTestId('run-row')
-        .first()
-        .getByRole('button', { name: /^Run #\d+/ }),
-    ).toBeFocused();
+    const runButton = demo
+      .getByTestId('run-row')
+      .first()
+      .getByRole('button', { name: /^Run #\d+/ });
+    for (let i = 0; i < 8 && !(await runButton.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(runButton).toBeFocused();
   });
 });
